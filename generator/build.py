@@ -1,0 +1,178 @@
+"""The build: an explicit, ordered, timed list of stages.
+
+Why this order: configuration and theme first (a wrong theme makes every
+later step pointless); then every content file is parsed and every problem of
+every file collected; Markdown next, because summaries and local assets come
+from the body; then the archive and the route plan, where URL collisions are
+caught before a single page is rendered; rendering streams into a staging
+folder, and only a build without errors is swapped in.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator.config import SiteConfig, load_config
+from generator.content.archive import Archive, collect
+from generator.content.discover import discover
+from generator.content.frontmatter import parse
+from generator.content.model import Article, Page
+from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, has_errors
+from generator.markdown import Rendered, render_markdown
+from generator.render import Renderer
+from generator.routes import plan
+from generator.themes import load_chain, make_environment, static_files
+from generator.urls import Links, output_file
+from generator.writer import Staging, check_output
+
+
+class UsageError(Exception):
+    """A problem with how ssg was called (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    config_path: Path
+    drafts: bool = False
+    future: bool = False
+    output: Path | None = None  # overrides output_dir of site.yml
+    base_url: str | None = None
+    write: bool = True  # False for `ssg check`
+
+
+@dataclass
+class BuildResult:
+    stories: int = 0
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    output: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def now_from_env() -> datetime:
+    """ "Now" for the embargo rule: ``SOURCE_DATE_EPOCH`` when set."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw == "":
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(raw), UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}") from exc
+
+
+class _Stages:
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+        self.warnings: list[Diagnostic] = []
+
+    def run(self, name: str, func, *args, **kwargs):
+        start = time.perf_counter()
+        value, diagnostics = func(*args, **kwargs)
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+        self.absorb(diagnostics)
+        return value
+
+    def absorb(self, diagnostics: list[Diagnostic]) -> None:
+        if has_errors(diagnostics):
+            raise DiagnosticError([d for d in diagnostics if d.severity is Severity.ERROR] + self.warnings)
+        self.warnings.extend(diagnostics)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    started = time.perf_counter()
+    now = now_from_env()
+    stages = _Stages()
+    config: SiteConfig = stages.run("config", load_config, options.config_path, base_url=options.base_url)
+    out = (options.output if options.output is not None else config.output_path).absolute()
+    if options.write:
+        check_output(out, config.root, [config.content_path, config.root / "themes"])
+    chain = stages.run("theme", load_chain, config.theme, config.root)
+    files = stages.run("discover", discover, config)
+    docs = stages.run("parse", _parse_all, files, config)
+    docs = [doc for doc in docs if _published(doc, options, now)]
+    rendered = stages.run("markdown", _markdown_all, docs, config)
+    archive: Archive = stages.run("collect", collect, rendered, config)
+    links = Links(config.base_url)
+    routes = stages.run("plan", plan, archive, config, links)
+    copies = stages.run("assets", _copies, archive, chain, {output_file(r.url) for r in routes})
+
+    env = make_environment(chain, {"static": lambda path: links.href("/static/" + path.lstrip("/"))})
+    renderer = Renderer(env, config.root)
+    start = time.perf_counter()
+    staging = Staging(out) if options.write else None
+    try:
+        written = 0
+        for output in renderer.render_all(routes):
+            if staging is not None and not renderer.diagnostics:
+                staging.write(output.path, output.data)
+            written += 1
+        stages.absorb(renderer.diagnostics)
+        if staging is not None:
+            for rel, source in copies.items():
+                staging.copy(rel, source)
+            staging.commit()
+    except BaseException:
+        if staging is not None:
+            staging.abort()
+        raise
+    stages.timings["render+write"] = time.perf_counter() - start
+    return BuildResult(
+        stories=len(archive.stories),
+        pages=written,
+        files=written + len(copies),
+        seconds=time.perf_counter() - started,
+        output=out if options.write else None,
+        timings=stages.timings,
+        warnings=stages.warnings,
+    )
+
+
+def _parse_all(files, config):
+    docs, diagnostics = [], []
+    for file in files:
+        doc, problems = parse(file, config)
+        diagnostics.extend(problems)
+        if doc is not None:
+            docs.append(doc)
+    return docs, diagnostics
+
+
+def _published(doc: Article | Page, options: BuildOptions, now: datetime) -> bool:
+    if doc.draft and not options.drafts:
+        return False
+    if isinstance(doc, Article) and doc.date.at > now and not options.future:
+        return False
+    return True
+
+
+def _markdown_all(docs, config):
+    rendered: list[Rendered] = []
+    diagnostics: list[Diagnostic] = []
+    for doc in docs:
+        result, problems = render_markdown(doc, config.markdown)
+        diagnostics.extend(problems)
+        if result is not None:
+            rendered.append(result)
+    return rendered, diagnostics
+
+
+def _copies(archive: Archive, chain, page_files: set[str]):
+    """Every file to copy: theme static files, then each story's assets."""
+    copies: dict[str, Path] = dict(static_files(chain))
+    diagnostics = []
+    items = [(s.url, s.rendered) for s in archive.stories] + [(p.url, p.rendered) for p in archive.pages]
+    for url, rendered in items:
+        for asset in rendered.assets:
+            rel = url.lstrip("/") + asset.target
+            if rel in page_files or rel in copies:
+                doc = rendered.doc
+                diagnostics.append(error(doc.file.rel, 1, 1, "", f"file {asset.target!r} would overwrite {rel}"))
+                continue
+            copies[rel] = asset.source
+    return copies, diagnostics

@@ -1,0 +1,97 @@
+"""The ``ssg`` command. Exit codes: 0 ok, 1 content or config errors, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import __version__
+from generator.build import BuildOptions, UsageError, build
+from generator.config import CONFIG_NAME
+from generator.diagnostics import DiagnosticError, report
+from generator.writer import OutputError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ssg", description="A static-site generator for curated news archives.")
+    parser.add_argument("--version", action="version", version=f"ssg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--config", type=Path, default=None, metavar="PATH",
+                         help=f"the site configuration (default: ./{CONFIG_NAME})")  # fmt: skip
+        sub.add_argument("--drafts", action="store_true", help="include stories marked draft: true")
+        sub.add_argument("--future", action="store_true", help="include stories dated after now (embargoed)")
+        sub.add_argument("--base-url", default=None, metavar="URL", help="override base_url of site.yml")
+
+    build_cmd = commands.add_parser("build", help="build the site into the output folder")
+    common(build_cmd)
+    build_cmd.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                           help="output folder (default: output_dir of site.yml, 'public')")  # fmt: skip
+    build_cmd.add_argument("-v", "--verbose", action="store_true", help="print the time of each stage")
+    check_cmd = commands.add_parser("check", help="validate everything a build would, write nothing")
+    common(check_cmd)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    config_path = args.config if args.config is not None else Path(CONFIG_NAME)
+    if not config_path.is_file():
+        print(f"ssg: error: {config_path} not found (run ssg in the site folder or pass --config PATH)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    write = args.command == "build"
+    options = BuildOptions(
+        config_path=config_path,
+        drafts=args.drafts,
+        future=args.future,
+        output=getattr(args, "output", None),
+        base_url=args.base_url,
+        write=write,
+    )
+    try:
+        result = build(options)
+    except DiagnosticError as exc:
+        report(exc.diagnostics, sys.stderr)
+        count = sum(1 for d in set(exc.diagnostics) if d.severity.value == "error")
+        kept = " The previous output was left untouched." if write else ""
+        print(f"ssg: {count} error{'s' if count != 1 else ''}.{kept}", file=sys.stderr)
+        return 1
+    except OutputError as exc:
+        print(f"ssg: error: {exc}", file=sys.stderr)
+        return 2 if options.output is not None else 1
+    except UsageError as exc:
+        print(f"ssg: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"ssg: error: {exc.strerror or exc}{where}; the previous output was left untouched", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ssg: interrupted; the previous output was left untouched", file=sys.stderr)
+        return 130
+    report(result.warnings, sys.stderr)
+    if write:
+        shown = _shown(result.output)
+        print(f"Built {result.stories} stories, {result.pages} pages ({result.files} files) into {shown} "
+              f"in {result.seconds:.2f} s")  # fmt: skip
+        if args.verbose:
+            print("  " + ", ".join(f"{name} {secs:.3f} s" for name, secs in result.timings.items()))
+    else:
+        print(f"Checked {result.stories} stories and {result.pages} pages: no errors")
+    return 0
+
+
+def _shown(path: Path | None) -> str:
+    if path is None:
+        return "-"
+    try:
+        return str(path.relative_to(Path.cwd())) + "/"
+    except ValueError:
+        return str(path)

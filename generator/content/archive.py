@@ -1,0 +1,170 @@
+"""Collect rendered stories into the archive: by URL, tag, source and date.
+
+Every collection is sorted deterministically: stories newest first with the
+URL as tie-break; tags and sources by slug. Two stories that would share a
+URL, or that cite the same original URL, are errors naming both files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from generator.config import SiteConfig
+from generator.content.model import Article, Page, Position
+from generator.diagnostics import Diagnostic, error
+from generator.markdown import Rendered
+
+
+@dataclass(frozen=True)
+class Story:
+    """A rendered article with its place in the site."""
+
+    rendered: Rendered
+    url: str  # site-internal path, e.g. "/2023/07/slug/"
+    tags: tuple[str, ...]  # tag slugs, after aliases, in the editor's order
+
+    @property
+    def article(self) -> Article:
+        return self.rendered.doc  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Standalone:
+    rendered: Rendered
+    url: str
+
+    @property
+    def page(self) -> Page:
+        return self.rendered.doc  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag or a source outlet and its stories, newest first."""
+
+    slug: str
+    name: str
+    description: str
+    stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]  # newest first
+
+    @property
+    def count(self) -> int:
+        return sum(len(month.stories) for month in self.months)
+
+
+@dataclass(frozen=True)
+class Archive:
+    stories: tuple[Story, ...]  # newest first
+    pages: tuple[Standalone, ...]  # by URL
+    tags: tuple[Term, ...]  # by slug
+    sources: tuple[Term, ...]  # by slug
+    years: tuple[Year, ...]  # newest first
+
+
+def article_url(article: Article, config: SiteConfig) -> str:
+    local = article.date.at.astimezone(config.tzinfo)
+    return config.article_permalink.format(
+        year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=article.slug
+    )
+
+
+def page_url(page: Page, config: SiteConfig) -> str:
+    return config.page_permalink.format(slug=page.slug)
+
+
+def _newest_first(story: Story):
+    return (-story.article.date.at.timestamp(), story.url)
+
+
+def _display_name(spellings: Counter) -> str:
+    """The most frequent spelling; ties go to the alphabetically first."""
+    return min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | None, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    aliases = {alias: decl.slug for decl in config.tags for alias in (decl.slug, *decl.aliases)}
+    declared = {decl.slug: decl for decl in config.tags}
+
+    stories: list[Story] = []
+    pages: list[Standalone] = []
+    for item in rendered:
+        if isinstance(item.doc, Article):
+            tags = tuple(dict.fromkeys(aliases.get(tag.slug, tag.slug) for tag in item.doc.tags))
+            stories.append(Story(rendered=item, url=article_url(item.doc, config), tags=tags))
+        else:
+            pages.append(Standalone(rendered=item, url=page_url(item.doc, config)))
+
+    owners: dict[str, tuple[str, Position]] = {}
+    for url, rel, pos in [(s.url, s.article.file.rel, s.article.slug_pos) for s in stories] + [
+        (p.url, p.page.file.rel, p.page.slug_pos) for p in pages
+    ]:
+        if url in owners:
+            other, other_pos = owners[url]
+            diagnostics.append(error(rel, pos.line, pos.col, "slug", f"URL {url} is also used by {other}"))
+            diagnostics.append(error(other, other_pos.line, other_pos.col, "slug", f"URL {url} is also used by {rel}"))
+        else:
+            owners[url] = (rel, pos)
+    cited: dict[str, Story] = {}
+    for story in stories:
+        article = story.article
+        first = cited.setdefault(article.source.url, story)
+        if first is not story:
+            pos, other = article.source_url_pos, first.article
+            diagnostics.append(error(article.file.rel, pos.line, pos.col, "source.url",
+                                     f"the same original is already archived by {other.file.rel}"))  # fmt: skip
+            pos = other.source_url_pos
+            diagnostics.append(error(other.file.rel, pos.line, pos.col, "source.url",
+                                     f"the same original is also archived by {article.file.rel}"))  # fmt: skip
+    if diagnostics:
+        return None, diagnostics
+
+    stories.sort(key=_newest_first)
+    pages.sort(key=lambda p: p.url)
+
+    tag_stories: dict[str, list[Story]] = defaultdict(list)
+    tag_spellings: dict[str, Counter] = defaultdict(Counter)
+    source_stories: dict[str, list[Story]] = defaultdict(list)
+    source_spellings: dict[str, Counter] = defaultdict(Counter)
+    by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
+    for story in stories:
+        article = story.article
+        for ref in article.tags:
+            tag_spellings[aliases.get(ref.slug, ref.slug)][ref.name] += 1
+        for slug in story.tags:
+            tag_stories[slug].append(story)
+        source_stories[article.source.slug].append(story)
+        source_spellings[article.source.slug][article.source.name] += 1
+        local = article.date.at.astimezone(config.tzinfo)
+        by_month[(local.year, local.month)].append(story)
+
+    tags = []
+    for slug in sorted(tag_stories):
+        decl = declared.get(slug)
+        name = decl.name if decl else _display_name(tag_spellings[slug])
+        tags.append(Term(slug, name, decl.description if decl else "", tuple(tag_stories[slug])))
+    sources = [
+        Term(slug, _display_name(source_spellings[slug]), "", tuple(source_stories[slug]))
+        for slug in sorted(source_stories)
+    ]
+    years = []
+    for year in sorted({y for y, _ in by_month}, reverse=True):
+        keys = sorted((key for key in by_month if key[0] == year), reverse=True)
+        months = tuple(Month(y, m, tuple(by_month[(y, m)])) for y, m in keys)
+        years.append(Year(year, months))
+    archive = Archive(tuple(stories), tuple(pages), tuple(tags), tuple(sources), tuple(years))
+    return archive, []

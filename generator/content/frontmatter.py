@@ -1,0 +1,255 @@
+"""Read one content file: split the front matter, validate every field.
+
+``parse(file, config)`` returns an :class:`Article` or :class:`Page`, or the
+list of every problem in the file, each at the line and column of the value
+that is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from generator.config import SiteConfig
+from generator.content.model import Article, Asset, Image, Page, Position, Source, SourceFile, Stamp, TagRef
+from generator.diagnostics import Diagnostic, error
+from generator.slugs import is_slug, slugify
+from generator.validate import Checker, check_url
+from generator.yamlsource import Node, parse_yaml
+
+ARTICLE_KEYS = ["title", "date", "updated", "source", "credit", "image", "tags", "summary", "slug", "draft"]
+PAGE_KEYS = ["title", "date", "updated", "summary", "slug", "draft"]
+SOURCE_KEYS = ["name", "url", "author", "published", "archived"]
+IMAGE_KEYS = ["src", "alt", "credit", "caption"]
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_LOOSE_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def split(raw: bytes, rel: str) -> tuple[str, int, str, int] | Diagnostic:
+    """Split a file into ``(yaml_text, yaml_first_line, body, body_first_line)``.
+
+    Handles a UTF-8 byte-order mark and CRLF line ends; an empty file, bytes
+    that are not UTF-8, a missing or unclosed fence are errors.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return error(rel, line, col, "", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return error(rel, 1, 1, "", "file is empty; a story needs front matter between '---' lines")
+    lines = text.split("\n")
+    if not _FENCE.match(lines[0]):
+        return error(rel, 1, 1, "", "no front matter: the file must start with a '---' line")
+    for index in range(1, len(lines)):
+        if _CLOSE.match(lines[index]):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, 2, body, index + 2
+    return error(rel, 1, 1, "", "front matter is not closed: add a '---' line after it")
+
+
+def parse(file: SourceFile, config: SiteConfig) -> tuple[Article | Page | None, list[Diagnostic]]:
+    try:
+        raw = file.path.read_bytes()
+    except OSError as exc:
+        return None, [error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}")]
+    parts = split(raw, file.rel)
+    if isinstance(parts, Diagnostic):
+        return None, [parts]
+    yaml_text, yaml_line, body, body_line = parts
+    node, problems = parse_yaml(yaml_text, line_offset=yaml_line - 1)
+    check = Checker(file.rel)
+    for problem in problems:
+        check.error((problem.line, problem.col), "", problem.message)
+    if node is None:
+        if not problems:
+            check.error((1, 1), "title", "is required (the front matter is empty)")
+        return None, check.diagnostics
+    if not check.mapping(node, "front matter"):
+        return None, check.diagnostics
+    reader = _Reader(check, node, file, config)
+    document = reader.article(body, body_line) if file.kind == "article" else reader.page(body, body_line)
+    if check.diagnostics:
+        return None, check.diagnostics
+    return document, []
+
+
+class _Reader:
+    def __init__(self, check: Checker, node: Node, file: SourceFile, config: SiteConfig):
+        self.check = check
+        self.node = node
+        self.file = file
+        self.config = config
+
+    # -- documents --------------------------------------------------------
+
+    def common(self, keys: list[str]) -> dict:
+        check, node = self.check, self.node
+        extra_names = list(self.config.extra_front_matter)
+        check.known_keys(node, keys + extra_names, hint=" (list it under extra_front_matter in site.yml to allow it)")
+        values: dict = {}
+        title_node = check.required(node, "title", "title")
+        values["title"] = check.string(title_node, "title")
+        values["summary"] = check.string(node.get("summary"), "summary")
+        values["draft"] = bool(check.boolean(node.get("draft"), "draft"))
+        values["extra"] = tuple((name, node.get(name).to_python()) for name in extra_names if name in node.items)
+        slug_node = node.get("slug")
+        if slug_node is not None:
+            slug = check.string(slug_node, "slug")
+            if slug is not None and not is_slug(slug):
+                check.error(slug_node, "slug", f"must be lowercase a-z, 0-9 and '-' only, like {slugify(slug)!r}")
+                slug = None
+            values["slug"] = slug
+            values["slug_pos"] = Position(slug_node.line, slug_node.col)
+        elif values["title"] is not None:
+            values["slug"] = slugify(values["title"])
+            if not values["slug"]:
+                check.error(title_node, "title", "has no letters or digits to make a URL from; add a 'slug:'")
+            values["slug_pos"] = Position(title_node.line, title_node.col)
+        return values
+
+    def article(self, body: str, body_line: int) -> Article | None:
+        check, node = self.check, self.node
+        values = self.common(ARTICLE_KEYS)
+        values["date"] = self.stamp(check.required(node, "date", "date"), "date")
+        values["updated"] = self.stamp(node.get("updated"), "updated")
+        if values["date"] and values["updated"] and values["updated"].at < values["date"].at:
+            check.error(node.get("updated"), "updated", "must not be before date")
+        source_node = check.required(node, "source", "source")
+        values["source"] = self.source(source_node) if source_node is not None else None
+        if source_node is not None:
+            url_node = source_node.get("url") if source_node.kind == "map" else source_node
+            if url_node is not None:
+                values["source_url_pos"] = Position(url_node.line, url_node.col)
+        values["credits"] = tuple(text for text, _ in check.string_list(node.get("credit"), "credit"))
+        values["image"] = self.image(node.get("image")) if node.get("image") is not None else None
+        values["tags"] = self.tags(node.get("tags"))
+        if check.diagnostics:
+            return None
+        return Article(file=self.file, body=body, body_line=body_line, **values)
+
+    def page(self, body: str, body_line: int) -> Page | None:
+        values = self.common(PAGE_KEYS)
+        values["date"] = self.stamp(self.node.get("date"), "date")
+        values["updated"] = self.stamp(self.node.get("updated"), "updated")
+        if self.check.diagnostics:
+            return None
+        return Page(file=self.file, body=body, body_line=body_line, **values)
+
+    # -- fields -----------------------------------------------------------
+
+    def stamp(self, node: Node | None, field: str) -> Stamp | None:
+        if node is None:
+            return None
+        if node.kind != "scalar" or not isinstance(node.value, str):
+            self.check.error(node, field, f"must be a date like 2023-07-26, not {node.type_name}")
+            return None
+        text = node.value.strip()
+        try:
+            return _parse_stamp(text, self.config)
+        except ValueError as exc:
+            reason = str(exc)
+            if reason.startswith("Invalid isoformat") or "does not match" in reason:
+                reason = "expected a date like 2023-07-26 or 2023-07-26T09:30:00+01:00"
+            self.check.error(node, field, f"invalid date {text!r}: {reason}")
+            return None
+
+    def source(self, node: Node) -> Source | None:
+        check = self.check
+        if node.kind == "scalar":
+            url = check.url(node, "source")
+            if url is None:
+                return None
+            host = urlsplit(url).hostname or ""
+            name = host.removeprefix("www.")
+            return Source(name=name, url=url, slug=slugify(name))
+        if not check.mapping(node, "source"):
+            return None
+        check.known_keys(node, SOURCE_KEYS, "source.")
+        name_node = check.required(node, "name", "source.name")
+        name = check.string(name_node, "source.name")
+        url = check.url(check.required(node, "url", "source.url"), "source.url")
+        authors = tuple(text for text, _ in check.string_list(node.get("author"), "source.author"))
+        published = self.stamp(node.get("published"), "source.published")
+        archived = check.url(node.get("archived"), "source.archived")
+        if name is not None and not slugify(name):
+            check.error(name_node, "source.name", "has no letters or digits to make a URL from")
+            return None
+        if name is None or url is None:
+            return None
+        return Source(name=name.strip(), url=url, slug=slugify(name), authors=authors,
+                      published=published, archived=archived)  # fmt: skip
+
+    def image(self, node: Node) -> Image | None:
+        check = self.check
+        if not check.mapping(node, "image"):
+            return None
+        check.known_keys(node, IMAGE_KEYS, "image.")
+        src_node = check.required(node, "src", "image.src")
+        src = check.string(src_node, "image.src")
+        alt_node = node.get("alt")
+        if alt_node is None:
+            check.error(node, "image.alt", "is required: describe the image for readers who cannot see it")
+            alt = None
+        else:
+            alt = check.string(alt_node, "image.alt")
+        credit = check.string(node.get("credit"), "image.credit") or ""
+        caption = check.string(node.get("caption"), "image.caption") or ""
+        if src is None or alt is None:
+            return None
+        asset = None
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+            if problem := check_url(src):
+                check.error(src_node, "image.src", problem)
+                return None
+        else:
+            asset = local_asset(self.file, src)
+            if isinstance(asset, str):
+                check.error(src_node, "image.src", asset)
+                return None
+        return Image(src=src, alt=alt.strip(), credit=credit.strip(), caption=caption.strip(), asset=asset)
+
+    def tags(self, node: Node | None) -> tuple[TagRef, ...]:
+        refs: list[TagRef] = []
+        seen: set[str] = set()
+        for name, tag_node in self.check.string_list(node, "tags", comma_string=True):
+            slug = slugify(name)
+            if not slug:
+                self.check.error(tag_node, "tags", f"tag {name!r} has no letters or digits")
+                continue
+            if slug not in seen:
+                seen.add(slug)
+                refs.append(TagRef(name=name, slug=slug))
+        return tuple(refs)
+
+
+def local_asset(file: SourceFile, src: str) -> Asset | str:
+    """Resolve a file an article refers to; a string explains a refusal."""
+    clean = src.split("#", 1)[0].split("?", 1)[0]
+    path = PurePosixPath(clean)
+    if clean.startswith("/") or "\\" in clean or any(part == ".." for part in path.parts) or not clean:
+        return f"{src!r} must be a file beside the story or in a folder below it (no '/', '..' or '\\')"
+    source = file.path.parent / path
+    if not source.is_file():
+        return f"file {clean!r} not found beside {PurePosixPath(file.rel).name}"
+    return Asset(source=source, target=path.as_posix().removeprefix("./"))
+
+
+def _parse_stamp(text: str, config: SiteConfig) -> Stamp:
+    loose = _LOOSE_DATE.match(text)
+    if loose:
+        day = date(int(loose[1]), int(loose[2]), int(loose[3]))
+        return Stamp(datetime.combine(day, time(0, 0), tzinfo=config.tzinfo), has_time=False)
+    normal = re.sub(r"^(\d{4}-\d{2}-\d{2})[ tT]+", r"\1T", text)
+    normal = re.sub(r"\s+(?=[+-]\d{2}:?\d{2}$|Z$)", "", normal)
+    moment = datetime.fromisoformat(normal)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=config.tzinfo)
+    return Stamp(moment, has_time=True)

@@ -1,0 +1,100 @@
+"""Immutable records of the content model (DESIGN §1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A discovered file: ``rel`` is relative to the site root, POSIX style."""
+
+    kind: str  # "article" or "page"
+    rel: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A point in time as the editor wrote it: a day, or a day and a time."""
+
+    at: datetime  # always timezone-aware
+    has_time: bool
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A local file an article refers to, copied beside its page."""
+
+    source: Path  # absolute path of the file in content/
+    target: str  # path relative to the page's folder, POSIX style
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str
+    slug: str
+    authors: tuple[str, ...] = ()
+    published: Stamp | None = None
+    archived: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str  # as written: a relative path or an absolute URL
+    alt: str
+    credit: str = ""
+    caption: str = ""
+    asset: Asset | None = None
+
+
+@dataclass(frozen=True)
+class TagRef:
+    name: str  # as the editor spelled it
+    slug: str
+
+
+@dataclass(frozen=True)
+class Article:
+    file: SourceFile
+    title: str
+    slug: str
+    date: Stamp
+    source: Source
+    updated: Stamp | None = None
+    credits: tuple[str, ...] = ()
+    image: Image | None = None
+    tags: tuple[TagRef, ...] = ()
+    summary: str | None = None
+    draft: bool = False
+    extra: tuple[tuple[str, Any], ...] = ()
+    body: str = ""
+    body_line: int = 1
+    # Where the fields that make the URL were written, for collision errors.
+    slug_pos: Position = field(default=Position(1, 1))
+    source_url_pos: Position = field(default=Position(1, 1))
+
+
+@dataclass(frozen=True)
+class Page:
+    file: SourceFile
+    title: str
+    slug: str
+    summary: str | None = None
+    draft: bool = False
+    date: Stamp | None = None
+    updated: Stamp | None = None
+    extra: tuple[tuple[str, Any], ...] = ()
+    body: str = ""
+    body_line: int = 1
+    slug_pos: Position = field(default=Position(1, 1))

@@ -1,0 +1,119 @@
+"""Markdown → HTML: one render function with an explicit context and result.
+
+CommonMark plus tables, strikethrough and footnotes. Raw HTML is shown as
+text unless ``markdown.html: true``; links with ``javascript:``-like schemes
+are never made into links (markdown-it's ``validateLink``). Headings get
+stable ids from the slug rule. Local files that the body refers to (an image
+beside the story) are returned as assets to copy next to the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from generator.config import MarkdownOptions
+from generator.content.frontmatter import local_asset
+from generator.content.model import Article, Asset, Page
+from generator.diagnostics import Diagnostic, error
+from generator.slugs import slugify
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A story or page with its body rendered."""
+
+    doc: Article | Page
+    html: str
+    summary: str  # plain text: front matter's summary, else the first paragraph
+    assets: tuple[Asset, ...] = ()
+
+
+def _heading_id(text: str) -> str:
+    return slugify(text) or "section"
+
+
+@lru_cache(maxsize=4)
+def _parser(options: MarkdownOptions) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": options.html, "typographer": options.typographer})
+    md.enable(["table", "strikethrough"])
+    if options.typographer:
+        md.enable(["replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
+    return md
+
+
+def render_markdown(doc: Article | Page, options: MarkdownOptions) -> tuple[Rendered | None, list[Diagnostic]]:
+    md = _parser(options)
+    env: dict = {}
+    tokens = md.parse(doc.body, env)
+    diagnostics: list[Diagnostic] = []
+    assets: dict[str, Asset] = {}
+    body_lines = doc.body.split("\n")
+    if doc.file.kind == "article" and doc.image is not None and doc.image.asset is not None:
+        assets[doc.image.asset.target] = doc.image.asset
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            attr = "src" if child.type == "image" else "href" if child.type == "link_open" else None
+            if attr is None:
+                continue
+            target = str(child.attrs.get(attr, ""))
+            if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
+                continue
+            asset = local_asset(doc.file, target)
+            if isinstance(asset, Asset):
+                assets[asset.target] = asset
+            elif child.type == "image":
+                line, col = _locate(body_lines, token.map, target)
+                diagnostics.append(error(doc.file.rel, doc.body_line + line, col, "body", f"image {asset}"))
+    if diagnostics:
+        return None, diagnostics
+    html = md.renderer.render(tokens, md.options, env)
+    summary = doc.summary.strip() if doc.summary else first_paragraph(tokens)
+    return Rendered(doc=doc, html=html, summary=summary, assets=tuple(sorted(assets.values(), key=_target))), []
+
+
+def _target(asset: Asset) -> str:
+    return asset.target
+
+
+def _locate(lines: list[str], block_map, needle: str) -> tuple[int, int]:
+    """0-based line within the body and 1-based column of ``needle``."""
+    start, end = block_map if block_map else (0, len(lines))
+    for index in range(start, min(end, len(lines))):
+        col = lines[index].find(needle)
+        if col >= 0:
+            return index, col + 1
+    return start, 1
+
+
+def first_paragraph(tokens) -> str:
+    """The plain text of the first top-level paragraph, or ``""``."""
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0 and index + 1 < len(tokens):
+            return _plain(tokens[index + 1].children or []).strip()
+    return ""
+
+
+def _plain(children) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            continue
+        elif child.children:
+            parts.append(_plain(child.children))
+    return re.sub(r"\s+", " ", "".join(parts))

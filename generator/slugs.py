@@ -1,0 +1,33 @@
+"""Slugs: ASCII ``[a-z0-9-]`` names that are safe on every static host.
+
+The rule (DESIGN §1): transliterate other scripts and accents to ASCII, lower
+case, drop ``.`` and ``'``, turn every other run of other characters into one
+``-``, strip leading and trailing ``-``. ``A.I.`` → ``ai``,
+``Women's`` → ``womens``, ``Künstliche`` → ``kunstliche``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from text_unidecode import unidecode
+
+_DROPPED = re.compile(r"[.'\u2019\u2018`]")
+_OTHER = re.compile(r"[^a-z0-9]+")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    """Return the slug of ``text``; may be empty (callers report that)."""
+    text = unicodedata.normalize("NFKC", text)
+    # Drop apostrophes before transliteration, as unidecode would turn the
+    # typographic ones into ASCII "'" anyway.
+    text = _DROPPED.sub("", text)
+    ascii_text = unidecode(text).lower()
+    ascii_text = _DROPPED.sub("", ascii_text)
+    return _OTHER.sub("-", ascii_text).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG_RE.match(text))

@@ -1,0 +1,128 @@
+"""Themes: a chain of folders handed to one Jinja loader.
+
+``themes/<name>/{theme.yml, templates/, static/}``. ``theme.yml`` may say
+``extends: default``; templates are looked up child first, then parents,
+and a parent's template stays reachable as ``default:base.html`` so a child
+can extend the very template it overrides. The site's own ``themes/`` folder
+comes first, then the themes that ship with ssg.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.diagnostics import Diagnostic, error
+from generator.validate import Checker
+from generator.yamlsource import parse_yaml
+
+BUNDLED = Path(__file__).resolve().parent.parent / "themes"
+MAX_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    path: Path
+
+    @property
+    def templates(self) -> Path:
+        return self.path / "templates"
+
+    @property
+    def static(self) -> Path:
+        return self.path / "static"
+
+
+def _display(path: Path, root: Path) -> str:
+    for base in (root, BUNDLED.parent):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def find_theme(name: str, root: Path) -> Path | None:
+    for base in (root / "themes", BUNDLED):
+        candidate = base / name
+        if (candidate / "templates").is_dir():
+            return candidate
+    return None
+
+
+def load_chain(name: str, root: Path) -> tuple[list[Theme], list[Diagnostic]]:
+    """The theme and its parents, child first."""
+    chain: list[Theme] = []
+    current: str | None = name
+    where = ("site.yml", 1, 1, "theme")
+    while current is not None:
+        if any(theme.name == current for theme in chain) or len(chain) >= MAX_DEPTH:
+            return [], [error(*where, f"theme {current!r} extends itself (cycle)")]
+        path = find_theme(current, root)
+        if path is None:
+            return [], [error(*where, f"theme {current!r} not found (looked in themes/ and ssg's own themes)")]
+        chain.append(Theme(current, path))
+        current, where, problems = _read_theme_yml(path, root)
+        if problems:
+            return [], problems
+    return chain, []
+
+
+def _read_theme_yml(path: Path, root: Path):
+    meta = path / "theme.yml"
+    shown = _display(meta, root)
+    if not meta.is_file():
+        return None, None, []
+    node, problems = parse_yaml(meta.read_text(encoding="utf-8-sig"))
+    check = Checker(shown)
+    for problem in problems:
+        check.error((problem.line, problem.col), "", problem.message)
+    if node is None or not check.mapping(node, "theme.yml"):
+        return None, None, check.diagnostics
+    check.known_keys(node, ["name", "extends", "description"])
+    parent_node = node.get("extends")
+    parent = check.string(parent_node, "extends")
+    where = (shown, parent_node.line, parent_node.col, "extends") if parent_node else None
+    return parent, where, check.diagnostics
+
+
+def make_environment(chain: list[Theme], globals_: dict) -> jinja2.Environment:
+    """One Environment per build: autoescape on, undefined names are errors."""
+    by_name = jinja2.PrefixLoader(
+        {theme.name: jinja2.FileSystemLoader(str(theme.templates)) for theme in chain}, delimiter=":"
+    )
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader([str(t.templates) for t in chain]), by_name])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.globals.update(globals_)
+    return env
+
+
+def static_files(chain: list[Theme]) -> dict[str, Path]:
+    """Output path (``static/...``) → file; a child's file wins over its parent's."""
+    files: dict[str, Path] = {}
+    for theme in reversed(chain):
+        if not theme.static.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(theme.static):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = Path(dirpath) / name
+                files["static/" + path.relative_to(theme.static).as_posix()] = path
+    return dict(sorted(files.items()))
+
+
+def template_display(filename: str | None, root: Path) -> str:
+    return _display(Path(filename), root) if filename else "templates"

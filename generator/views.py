@@ -1,0 +1,221 @@
+"""What templates see: small, documented records, never the domain objects.
+
+Every ``url`` here is a finished link (base path included), every text a
+plain string that the template autoescapes; only ``body`` is ``Markup``
+(it was rendered by our own Markdown stage, raw HTML off unless allowed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator import __version__
+from generator.config import SiteConfig
+from generator.content.archive import Archive, Standalone, Story, Term
+from generator.content.model import Stamp
+from generator.urls import Links
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DateView:
+    iso: str  # ISO 8601, for <time datetime>
+    text: str  # "26 July 2023" or "26 July 2023, 09:30"
+    year: int
+    month: int
+    day: int
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TagView:
+    name: str
+    slug: str
+    url: str
+    count: int = 0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SourceView:
+    name: str  # the outlet
+    url: str  # the original story
+    outlet_url: str  # this archive's page of the outlet
+    authors: tuple[str, ...]
+    published: DateView | None
+    archived: str | None
+
+
+@dataclass(frozen=True)
+class ImageView:
+    src: str
+    alt: str
+    credit: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class StoryView:
+    title: str
+    url: str
+    abs_url: str
+    date: DateView
+    updated: DateView | None
+    summary: str
+    source: SourceView
+    tags: tuple[TagView, ...]
+    credits: tuple[str, ...]
+    image: ImageView | None
+    extra: dict
+
+
+@dataclass(frozen=True)
+class PageView:
+    title: str
+    url: str
+    abs_url: str
+    summary: str
+    date: DateView | None
+    updated: DateView | None
+    extra: dict
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    total: int
+    first_url: str
+    prev_url: str | None
+    next_url: str | None
+    urls: tuple[str, ...]  # every page of the list, in order
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    base_url: str
+    url: str  # the home page
+    tags_url: str
+    sources_url: str
+    pages: tuple[Link, ...]  # standalone pages, for navigation
+    generator: str
+
+
+@dataclass(frozen=True)
+class MonthView:
+    year: int
+    month: int
+    name: str  # "July 2023"
+    url: str
+    count: int
+    stories: tuple[StoryView, ...]
+
+
+@dataclass(frozen=True)
+class YearView:
+    year: int
+    url: str
+    count: int
+    months: tuple[MonthView, ...]
+
+
+def date_view(stamp: Stamp, config: SiteConfig) -> DateView:
+    local = stamp.at.astimezone(config.tzinfo) if stamp.has_time else stamp.at
+    text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+    if stamp.has_time:
+        return DateView(local.isoformat(), f"{text}, {local:%H:%M}", local.year, local.month, local.day)
+    return DateView(local.date().isoformat(), text, local.year, local.month, local.day)
+
+
+def month_name(year: int, month: int) -> str:
+    return f"{MONTHS[month - 1]} {year}"
+
+
+class ViewBuilder:
+    """Builds each view once; list pages share the story views."""
+
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links):
+        self.config = config
+        self.links = links
+        self.tag_terms = {term.slug: term for term in archive.tags}
+        self.source_terms = {term.slug: term for term in archive.sources}
+        self._stories: dict[str, StoryView] = {}
+        self.site = SiteView(
+            title=config.title,
+            description=config.description,
+            language=config.language,
+            base_url=config.base_url,
+            url=links.href("/"),
+            tags_url=links.href("/tags/"),
+            sources_url=links.href("/sources/"),
+            pages=tuple(Link(p.page.title, links.href(p.url)) for p in archive.pages),
+            generator=f"ssg {__version__}",
+        )
+
+    def tag(self, term: Term) -> TagView:
+        url = self.links.href(f"/tags/{term.slug}/")
+        return TagView(term.name, term.slug, url, len(term.stories), term.description)
+
+    def outlet(self, term: Term) -> TagView:
+        url = self.links.href(f"/sources/{term.slug}/")
+        return TagView(term.name, term.slug, url, len(term.stories), term.description)
+
+    def story(self, story: Story) -> StoryView:
+        cached = self._stories.get(story.url)
+        if cached is not None:
+            return cached
+        article, config = story.article, self.config
+        source = article.source
+        image = None
+        if article.image is not None:
+            img = article.image
+            src = self.links.href(story.url + img.asset.target) if img.asset else img.src
+            image = ImageView(src, img.alt, img.credit, img.caption)
+        view = StoryView(
+            title=article.title,
+            url=self.links.href(story.url),
+            abs_url=self.links.absolute(story.url),
+            date=date_view(article.date, config),
+            updated=date_view(article.updated, config) if article.updated else None,
+            summary=story.rendered.summary,
+            source=SourceView(
+                name=self.source_terms[source.slug].name if source.slug in self.source_terms else source.name,
+                url=source.url,
+                outlet_url=self.links.href(f"/sources/{source.slug}/"),
+                authors=source.authors,
+                published=date_view(source.published, config) if source.published else None,
+                archived=source.archived,
+            ),
+            tags=tuple(self.tag(self.tag_terms[slug]) for slug in story.tags),
+            credits=article.credits,
+            image=image,
+            extra=dict(article.extra),
+        )
+        self._stories[story.url] = view
+        return view
+
+    def page(self, item: Standalone) -> PageView:
+        page, config = item.page, self.config
+        return PageView(
+            title=page.title,
+            url=self.links.href(item.url),
+            abs_url=self.links.absolute(item.url),
+            summary=item.rendered.summary,
+            date=date_view(page.date, config) if page.date else None,
+            updated=date_view(page.updated, config) if page.updated else None,
+            extra=dict(page.extra),
+        )
+
+    def body(self, html: str) -> Markup:
+        return Markup(html)
