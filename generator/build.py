@@ -21,7 +21,7 @@ from generator.content.archive import Archive, collect
 from generator.content.discover import discover
 from generator.content.frontmatter import parse
 from generator.content.model import Article, Page
-from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, has_errors
+from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error
 from generator.markdown import Rendered, render_markdown
 from generator.render import Renderer
 from generator.routes import plan
@@ -70,18 +70,27 @@ class _Stages:
     def __init__(self):
         self.timings: dict[str, float] = {}
         self.warnings: list[Diagnostic] = []
+        self.errors: list[Diagnostic] = []
 
-    def run(self, name: str, func, *args, **kwargs):
+    def run(self, name: str, func, *args, defer: bool = False, **kwargs):
+        """Run one stage; its errors stop the build now, or with ``defer``
+        at the next :meth:`stop_on_errors`, so that stages working on the
+        valid files can still report their own problems in the same run."""
         start = time.perf_counter()
         value, diagnostics = func(*args, **kwargs)
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
-        self.absorb(diagnostics)
+        self.absorb(diagnostics, defer=defer)
         return value
 
-    def absorb(self, diagnostics: list[Diagnostic]) -> None:
-        if has_errors(diagnostics):
-            raise DiagnosticError([d for d in diagnostics if d.severity is Severity.ERROR] + self.warnings)
-        self.warnings.extend(diagnostics)
+    def absorb(self, diagnostics: list[Diagnostic], defer: bool = False) -> None:
+        for diagnostic in diagnostics:
+            (self.errors if diagnostic.severity is Severity.ERROR else self.warnings).append(diagnostic)
+        if not defer:
+            self.stop_on_errors()
+
+    def stop_on_errors(self) -> None:
+        if self.errors:
+            raise DiagnosticError(self.errors + self.warnings)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -94,10 +103,13 @@ def build(options: BuildOptions) -> BuildResult:
         check_output(out, config.root, [config.content_path, config.root / "themes"])
     chain = stages.run("theme", load_chain, config.theme, config.root)
     files = stages.run("discover", discover, config)
-    docs = stages.run("parse", _parse_all, files, config)
+    # Content problems are collected across parse, markdown and collect: a
+    # file that does not parse must not hide a URL collision between two that do.
+    docs = stages.run("parse", _parse_all, files, config, defer=True)
     docs = [doc for doc in docs if _published(doc, options, now)]
-    rendered = stages.run("markdown", _markdown_all, docs, config)
-    archive: Archive = stages.run("collect", collect, rendered, config)
+    rendered = stages.run("markdown", _markdown_all, docs, config, defer=True)
+    archive: Archive = stages.run("collect", collect, rendered, config, defer=True)
+    stages.stop_on_errors()
     links = Links(config.base_url)
     routes = stages.run("plan", plan, archive, config, links)
     copies = stages.run("assets", _copies, archive, chain, {output_file(r.url) for r in routes})

@@ -53,10 +53,6 @@ def warning(path: str, line: int, col: int, field: str, message: str) -> Diagnos
     return Diagnostic(path, line, col, field, message, Severity.WARNING)
 
 
-def has_errors(diagnostics: list[Diagnostic]) -> bool:
-    return any(d.severity is Severity.ERROR for d in diagnostics)
-
-
 def report(diagnostics: list[Diagnostic], stream) -> None:
     """Print diagnostics sorted by place, plus GitHub annotations under Actions."""
     github = os.environ.get("GITHUB_ACTIONS") == "true"

@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.content.archive import Archive, Term
-from generator.content.model import Position
+from generator.content.model import Where
 from generator.diagnostics import Diagnostic, error
 from generator.pagination import paginate
 from generator.urls import Links
@@ -35,7 +35,7 @@ class Route:
     url: str  # site-internal path, e.g. "/tags/ai/page/2/"
     templates: tuple[str, ...]  # the first that the theme has is used
     context: dict[str, Any]
-    origin: tuple[str, Position] | None = None  # the content file behind it
+    origin: tuple[str, Where] | None = None  # the content file behind it
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,13 @@ def plan(archive: Archive, config: SiteConfig, links: Links) -> tuple[list[Route
         newer = views.story(archive.stories[index - 1]) if index > 0 else None
         older = views.story(archive.stories[index + 1]) if index + 1 < len(archive.stories) else None
         add(story.url, ("article.html",), "article", view.title, view.summary,
-            origin=(story.article.file.rel, story.article.slug_pos),
+            origin=(story.article.file.rel, story.article.slug_at),
             story=view, body=views.body(story.rendered.html), newer=newer, older=older)  # fmt: skip
 
     for item in archive.pages:
         view = views.page(item)
         add(item.url, ("page.html",), "page", view.title, view.summary,
-            origin=(item.page.file.rel, item.page.slug_pos), doc=view, body=views.body(item.rendered.html))  # fmt: skip
+            origin=(item.page.file.rel, item.page.slug_at), doc=view, body=views.body(item.rendered.html))  # fmt: skip
 
     def by_name(term: Term):
         return (term.name.casefold(), term.slug)
@@ -132,7 +132,7 @@ def _collisions(routes: list[Route]) -> list[Diagnostic]:
         for mine, other in ((route, first), (first, route)):
             if mine.origin is None:
                 continue
-            rel, pos = mine.origin
+            rel, at = mine.origin
             what = other.origin[0] if other.origin else f"the {other.context['meta'].kind} page"
-            diagnostics.append(error(rel, pos.line, pos.col, "slug", f"URL {route.url} is also used by {what}"))
+            diagnostics.append(error(rel, at.line, at.col, at.field, f"URL {route.url} is also used by {what}"))
     return diagnostics

@@ -39,8 +39,8 @@ def check_output(out: Path, root: Path, protected: list[Path]) -> None:
             raise OutputError(f"output folder {out} is or contains {what}; choose another, like 'public'")
         if path != root and out.is_relative_to(path):
             raise OutputError(f"output folder {out} is inside {what}; choose another, like 'public'")
-    if out.exists() or out.is_symlink():
-        if out.is_symlink() or not out.is_dir():
+    if out.exists():
+        if not out.is_dir():
             raise OutputError(f"output folder {out} exists and is not a folder")
         if not (out / MARKER).is_file() and any(out.iterdir()):
             raise OutputError(

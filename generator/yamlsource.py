@@ -140,9 +140,18 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Node | None, list[YamlP
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # A problem found only at the end of the text (an unclosed list) is
+        # best shown where the unclosed thing was opened.
+        if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
+            mark = exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{exc.context}, {problem}"
+            start = exc.context_mark
+            if start is not None and start is not mark:
+                problem += f" (started at line {start.line + 1 + line_offset}, column {start.column + 1})"
         return None, [YamlProblem(line, col, f"invalid YAML: {problem}")]
     except yaml.YAMLError as exc:
         return None, [YamlProblem(1 + line_offset, 1, f"invalid YAML: {exc}")]

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from generator.config import SiteConfig
-from generator.content.model import Article, Page, Position
+from generator.content.model import Article, Page, Where
 from generator.diagnostics import Diagnostic, error
 from generator.markdown import Rendered
 
@@ -86,6 +86,10 @@ def page_url(page: Page, config: SiteConfig) -> str:
     return config.page_permalink.format(slug=page.slug)
 
 
+def _at(rel: str, where: Where, message: str) -> Diagnostic:
+    return error(rel, where.line, where.col, where.field, message)
+
+
 def _newest_first(story: Story):
     return (-story.article.date.at.timestamp(), story.url)
 
@@ -109,27 +113,25 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
         else:
             pages.append(Standalone(rendered=item, url=page_url(item.doc, config)))
 
-    owners: dict[str, tuple[str, Position]] = {}
-    for url, rel, pos in [(s.url, s.article.file.rel, s.article.slug_pos) for s in stories] + [
-        (p.url, p.page.file.rel, p.page.slug_pos) for p in pages
-    ]:
+    owners: dict[str, tuple[str, Where]] = {}
+    documents = [(s.url, s.article) for s in stories] + [(p.url, p.page) for p in pages]
+    for url, doc in documents:
         if url in owners:
-            other, other_pos = owners[url]
-            diagnostics.append(error(rel, pos.line, pos.col, "slug", f"URL {url} is also used by {other}"))
-            diagnostics.append(error(other, other_pos.line, other_pos.col, "slug", f"URL {url} is also used by {rel}"))
+            other, other_at = owners[url]
+            diagnostics.append(_at(doc.file.rel, doc.slug_at, f"URL {url} is also used by {other}"))
+            diagnostics.append(_at(other, other_at, f"URL {url} is also used by {doc.file.rel}"))
         else:
-            owners[url] = (rel, pos)
+            owners[url] = (doc.file.rel, doc.slug_at)
     cited: dict[str, Story] = {}
     for story in stories:
         article = story.article
         first = cited.setdefault(article.source.url, story)
         if first is not story:
-            pos, other = article.source_url_pos, first.article
-            diagnostics.append(error(article.file.rel, pos.line, pos.col, "source.url",
-                                     f"the same original is already archived by {other.file.rel}"))  # fmt: skip
-            pos = other.source_url_pos
-            diagnostics.append(error(other.file.rel, pos.line, pos.col, "source.url",
-                                     f"the same original is also archived by {article.file.rel}"))  # fmt: skip
+            other = first.article
+            message = "the same original is already archived by "
+            diagnostics.append(_at(article.file.rel, article.source_url_at, message + other.file.rel))
+            message = "the same original is also archived by "
+            diagnostics.append(_at(other.file.rel, other.source_url_at, message + article.file.rel))
     if diagnostics:
         return None, diagnostics
 

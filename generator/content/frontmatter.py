@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
-from generator.content.model import Article, Asset, Image, Page, Position, Source, SourceFile, Stamp, TagRef
+from generator.content.model import Article, Asset, Image, Page, Source, SourceFile, Stamp, TagRef, Where
 from generator.diagnostics import Diagnostic, error
 from generator.slugs import is_slug, slugify
 from generator.validate import Checker, check_url
@@ -107,12 +107,12 @@ class _Reader:
                 check.error(slug_node, "slug", f"must be lowercase a-z, 0-9 and '-' only, like {slugify(slug)!r}")
                 slug = None
             values["slug"] = slug
-            values["slug_pos"] = Position(slug_node.line, slug_node.col)
+            values["slug_at"] = Where("slug", slug_node.line, slug_node.col)
         elif values["title"] is not None:
             values["slug"] = slugify(values["title"])
             if not values["slug"]:
                 check.error(title_node, "title", "has no letters or digits to make a URL from; add a 'slug:'")
-            values["slug_pos"] = Position(title_node.line, title_node.col)
+            values["slug_at"] = Where("title", title_node.line, title_node.col)
         return values
 
     def article(self, body: str, body_line: int) -> Article | None:
@@ -127,7 +127,8 @@ class _Reader:
         if source_node is not None:
             url_node = source_node.get("url") if source_node.kind == "map" else source_node
             if url_node is not None:
-                values["source_url_pos"] = Position(url_node.line, url_node.col)
+                field = "source.url" if source_node.kind == "map" else "source"
+                values["source_url_at"] = Where(field, url_node.line, url_node.col)
         values["credits"] = tuple(text for text, _ in check.string_list(node.get("credit"), "credit"))
         values["image"] = self.image(node.get("image")) if node.get("image") is not None else None
         values["tags"] = self.tags(node.get("tags"))

@@ -26,9 +26,12 @@ class Stamp:
 
 
 @dataclass(frozen=True)
-class Position:
-    line: int
-    col: int
+class Where:
+    """Where a value was written: its field name, line and column."""
+
+    field: str
+    line: int = 1
+    col: int = 1
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,8 @@ class Article:
     body: str = ""
     body_line: int = 1
     # Where the fields that make the URL were written, for collision errors.
-    slug_pos: Position = field(default=Position(1, 1))
-    source_url_pos: Position = field(default=Position(1, 1))
+    slug_at: Where = field(default=Where("slug"))  # the slug, or the title it was made from
+    source_url_at: Where = field(default=Where("source.url"))
 
 
 @dataclass(frozen=True)
@@ -97,4 +100,4 @@ class Page:
     extra: tuple[tuple[str, Any], ...] = ()
     body: str = ""
     body_line: int = 1
-    slug_pos: Position = field(default=Position(1, 1))
+    slug_at: Where = field(default=Where("slug"))

@@ -1,0 +1,104 @@
+"""Micro-sites built inside tests: real files in a temp folder, real builds."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import textwrap
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+BASIC_CONFIG = """\
+title: Test Archive
+base_url: https://example.org/
+timezone: UTC
+"""
+
+
+def story(title="A story", date="2023-07-26", url=None, extra="", body="Body text.", name="The Outlet"):
+    """Front matter + body of a valid story; ``extra`` adds YAML lines."""
+    url = url or "https://news.example.com/" + "".join(c if c.isalnum() else "-" for c in title.lower())
+    front = f'title: "{title}"\ndate: {date}\nsource:\n  name: {name}\n  url: "{url}"\n' + textwrap.dedent(extra)
+    return f"---\n{front}---\n{body}\n"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Site:
+    root: Path
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def ssg(self, *args: str, env: dict | None = None) -> Result:
+        """Run the CLI in this process, from the site folder."""
+        out, err = io.StringIO(), io.StringIO()
+        old_cwd = os.getcwd()
+        old_env = dict(os.environ)
+        os.environ.update(env or {})
+        os.chdir(self.root)
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                try:
+                    code = main(list(args))
+                except SystemExit as exc:  # argparse usage errors
+                    code = exc.code
+        finally:
+            os.chdir(old_cwd)
+            os.environ.clear()
+            os.environ.update(old_env)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    def ssg_process(self, *args: str, env: dict | None = None) -> Result:
+        """Run ``python -m generator`` in a child process (real exit, real env)."""
+        full_env = {**os.environ, **(env or {})}
+        proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=self.root, env=full_env,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    @property
+    def public(self) -> Path:
+        return self.root / "public"
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    root = tmp_path / "site"
+    root.mkdir()
+    s = Site(root)
+    s.write("site.yml", BASIC_CONFIG)
+    (root / "content" / "articles").mkdir(parents=True)
+    return s

@@ -1,0 +1,110 @@
+"""The output folder: refused when dangerous, swapped atomically, nothing lost."""
+
+import os
+
+import pytest
+
+from conftest import story, tree_hashes
+
+
+@pytest.fixture
+def built(site):
+    site.write("content/articles/a.md", story(title="A"))
+    return site
+
+
+def _snapshot(root):
+    return tree_hashes(root)
+
+
+@pytest.mark.parametrize("target", [".", "content", "content/articles/out", "themes", "/", ".."])
+def test_dangerous_output_folders_are_refused(built, target):
+    (built.root / "themes").mkdir(exist_ok=True)
+    before = _snapshot(built.root)
+    result = built.ssg("build", "-o", target)
+    assert result.code == 2
+    assert result.err.startswith("ssg: error: output folder ")
+    assert "choose another" in result.err
+    assert _snapshot(built.root) == before
+
+
+def test_output_dir_in_site_yml_is_checked_too(built):
+    built.write("site.yml", "title: T\nbase_url: https://example.org/\noutput_dir: content\n")
+    result = built.ssg("build")
+    assert result.code == 1
+    assert "is or contains content/" in result.err
+
+
+def test_non_empty_foreign_folder_is_refused_and_kept(built, tmp_path):
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "holiday.jpg").write_bytes(b"precious")
+    result = built.ssg("build", "-o", str(foreign))
+    assert result.code == 2
+    assert "was not made by ssg" in result.err and "nothing was deleted" in result.err
+    assert [p.name for p in foreign.iterdir()] == ["holiday.jpg"]
+    assert (foreign / "holiday.jpg").read_bytes() == b"precious"
+
+
+def test_empty_folder_and_own_output_are_accepted(built, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert built.ssg("build", "-o", str(empty)).code == 0
+    assert (empty / ".ssg-output").is_file()
+    assert built.ssg("build", "-o", str(empty)).code == 0
+
+
+def test_rebuild_replaces_output_and_leaves_no_staging(built):
+    assert built.ssg("build").code == 0
+    (built.root / "content/articles/a.md").unlink()
+    built.write("content/articles/b.md", story(title="B"))
+    assert built.ssg("build").code == 0
+    assert not (built.public / "2023/07/a").exists()
+    assert (built.public / "2023/07/b/index.html").exists()
+    assert sorted(p.name for p in built.root.iterdir()) == ["content", "public", "site.yml"]
+
+
+def test_failed_build_keeps_previous_output(built):
+    assert built.ssg("build").code == 0
+    before = tree_hashes(built.public)
+    built.write("content/articles/bad.md", "---\ntitle: Bad\n---\n")
+    assert built.ssg("build").code == 1
+    assert tree_hashes(built.public) == before
+
+
+def test_template_error_keeps_previous_output(built):
+    assert built.ssg("build").code == 0
+    before = tree_hashes(built.public)
+    built.write("site.yml", "title: T\nbase_url: https://example.org/\ntheme: broken\n")
+    built.write("themes/broken/theme.yml", "extends: default\n")
+    built.write("themes/broken/templates/article.html", '{% extends "base.html" %}\n{% block content %}\n'
+                "{{ story.no_such_field }}\n{% endblock %}\n")  # fmt: skip
+    result = built.ssg("build")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(
+        "themes/broken/templates/article.html:3:1: error: template: 'generator.views.StoryView object' "
+        "has no attribute 'no_such_field'"
+    )
+    assert tree_hashes(built.public) == before
+    assert sorted(p.name for p in built.root.iterdir()) == ["content", "public", "site.yml", "themes"]
+
+
+def test_stale_staging_folder_of_a_dead_build_is_removed(built):
+    stale = built.root / ".public.ssg-tmp-999999999-dead"
+    stale.mkdir()
+    (stale / "index.html").write_text("half")
+    assert built.ssg("build").code == 0
+    assert not stale.exists()
+
+
+def test_symlinked_output_is_followed_with_the_same_rules(built, tmp_path):
+    target = tmp_path / "real"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    os.symlink(target, built.root / "public")
+    assert built.ssg("build").code == 1
+    assert [p.name for p in target.iterdir()] == ["keep.txt"]
+    (target / "keep.txt").unlink()
+    assert built.ssg("build").code == 0
+    assert (built.root / "public").is_symlink()
+    assert (built.root / "public" / "2023/07/a/index.html").is_file()
