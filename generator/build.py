@@ -22,9 +22,11 @@ from generator.content.discover import discover
 from generator.content.frontmatter import parse
 from generator.content.model import Article, Page
 from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error
+from generator.feeds import FeedFile, FeedWriter
 from generator.markdown import Rendered, render_markdown
 from generator.render import Renderer
-from generator.routes import plan
+from generator.routes import Route, plan
+from generator.sitemaps import Entry, news_sitemaps, robots, sitemaps
 from generator.themes import load_chain, make_environment, static_files
 from generator.urls import Links, output_file
 from generator.writer import Staging, check_output
@@ -125,7 +127,12 @@ def build(options: BuildOptions) -> BuildResult:
                 staging.write(output.path, output.data)
             written += 1
         stages.absorb(renderer.diagnostics)
+        stages.timings["render"] = time.perf_counter() - start
+        start = time.perf_counter()
+        machine = _machine_files(archive, routes, config, links, now)
         if staging is not None:
+            for output in machine:
+                staging.write(output.path.lstrip("/"), output.data)
             for rel, source in copies.items():
                 staging.copy(rel, source)
             staging.commit()
@@ -133,16 +140,25 @@ def build(options: BuildOptions) -> BuildResult:
         if staging is not None:
             staging.abort()
         raise
-    stages.timings["render+write"] = time.perf_counter() - start
+    stages.timings["feeds+write"] = time.perf_counter() - start
     return BuildResult(
         stories=len(archive.stories),
         pages=written,
-        files=written + len(copies),
+        files=written + len(copies) + len(machine),
         seconds=time.perf_counter() - started,
         output=out if options.write else None,
         timings=stages.timings,
         warnings=stages.warnings,
     )
+
+
+def _machine_files(archive: Archive, routes: list[Route], config: SiteConfig, links: Links, now: datetime):
+    """Feeds, sitemaps and robots.txt: everything not rendered by the theme."""
+    files: list[FeedFile] = FeedWriter(archive, config, links).all()
+    maps = sitemaps([Entry(r.url, r.lastmod) for r in routes if r.in_sitemap], config, links)
+    if config.news_sitemap:
+        maps += news_sitemaps(archive.stories, config, links, now)
+    return files + maps + [robots(maps, links)]
 
 
 def _parse_all(files, config):

@@ -50,6 +50,8 @@ class SiteConfig:
     tags: tuple[TagDecl, ...] = ()
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
     feed_entries: int = 20
+    sitemap_limit: int = 50_000
+    news_sitemap: bool = False
     extra_front_matter: tuple[str, ...] = ()
 
     @property
@@ -67,7 +69,7 @@ class SiteConfig:
 
 TOP_KEYS = [
     "title", "description", "base_url", "language", "timezone", "theme", "content_dir", "output_dir",
-    "per_page", "permalinks", "tags", "markdown", "feeds", "extra_front_matter",
+    "per_page", "permalinks", "tags", "markdown", "feeds", "sitemap", "news_sitemap", "extra_front_matter",
 ]  # fmt: skip
 
 
@@ -150,6 +152,14 @@ def _read(check: Checker, top: Node, base_url_override: str | None) -> dict:
         check.known_keys(node, ["entries"], "feeds.")
         if (entries := check.integer(node.get("entries"), "feeds.entries", minimum=1)) is not None:
             values["feed_entries"] = entries
+    if (node := top.get("sitemap")) is not None and check.mapping(node, "sitemap"):
+        check.known_keys(node, ["limit"], "sitemap.")
+        if (limit := check.integer(node.get("limit"), "sitemap.limit", minimum=1)) is not None:
+            values["sitemap_limit"] = min(limit, 50_000)
+            if limit > 50_000:
+                check.error(node.get("limit"), "sitemap.limit", "must be at most 50000 (the sitemap protocol's limit)")
+    if (flag := check.boolean(top.get("news_sitemap"), "news_sitemap")) is not None:
+        values["news_sitemap"] = flag
     if (node := top.get("extra_front_matter")) is not None:
         values["extra_front_matter"] = tuple(name for name, _ in check.string_list(node, "extra_front_matter"))
     return {key: value for key, value in values.items() if value is not None}

@@ -15,6 +15,7 @@ from generator import __version__
 from generator.config import SiteConfig
 from generator.content.archive import Archive, Standalone, Story, Term
 from generator.content.model import Stamp
+from generator.feeds import site_feed_links
 from generator.urls import Links
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -23,7 +24,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 @dataclass(frozen=True)
 class DateView:
-    iso: str  # ISO 8601, for <time datetime>
+    iso: str  # ISO 8601 as precise as written (a day, or a date-time), for <time datetime>
+    full: str  # ISO 8601 date-time with offset (a day means its midnight), for metadata
     text: str  # "26 July 2023" or "26 July 2023, 09:30"
     year: int
     month: int
@@ -58,6 +60,7 @@ class SourceView:
 @dataclass(frozen=True)
 class ImageView:
     src: str
+    abs_src: str  # absolute URL, for feeds and Open Graph
     alt: str
     credit: str
     caption: str
@@ -70,6 +73,7 @@ class StoryView:
     abs_url: str
     date: DateView
     updated: DateView | None
+    modified: DateView  # the later of date and updated
     summary: str
     source: SourceView
     tags: tuple[TagView, ...]
@@ -109,6 +113,8 @@ class SiteView:
     tags_url: str
     sources_url: str
     pages: tuple[Link, ...]  # standalone pages, for navigation
+    feeds: tuple  # FeedLink of the site's Atom and JSON feeds
+    abs_url: str  # the home page, absolute
     generator: str
 
 
@@ -133,9 +139,10 @@ class YearView:
 def date_view(stamp: Stamp, config: SiteConfig) -> DateView:
     local = stamp.at.astimezone(config.tzinfo) if stamp.has_time else stamp.at
     text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+    full = local.isoformat()
     if stamp.has_time:
-        return DateView(local.isoformat(), f"{text}, {local:%H:%M}", local.year, local.month, local.day)
-    return DateView(local.date().isoformat(), text, local.year, local.month, local.day)
+        return DateView(full, full, f"{text}, {local:%H:%M}", local.year, local.month, local.day)
+    return DateView(local.date().isoformat(), full, text, local.year, local.month, local.day)
 
 
 def month_name(year: int, month: int) -> str:
@@ -160,6 +167,8 @@ class ViewBuilder:
             tags_url=links.href("/tags/"),
             sources_url=links.href("/sources/"),
             pages=tuple(Link(p.page.title, links.href(p.url)) for p in archive.pages),
+            feeds=site_feed_links(links, config.title),
+            abs_url=links.absolute("/"),
             generator=f"ssg {__version__}",
         )
 
@@ -180,14 +189,21 @@ class ViewBuilder:
         image = None
         if article.image is not None:
             img = article.image
-            src = self.links.href(story.url + img.asset.target) if img.asset else img.src
-            image = ImageView(src, img.alt, img.credit, img.caption)
+            if img.asset:
+                path = story.url + img.asset.target
+                src, abs_src = self.links.href(path), self.links.absolute(path)
+            else:
+                src = abs_src = img.src
+            image = ImageView(src, abs_src, img.alt, img.credit, img.caption)
+        date = date_view(article.date, config)
+        updated = date_view(article.updated, config) if article.updated else None
         view = StoryView(
             title=article.title,
             url=self.links.href(story.url),
             abs_url=self.links.absolute(story.url),
-            date=date_view(article.date, config),
-            updated=date_view(article.updated, config) if article.updated else None,
+            date=date,
+            updated=updated,
+            modified=updated if updated and article.updated.at > article.date.at else date,
             summary=story.rendered.summary,
             source=SourceView(
                 name=self.source_terms[source.slug].name if source.slug in self.source_terms else source.name,

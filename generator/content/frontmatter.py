@@ -19,7 +19,9 @@ from generator.slugs import is_slug, slugify
 from generator.validate import Checker, check_url
 from generator.yamlsource import Node, parse_yaml
 
-ARTICLE_KEYS = ["title", "date", "updated", "source", "credit", "image", "tags", "summary", "slug", "draft"]
+ARTICLE_KEYS = [
+    "title", "date", "updated", "source", "credit", "image", "tags", "summary", "slug", "draft", "syndicated",
+]  # fmt: skip
 PAGE_KEYS = ["title", "date", "updated", "summary", "slug", "draft"]
 SOURCE_KEYS = ["name", "url", "author", "published", "archived"]
 IMAGE_KEYS = ["src", "alt", "credit", "caption"]
@@ -120,7 +122,7 @@ class _Reader:
         values = self.common(ARTICLE_KEYS)
         values["date"] = self.stamp(check.required(node, "date", "date"), "date")
         values["updated"] = self.stamp(node.get("updated"), "updated")
-        if values["date"] and values["updated"] and values["updated"].at < values["date"].at:
+        if values["date"] and values["updated"] and _before(values["updated"], values["date"], self.config):
             check.error(node.get("updated"), "updated", "must not be before date")
         source_node = check.required(node, "source", "source")
         values["source"] = self.source(source_node) if source_node is not None else None
@@ -132,6 +134,7 @@ class _Reader:
         values["credits"] = tuple(text for text, _ in check.string_list(node.get("credit"), "credit"))
         values["image"] = self.image(node.get("image")) if node.get("image") is not None else None
         values["tags"] = self.tags(node.get("tags"))
+        values["syndicated"] = bool(check.boolean(node.get("syndicated"), "syndicated"))
         if check.diagnostics:
             return None
         return Article(file=self.file, body=body, body_line=body_line, **values)
@@ -241,6 +244,13 @@ def local_asset(file: SourceFile, src: str) -> Asset | str:
     if not source.is_file():
         return f"file {clean!r} not found beside {PurePosixPath(file.rel).name}"
     return Asset(source=source, target=path.as_posix().removeprefix("./"))
+
+
+def _before(later: Stamp, earlier: Stamp, config: SiteConfig) -> bool:
+    """Is ``later`` before ``earlier``? A bare day is compared as a day."""
+    if later.has_time and earlier.has_time:
+        return later.at < earlier.at
+    return later.at.astimezone(config.tzinfo).date() < earlier.at.astimezone(config.tzinfo).date()
 
 
 def _parse_stamp(text: str, config: SiteConfig) -> Stamp:

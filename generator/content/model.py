@@ -80,6 +80,7 @@ class Article:
     tags: tuple[TagRef, ...] = ()
     summary: str | None = None
     draft: bool = False
+    syndicated: bool = False  # a full copy of the original: canonical points there
     extra: tuple[tuple[str, Any], ...] = ()
     body: str = ""
     body_line: int = 1

@@ -1,0 +1,206 @@
+"""Atom 1.0 and JSON Feed 1.1, written by code rather than templates.
+
+Feeds are a machine contract, so they are not left to themes: escaping,
+absolute URLs, stable ids and honest dates are guaranteed here.
+
+* entry link = the archive's page; the original is ``link rel="related"``
+  (Atom) and ``external_url`` (JSON Feed);
+* ids are ``urn:uuid:`` values derived from the original's URL, which is
+  unique in the archive and survives a change of slug, permalink or domain;
+* ``updated`` is the later of ``date`` and ``updated``;
+* relative links in bodies are made absolute against the page's URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+from markupsafe import escape as html_escape
+
+from generator import __version__
+from generator.config import SiteConfig
+from generator.content.archive import Archive, Story
+from generator.urls import Links
+from generator.xmltext import attr as _attr
+from generator.xmltext import text as _text
+
+ATOM_TYPE = "application/atom+xml"
+JSON_TYPE = "application/feed+json"
+_LINK_ATTR = re.compile(r'(\s(?:src|href)=")([^"]*)(")')
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """An alternate link for ``<head>``: one feed of the site."""
+
+    title: str
+    url: str
+    type: str
+
+
+@dataclass(frozen=True)
+class FeedFile:
+    path: str  # site-internal, e.g. "/tags/ai/feed.xml"
+    data: bytes
+
+
+def entry_id(story: Story) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, story.article.source.url))
+
+
+def modified(story: Story) -> datetime:
+    article = story.article
+    if article.updated and article.updated.at > article.date.at:
+        return article.updated.at
+    return article.date.at
+
+
+def absolute_html(html: str, page_url: str) -> str:
+    """Make every relative ``src``/``href`` in rendered HTML absolute."""
+
+    def fix(match: re.Match) -> str:
+        value = match.group(2)
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+            return match.group(0)
+        return match.group(1) + urljoin(page_url, value.replace("&amp;", "&")).replace("&", "&amp;") + match.group(3)
+
+    return _LINK_ATTR.sub(fix, html)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def attribution_html(story: Story) -> str:
+    source = story.article.source
+    by = f" by {html_escape(', '.join(source.authors))}" if source.authors else ""
+    return (
+        f'<p>Originally reported{by} for <a href="{html_escape(source.url)}">{html_escape(source.name)}</a>.</p>'
+    )
+
+
+class FeedWriter:
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links):
+        self.archive = archive
+        self.config = config
+        self.links = links
+        self._content: dict[str, str] = {}
+        self._tag_names = {term.slug: term.name for term in archive.tags}
+
+    def content(self, story: Story) -> str:
+        if story.url not in self._content:
+            body = absolute_html(story.rendered.html, self.links.absolute(story.url))
+            self._content[story.url] = body + attribution_html(story)
+        return self._content[story.url]
+
+    def all(self) -> list[FeedFile]:
+        files = []
+        entries = self.config.feed_entries
+        site = self.config.title
+        files.append(self.atom("/feed.xml", "/", site, self.config.description, self.archive.stories[:entries]))
+        files.append(self.json_feed("/feed.json", "/", self.archive.stories[:entries]))
+        for term in self.archive.tags:
+            title = f"{site}: stories tagged {term.name}"
+            url = f"/tags/{term.slug}/"
+            files.append(self.atom(url + "feed.xml", url, title, term.description, term.stories[:entries]))
+        for term in self.archive.sources:
+            title = f"{site}: stories from {term.name}"
+            url = f"/sources/{term.slug}/"
+            files.append(self.atom(url + "feed.xml", url, title, "", term.stories[:entries]))
+        return files
+
+    def atom(self, path: str, page: str, title: str, subtitle: str, stories) -> FeedFile:
+        links, config = self.links, self.config
+        updated = max((modified(s) for s in stories), default=EPOCH)
+        lines = [
+            '<?xml version="1.0" encoding="utf-8"?>',
+            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={_attr(config.language)}>',
+            f"  <title>{_text(title)}</title>",
+        ]
+        if subtitle:
+            lines.append(f"  <subtitle>{_text(subtitle)}</subtitle>")
+        lines += [
+            f'  <link rel="self" type="{ATOM_TYPE}" href={_attr(links.absolute(path))}/>',
+            f'  <link rel="alternate" type="text/html" href={_attr(links.absolute(page))}/>',
+            f"  <id>{_text(links.absolute(path))}</id>",
+            f"  <updated>{_stamp(updated)}</updated>",
+            f"  <author><name>{_text(config.title)}</name></author>",
+            f'  <generator version="{__version__}">ssg</generator>',
+        ]
+        for story in stories:
+            article = story.article
+            source = article.source
+            lines += [
+                "  <entry>",
+                f"    <title>{_text(article.title)}</title>",
+                f'    <link rel="alternate" type="text/html" href={_attr(links.absolute(story.url))}/>',
+                f'    <link rel="related" type="text/html" href={_attr(source.url)} title={_attr(source.name)}/>',
+                f"    <id>{entry_id(story)}</id>",
+                f"    <published>{_stamp(article.date.at)}</published>",
+                f"    <updated>{_stamp(modified(story))}</updated>",
+            ]
+            lines += [f"    <author><name>{_text(name)}</name></author>" for name in source.authors]
+            for slug in story.tags:
+                term = self.tag_name(slug)
+                scheme = links.absolute("/tags/")
+                lines.append(f"    <category term={_attr(slug)} label={_attr(term)} scheme={_attr(scheme)}/>")
+            if story.rendered.summary:
+                lines.append(f"    <summary>{_text(story.rendered.summary)}</summary>")
+            lines.append(f'    <content type="html">{_text(self.content(story))}</content>')
+            lines.append("  </entry>")
+        lines.append("</feed>")
+        return FeedFile(path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+    def tag_name(self, slug: str) -> str:
+        return self._tag_names[slug]
+
+    def json_feed(self, path: str, page: str, stories) -> FeedFile:
+        links, config = self.links, self.config
+        feed: dict = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": config.title,
+            "home_page_url": links.absolute(page),
+            "feed_url": links.absolute(path),
+        }
+        if config.description:
+            feed["description"] = config.description
+        feed["language"] = config.language
+        feed["authors"] = [{"name": config.title}]
+        items = []
+        for story in stories:
+            article = story.article
+            item: dict = {
+                "id": entry_id(story),
+                "url": links.absolute(story.url),
+                "external_url": article.source.url,
+                "title": article.title,
+                "content_html": self.content(story),
+            }
+            if story.rendered.summary:
+                item["summary"] = story.rendered.summary
+            if article.image is not None:
+                img = article.image
+                item["image"] = links.absolute(story.url + img.asset.target) if img.asset else img.src
+            item["date_published"] = _stamp(article.date.at)
+            item["date_modified"] = _stamp(modified(story))
+            if article.source.authors:
+                item["authors"] = [{"name": name} for name in article.source.authors]
+            if story.tags:
+                item["tags"] = [self.tag_name(slug) for slug in story.tags]
+            items.append(item)
+        feed["items"] = items
+        text = json.dumps(feed, ensure_ascii=False, indent=2)
+        return FeedFile(path, (text + "\n").encode("utf-8"))
+
+
+def site_feed_links(links: Links, title: str) -> tuple[FeedLink, ...]:
+    return (
+        FeedLink(f"{title} (Atom)", links.href("/feed.xml"), ATOM_TYPE),
+        FeedLink(f"{title} (JSON Feed)", links.href("/feed.json"), JSON_TYPE),
+    )

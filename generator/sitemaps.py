@@ -1,0 +1,87 @@
+"""sitemap.xml (split into an index past a limit), robots.txt, Google News sitemap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from generator.config import SiteConfig
+from generator.content.archive import Story
+from generator.feeds import FeedFile
+from generator.urls import Links
+from generator.xmltext import text as _text
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+NEWS_PER_FILE = 1000
+NEWS_WINDOW = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Entry:
+    url: str  # site-internal
+    lastmod: datetime | None
+
+
+def _urlset(entries: list[Entry], links: Links) -> bytes:
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+    for entry in entries:
+        lastmod = f"<lastmod>{entry.lastmod.isoformat()}</lastmod>" if entry.lastmod else ""
+        lines.append(f"  <url><loc>{_text(links.absolute(entry.url))}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _index(parts: list[tuple[str, datetime | None]], links: Links) -> bytes:
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
+    for path, lastmod in parts:
+        stamp = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+        lines.append(f"  <sitemap><loc>{_text(links.absolute(path))}</loc>{stamp}</sitemap>")
+    lines.append("</sitemapindex>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def sitemaps(entries: list[Entry], config: SiteConfig, links: Links) -> list[FeedFile]:
+    """One ``/sitemap.xml``, or past the limit an index of ``/sitemap-N.xml``."""
+    limit = config.sitemap_limit
+    if len(entries) <= limit:
+        return [FeedFile("/sitemap.xml", _urlset(entries, links))]
+    files, parts = [], []
+    for number, start in enumerate(range(0, len(entries), limit), start=1):
+        chunk = entries[start : start + limit]
+        path = f"/sitemap-{number}.xml"
+        files.append(FeedFile(path, _urlset(chunk, links)))
+        parts.append((path, max((e.lastmod for e in chunk if e.lastmod), default=None)))
+    files.append(FeedFile("/sitemap.xml", _index(parts, links)))
+    return files
+
+
+def news_sitemaps(stories: tuple[Story, ...], config: SiteConfig, links: Links, now: datetime) -> list[FeedFile]:
+    """Stories published in the two days before "now", 1,000 to a file."""
+    recent = [s for s in stories if now - NEWS_WINDOW <= s.article.date.at <= now]
+    files = []
+    chunks = [recent[i : i + NEWS_PER_FILE] for i in range(0, len(recent), NEWS_PER_FILE)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">']
+        for story in chunk:
+            lines += [
+                f"  <url><loc>{_text(links.absolute(story.url))}</loc>",
+                "    <news:news>",
+                f"      <news:publication><news:name>{_text(config.title)}</news:name>"
+                f"<news:language>{_text(config.language)}</news:language></news:publication>",
+                f"      <news:publication_date>{story.article.date.at.isoformat()}</news:publication_date>",
+                f"      <news:title>{_text(story.article.title)}</news:title>",
+                "    </news:news>",
+                "  </url>",
+            ]
+        lines.append("</urlset>")
+        path = "/sitemap-news.xml" if number == 1 else f"/sitemap-news-{number}.xml"
+        files.append(FeedFile(path, ("\n".join(lines) + "\n").encode("utf-8")))
+    return files
+
+
+def robots(sitemap_files: list[FeedFile], links: Links) -> FeedFile:
+    named = [f for f in sitemap_files if f.path == "/sitemap.xml" or f.path.startswith("/sitemap-news")]
+    lines = ["User-agent: *", "Allow: /", ""] + [f"Sitemap: {links.absolute(f.path)}" for f in named]
+    return FeedFile("/robots.txt", ("\n".join(lines) + "\n").encode("utf-8"))
+
