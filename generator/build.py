@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from markupsafe import Markup
+
 from generator.config import SiteConfig, load_config
 from generator.content.archive import Archive, collect
 from generator.content.discover import discover
@@ -27,7 +29,8 @@ from generator.markdown import Rendered, render_markdown
 from generator.render import Renderer
 from generator.routes import Route, plan
 from generator.sitemaps import Entry, news_sitemaps, robots, sitemaps
-from generator.themes import load_chain, make_environment, static_files
+from generator.strings import load_strings
+from generator.themes import StaticFiles, load_chain, make_environment, static_files, template_display
 from generator.urls import Links, output_file
 from generator.writer import Staging, check_output
 
@@ -104,6 +107,8 @@ def build(options: BuildOptions) -> BuildResult:
     if options.write:
         check_output(out, config.root, [config.content_path, config.root / "themes"])
     chain = stages.run("theme", load_chain, config.theme, config.root)
+    display = lambda path: template_display(str(path), config.root)  # noqa: E731
+    strings = stages.run("strings", load_strings, [t.path for t in chain], config.language, display)
     files = stages.run("discover", discover, config)
     # Content problems are collected across parse, markdown and collect: a
     # file that does not parse must not hide a URL collision between two that do.
@@ -113,10 +118,11 @@ def build(options: BuildOptions) -> BuildResult:
     archive: Archive = stages.run("collect", collect, rendered, config, defer=True)
     stages.stop_on_errors()
     links = Links(config.base_url)
-    routes = stages.run("plan", plan, archive, config, links)
-    copies = stages.run("assets", _copies, archive, chain, {output_file(r.url) for r in routes})
+    routes = stages.run("plan", plan, archive, config, links, strings)
+    static = static_files(chain)
+    copies = stages.run("assets", _copies, archive, static, {output_file(r.url) for r in routes})
 
-    env = make_environment(chain, {"static": lambda path: links.href("/static/" + path.lstrip("/"))})
+    env = make_environment(chain, _template_globals(links, static, strings))
     renderer = Renderer(env, config.root)
     start = time.perf_counter()
     staging = Staging(out) if options.write else None
@@ -190,9 +196,24 @@ def _markdown_all(docs, config):
     return rendered, diagnostics
 
 
-def _copies(archive: Archive, chain, page_files: set[str]):
+def _template_globals(links: Links, static: StaticFiles, strings) -> dict:
+    def static_url(path: str) -> str:
+        """The fingerprinted link of a file in the theme's static/ folder."""
+        name = path.lstrip("/")
+        if name not in static.names:
+            raise KeyError(f"no file {name!r} in the theme's static/ folder")
+        return links.href("/" + static.names[name])
+
+    def time_element(date) -> Markup:
+        """``<time datetime="…">26 July 2023</time>`` for a DateView."""
+        return Markup('<time datetime="{}">{}</time>').format(date.iso, date.text)
+
+    return {"static": static_url, "t": strings.text, "count": strings.count, "time": time_element}
+
+
+def _copies(archive: Archive, static: StaticFiles, page_files: set[str]):
     """Every file to copy: theme static files, then each story's assets."""
-    copies: dict[str, Path] = dict(static_files(chain))
+    copies: dict[str, Path] = dict(static.files)
     diagnostics = []
     items = [(s.url, s.rendered) for s in archive.stories] + [(p.url, p.rendered) for p in archive.pages]
     for url, rendered in items:

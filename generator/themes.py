@@ -9,6 +9,7 @@ comes first, then the themes that ship with ssg.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ def _display(path: Path, root: Path) -> str:
 def find_theme(name: str, root: Path) -> Path | None:
     for base in (root / "themes", BUNDLED):
         candidate = base / name
-        if (candidate / "templates").is_dir():
+        if (candidate / "theme.yml").is_file() or (candidate / "templates").is_dir():
             return candidate
     return None
 
@@ -108,9 +109,22 @@ def make_environment(chain: list[Theme], globals_: dict) -> jinja2.Environment:
     return env
 
 
-def static_files(chain: list[Theme]) -> dict[str, Path]:
-    """Output path (``static/...``) → file; a child's file wins over its parent's."""
-    files: dict[str, Path] = {}
+@dataclass(frozen=True)
+class StaticFiles:
+    """A theme chain's static files under fingerprinted names.
+
+    ``names`` maps the path a template asks for (``style.css``) to the path
+    in the output (``static/style.1a2b3c4d5e.css``); the content hash in the
+    name lets a static host cache the file forever.
+    """
+
+    files: dict[str, Path]  # output path -> source file
+    names: dict[str, str]  # logical path -> output path
+
+
+def static_files(chain: list[Theme]) -> StaticFiles:
+    """A child's file wins over its parent's of the same name."""
+    sources: dict[str, Path] = {}
     for theme in reversed(chain):
         if not theme.static.is_dir():
             continue
@@ -120,8 +134,15 @@ def static_files(chain: list[Theme]) -> dict[str, Path]:
                 if name.startswith("."):
                     continue
                 path = Path(dirpath) / name
-                files["static/" + path.relative_to(theme.static).as_posix()] = path
-    return dict(sorted(files.items()))
+                sources[path.relative_to(theme.static).as_posix()] = path
+    files, names = {}, {}
+    for logical, path in sorted(sources.items()):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        stem, dot, ext = logical.rpartition(".")
+        hashed = f"{stem}.{digest}.{ext}" if dot and "/" not in ext else f"{logical}.{digest}"
+        files["static/" + hashed] = path
+        names[logical] = "static/" + hashed
+    return StaticFiles(files, names)
 
 
 def template_display(filename: str | None, root: Path) -> str:

@@ -7,6 +7,7 @@ plain string that the template autoescapes; only ``body`` is ``Markup``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -16,10 +17,8 @@ from generator.config import SiteConfig
 from generator.content.archive import Archive, Standalone, Story, Term
 from generator.content.model import Stamp
 from generator.feeds import site_feed_links
+from generator.strings import Strings
 from generator.urls import Links
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,7 @@ class TagView:
     url: str
     count: int = 0
     description: str = ""
+    weight: int = 1  # 1 to 5, by how many stories the term has (log scale), for a weighted index
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ class StoryView:
     date: DateView
     updated: DateView | None
     modified: DateView  # the later of date and updated
-    summary: str
+    summary: str  # plain text: the front matter's summary, else the body's first paragraph
+    dek: str  # the front matter's summary only ("" when none), to show above the body
     source: SourceView
     tags: tuple[TagView, ...]
     credits: tuple[str, ...]
@@ -112,6 +113,7 @@ class SiteView:
     url: str  # the home page
     tags_url: str
     sources_url: str
+    archive_url: str
     pages: tuple[Link, ...]  # standalone pages, for navigation
     feeds: tuple  # FeedLink of the site's Atom and JSON feeds
     abs_url: str  # the home page, absolute
@@ -136,25 +138,31 @@ class YearView:
     months: tuple[MonthView, ...]
 
 
-def date_view(stamp: Stamp, config: SiteConfig) -> DateView:
+def date_view(stamp: Stamp, config: SiteConfig, strings: Strings) -> DateView:
     local = stamp.at.astimezone(config.tzinfo) if stamp.has_time else stamp.at
-    text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
     full = local.isoformat()
     if stamp.has_time:
-        return DateView(full, full, f"{text}, {local:%H:%M}", local.year, local.month, local.day)
+        text = strings.format_date_time(local.day, local.month, local.year, f"{local:%H:%M}")
+        return DateView(full, full, text, local.year, local.month, local.day)
+    text = strings.format_date(local.day, local.month, local.year)
     return DateView(local.date().isoformat(), full, text, local.year, local.month, local.day)
 
 
-def month_name(year: int, month: int) -> str:
-    return f"{MONTHS[month - 1]} {year}"
+def weight(count: int, largest: int) -> int:
+    """1 to 5 on a log scale, so a tag index can show the big tags larger."""
+    if largest <= 1:
+        return 1
+    return 1 + round(4 * math.log(count) / math.log(largest))
 
 
 class ViewBuilder:
     """Builds each view once; list pages share the story views."""
 
-    def __init__(self, archive: Archive, config: SiteConfig, links: Links):
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings):
         self.config = config
         self.links = links
+        self.strings = strings
+        self.largest = max((len(t.stories) for t in archive.tags), default=1)
         self.tag_terms = {term.slug: term for term in archive.tags}
         self.source_terms = {term.slug: term for term in archive.sources}
         self._stories: dict[str, StoryView] = {}
@@ -166,15 +174,23 @@ class ViewBuilder:
             url=links.href("/"),
             tags_url=links.href("/tags/"),
             sources_url=links.href("/sources/"),
+            archive_url=links.href("/archive/"),
             pages=tuple(Link(p.page.title, links.href(p.url)) for p in archive.pages),
             feeds=site_feed_links(links, config.title),
             abs_url=links.absolute("/"),
             generator=f"ssg {__version__}",
         )
 
+    def date(self, stamp: Stamp) -> DateView:
+        return date_view(stamp, self.config, self.strings)
+
+    def month_name(self, year: int, month: int) -> str:
+        return self.strings.month_name(month, year)
+
     def tag(self, term: Term) -> TagView:
         url = self.links.href(f"/tags/{term.slug}/")
-        return TagView(term.name, term.slug, url, len(term.stories), term.description)
+        count = len(term.stories)
+        return TagView(term.name, term.slug, url, count, term.description, weight(count, self.largest))
 
     def outlet(self, term: Term) -> TagView:
         url = self.links.href(f"/sources/{term.slug}/")
@@ -184,7 +200,7 @@ class ViewBuilder:
         cached = self._stories.get(story.url)
         if cached is not None:
             return cached
-        article, config = story.article, self.config
+        article = story.article
         source = article.source
         image = None
         if article.image is not None:
@@ -195,8 +211,8 @@ class ViewBuilder:
             else:
                 src = abs_src = img.src
             image = ImageView(src, abs_src, img.alt, img.credit, img.caption)
-        date = date_view(article.date, config)
-        updated = date_view(article.updated, config) if article.updated else None
+        date = self.date(article.date)
+        updated = self.date(article.updated) if article.updated else None
         view = StoryView(
             title=article.title,
             url=self.links.href(story.url),
@@ -205,12 +221,13 @@ class ViewBuilder:
             updated=updated,
             modified=updated if updated and article.updated.at > article.date.at else date,
             summary=story.rendered.summary,
+            dek=(article.summary or "").strip(),
             source=SourceView(
                 name=self.source_terms[source.slug].name if source.slug in self.source_terms else source.name,
                 url=source.url,
                 outlet_url=self.links.href(f"/sources/{source.slug}/"),
                 authors=source.authors,
-                published=date_view(source.published, config) if source.published else None,
+                published=self.date(source.published) if source.published else None,
                 archived=source.archived,
             ),
             tags=tuple(self.tag(self.tag_terms[slug]) for slug in story.tags),
@@ -222,14 +239,14 @@ class ViewBuilder:
         return view
 
     def page(self, item: Standalone) -> PageView:
-        page, config = item.page, self.config
+        page = item.page
         return PageView(
             title=page.title,
             url=self.links.href(item.url),
             abs_url=self.links.absolute(item.url),
             summary=item.rendered.summary,
-            date=date_view(page.date, config) if page.date else None,
-            updated=date_view(page.updated, config) if page.updated else None,
+            date=self.date(page.date) if page.date else None,
+            updated=self.date(page.updated) if page.updated else None,
             extra=dict(page.extra),
         )
 

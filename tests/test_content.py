@@ -44,7 +44,7 @@ summary: Our own short summary.
     assert '<time datetime="2023-07-25">25 July 2023</time>' in html
     assert 'href="https://web.archive.org/web/2023/https://outlet.example/full"' in html
     assert '<time datetime="2023-07-26T08:30:00+00:00">26 July 2023, 08:30</time>' in html
-    assert "<li>Photo: A</li>" in html and "<li>Video: B</li>" in html
+    assert "Photo: A; Video: B</p>" in html
     assert '<p class="dek">Our own short summary.</p>' in html
 
 
@@ -127,8 +127,8 @@ def test_archives_and_sources(site):
     site.write("content/articles/c.md", story(title="C", date="2023-04-01", name="outlet one"))
     assert site.ssg("build").code == 0
     year = site.read("public/2023/index.html")
-    assert re.findall(r'<h2><a href="(/2023/\d\d/)">', year) == ["/2023/04/", "/2023/03/"]
+    assert re.findall(r'class="month-heading"><a href="(/2023/\d\d/)">', year) == ["/2023/04/", "/2023/03/"]
     assert '<a href="/2022/">2022</a>' in year
     assert site.read("public/2023/03/index.html").count('class="story-item"') == 1
     sources = site.read("public/sources/index.html")
-    assert '<a href="/sources/outlet-one/">Outlet One</a> <span class="count">(3)</span>' in sources
+    assert '<a href="/sources/outlet-one/">Outlet One</a> <span class="count">3 stories</span>' in sources

@@ -57,8 +57,8 @@ def test_sitemap_index_past_the_limit(site):
         assert part_tree.getroot().tag == URLSET
         assert len(locs) <= 50
         all_locs += locs
-    # 120 stories, 3 home pages, tags and sources indexes, 3 source pages, a year and a month.
-    assert len(all_locs) == 130 == len(set(all_locs))
+    # 120 stories, 3 home pages, tag, source and archive indexes, 3 source pages, a year and a month.
+    assert len(all_locs) == 131 == len(set(all_locs))
     for loc in all_locs:
         assert _file_for(site.public, loc).is_file(), loc
 

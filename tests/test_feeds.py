@@ -151,8 +151,8 @@ def test_drafts_and_embargoed_appear_nowhere(feeds_site):
             text = path.read_text(encoding="utf-8")
             assert "Secret draft" not in text and "Embargoed" not in text, path
             assert "secret-draft" not in text and "embargoed" not in text, path
-    assert 'Outlet One</a> <span class="count">(5)</span>' in feeds_site.read("public/sources/index.html")
-    assert '<a href="/tags/ai/">AI</a> <span class="count">(5)</span>' in feeds_site.read("public/tags/index.html")
+    assert 'Outlet One</a> <span class="count">5 stories</span>' in feeds_site.read("public/sources/index.html")
+    assert '<a href="/tags/ai/">AI</a> <span class="count">5</span>' in feeds_site.read("public/tags/index.html")
 
 
 def test_autodiscovery_links(feeds_site):

@@ -1,5 +1,7 @@
 """Theme chain: a site's theme extends default, overrides blocks and templates."""
 
+import re
+
 from conftest import story
 
 
@@ -25,7 +27,8 @@ def test_child_overrides_a_block_and_a_template_and_static(site):
     assert '<meta name="theme" content="child">' in article  # the child's block
     assert "Read the original at The Outlet" in article  # the parent's template
     assert "<p>0 tags</p>" in site.read("public/tags/index.html")
-    assert (site.public / "static/style.css").exists() and (site.public / "static/extra.css").exists()
+    names = sorted(p.name for p in (site.public / "static").iterdir())
+    assert [re.sub(r"\.[0-9a-f]{10}\.", ".#.", n) for n in names] == ["extra.#.css", "print.#.css", "style.#.css"]
 
 
 def test_template_syntax_error_has_file_and_line(site):
@@ -52,3 +55,81 @@ def test_missing_theme_and_cycles(site):
     site.write("themes/b/theme.yml", "extends: a\n")
     result = site.ssg("check")
     assert result.err.splitlines()[0] == "themes/b/theme.yml:1:10: error: extends: theme 'a' extends itself (cycle)"
+
+
+def test_strings_follow_the_site_language(site):
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nlanguage: de-AT\n")
+    site.write("content/articles/a.md", story(title="A", date="2023-07-26", extra="tags: [X]\n"))
+    result = site.ssg("build")
+    assert result.code == 0 and result.err == ""
+    html = site.read("public/2023/07/a/index.html")
+    assert '<html lang="de-AT">' in html
+    assert "Archiviert am <time datetime=\"2023-07-26\">26. Juli 2023</time>" in html
+    assert "Original bei The Outlet lesen" in html
+    assert "<h1>Juli 2023</h1>" in site.read("public/2023/07/index.html")
+
+
+def test_unknown_language_falls_back_to_english_with_a_warning(site):
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nlanguage: nl\n")
+    site.write("content/articles/a.md", story(title="A"))
+    result = site.ssg("build")
+    assert result.code == 0
+    assert result.err == "site.yml:1:1: warning: language: the theme has no strings for 'nl'; using English\n"
+    assert "Read the original at The Outlet" in site.read("public/2023/07/a/index.html")
+
+
+def test_child_strings_override_single_keys(site):
+    _child(site, {"strings.yml": 'en:\n  read_original: "Go to {outlet}"\n'})
+    assert site.ssg("build").code == 0
+    html = site.read("public/2023/07/a/index.html")
+    assert "Go to The Outlet" in html and "Skip to content" in html
+
+
+def test_static_assets_are_fingerprinted(site):
+    site.write("content/articles/a.md", story(title="A"))
+    assert site.ssg("build").code == 0
+    html = site.read("public/2023/07/a/index.html")
+    href = re.search(r'<link rel="stylesheet" href="(/static/style\.([0-9a-f]{10})\.css)">', html)
+    assert href and (site.public / href.group(1).lstrip("/")).is_file()
+    _child(site, {"static/style.css": "body{}"})
+    assert site.ssg("build").code == 0
+    changed = re.search(r'href="/static/style\.([0-9a-f]{10})\.css"', site.read("public/2023/07/a/index.html"))
+    assert changed.group(1) != href.group(2)
+
+
+def test_unknown_static_file_is_a_template_error(site):
+    _child(site, {"templates/404.html": '{% extends "base.html" %}{% block content %}'
+                                        "{{ static('nope.js') }}{% endblock %}"})  # fmt: skip
+    result = site.ssg("check")
+    assert result.code == 1
+    assert "themes/child/templates/404.html:1:1: error: template: KeyError: \"no file 'nope.js'" in result.err
+
+
+def test_year_chart_is_accessible_svg_with_a_table(site):
+    site.write("content/articles/a.md", story(title="A", date="2023-03-02"))
+    site.write("content/articles/b.md", story(title="B", date="2023-03-09"))
+    site.write("content/articles/c.md", story(title="C", date="2023-11-01"))
+    assert site.ssg("build").code == 0
+    html = site.read("public/2023/index.html")
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'aria-labelledby="chart-2023-title chart-2023-desc"' in svg
+    assert '<title id="chart-2023-title">Stories archived per month in 2023</title>' in svg
+    assert '<a href="/2023/03/" aria-label="March 2023: 2 stories">' in svg
+    assert '<a href="/2023/11/" aria-label="November 2023: 1 story">' in svg
+    assert svg.count("<rect") == 12 and svg.count("<a ") == 2
+    table = html.split("<table>", 1)[1].split("</table>", 1)[0]
+    assert '<th scope="row"><a href="/2023/03/">March 2023</a></th><td>2</td>' in table
+    archive = site.read("public/archive/index.html")
+    assert archive.count("<rect") == 9  # March to November
+
+
+def test_related_stories_share_tags_deterministically(site):
+    site.write("content/articles/a.md", story(title="A", date="2023-01-10", extra="tags: [x, y, z]\n"))
+    site.write("content/articles/b.md", story(title="B", date="2023-01-01", extra="tags: [x, y]\n"))
+    site.write("content/articles/c.md", story(title="C", date="2023-01-05", extra="tags: [x]\n"))
+    site.write("content/articles/d.md", story(title="D", date="2023-01-11", extra="tags: [z]\n"))
+    site.write("content/articles/e.md", story(title="E", date="2023-01-12", extra="tags: [other]\n"))
+    assert site.ssg("build").code == 0
+    related = site.read("public/2023/01/a/index.html").split('<aside class="related"', 1)[1].split("</aside>")[0]
+    assert re.findall(r'<li><a href="/2023/01/(\w)/">', related) == ["b", "d", "c"]
+    assert '<aside class="related"' not in site.read("public/2023/01/e/index.html")

@@ -1,0 +1,110 @@
+"""Theme strings: every word a theme shows, in one file per theme, per language.
+
+``themes/<name>/strings.yml`` maps a language code to its strings::
+
+    en:
+      months: [January, February, ...]
+      date: "{day} {month} {year}"
+      read_original: "Read the original at {outlet}"
+
+A child theme's file overrides single keys of its parent's. The site's
+``language`` picks the table (``en-GB`` tries ``en-gb``, then ``en``); keys it
+lacks come from English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from generator.diagnostics import Diagnostic, warning
+from generator.validate import Checker
+from generator.yamlsource import parse_yaml
+
+FALLBACK = "en"
+
+
+@dataclass(frozen=True)
+class Strings:
+    table: dict[str, object]
+    language: str
+
+    def get(self, key: str) -> object:
+        if key not in self.table:
+            raise KeyError(f"theme string {key!r} is not defined in any strings.yml")
+        return self.table[key]
+
+    def text(self, key: str, **values) -> Markup:
+        """The string ``key`` with ``{name}`` filled in; values are escaped
+        unless they are already markup (a link made by the template)."""
+        template = self.get(key)
+        if not isinstance(template, str):
+            raise TypeError(f"theme string {key!r} is not a single string")
+        return Markup(escape(template)).format(**values)
+
+    def plain(self, key: str, **values) -> str:
+        """The string ``key`` filled in as plain text (templates escape it later)."""
+        return str(self.get(key)).format(**values)
+
+    def count(self, key: str, count: int) -> str:
+        """``key_one`` for 1, else ``key_other``, with ``{count}`` filled in."""
+        form = f"{key}_one" if count == 1 else f"{key}_other"
+        return str(self.get(form)).format(count=count)
+
+    def months(self) -> list[str]:
+        return list(self.get("months"))  # type: ignore[arg-type]
+
+    def format_date(self, day: int, month: int, year: int) -> str:
+        return str(self.get("date")).format(day=day, month=self.months()[month - 1], year=year)
+
+    def format_date_time(self, day: int, month: int, year: int, time: str) -> str:
+        return str(self.get("date_time")).format(date=self.format_date(day, month, year), time=time)
+
+    def month_name(self, month: int, year: int) -> str:
+        return str(self.get("month_year")).format(month=self.months()[month - 1], year=year)
+
+
+def _candidates(language: str) -> list[str]:
+    code = language.lower().replace("_", "-")
+    out = [code]
+    if "-" in code:
+        out.append(code.split("-", 1)[0])
+    if FALLBACK not in out:
+        out.append(FALLBACK)
+    return out
+
+
+def load_strings(theme_paths: list[Path], language: str, display) -> tuple[Strings | None, list[Diagnostic]]:
+    """Merge ``strings.yml`` of a theme chain (child first) for ``language``."""
+    diagnostics: list[Diagnostic] = []
+    tables: list[dict[str, dict]] = []
+    for path in reversed(theme_paths):  # parents first, so children override
+        file = path / "strings.yml"
+        if not file.is_file():
+            continue
+        shown = display(file)
+        node, problems = parse_yaml(file.read_text(encoding="utf-8-sig"))
+        check = Checker(shown)
+        for problem in problems:
+            check.error((problem.line, problem.col), "", problem.message)
+        if node is not None and check.mapping(node, "strings"):
+            for lang, (_, value) in node.items.items():
+                if check.mapping(value, lang):
+                    tables.append({lang.lower(): value.to_python()})
+        diagnostics.extend(check.diagnostics)
+    if diagnostics:
+        return None, diagnostics
+    merged: dict[str, object] = {}
+    found = False
+    for candidate in reversed(_candidates(language)):  # English first, the exact language last
+        for table in tables:
+            if candidate in table:
+                merged.update(table[candidate])
+                found = found or candidate != FALLBACK or language.lower().startswith(FALLBACK)
+    if not found:
+        diagnostics.append(
+            warning("site.yml", 1, 1, "language", f"the theme has no strings for {language!r}; using English")
+        )
+    return Strings(merged, language), diagnostics
