@@ -1,16 +1,20 @@
 """The build: an explicit, ordered, timed list of stages.
 
 Why this order: configuration and theme first (a wrong theme makes every
-later step pointless); then every content file is parsed and every problem of
-every file collected; Markdown next, because summaries and local assets come
-from the body; then the archive and the route plan, where URL collisions are
-caught before a single page is rendered; rendering streams into a staging
-folder, and only a build without errors is swapped in.
+later step pointless); then, if nothing that the output depends on has changed
+since the last build, stop (the no-change check costs a ``stat`` per file);
+then every content file is loaded (from the cache, or parsed and rendered) and
+every problem of every file collected; then the archive and the route plan,
+where URL collisions are caught before a single page is rendered; then each
+output file is either linked from the previous output (its inputs' key is the
+same) or rendered, in parallel, into a staging folder, which is swapped in only
+when the whole build succeeded.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,20 +22,24 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from generator.cache import VERSION, BuildCache, CacheCorrupt, digest
 from generator.config import SiteConfig, load_config
 from generator.content.archive import Archive, collect
 from generator.content.discover import discover
-from generator.content.frontmatter import parse
+from generator.content.load import load_documents
 from generator.content.model import Article, Page
-from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error
-from generator.feeds import FeedFile, FeedWriter
-from generator.markdown import Rendered, render_markdown
+from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, warning
+from generator.fastpath import fingerprint, output_intact, valid_until
+from generator.feeds import FeedWriter
+from generator.parallel import default_jobs
+from generator.progress import Progress
 from generator.render import Renderer
-from generator.routes import Route, plan
+from generator.routes import plan
 from generator.sitemaps import Entry, news_sitemaps, robots, sitemaps
 from generator.strings import load_strings
-from generator.themes import StaticFiles, load_chain, make_environment, static_files, template_display
+from generator.themes import StaticFiles, TemplateDigests, load_chain, make_environment, static_files, template_display
 from generator.urls import Links, output_file
+from generator.writeplan import Output, write_outputs
 from generator.writer import Staging, check_output
 
 
@@ -47,6 +55,8 @@ class BuildOptions:
     output: Path | None = None  # overrides output_dir of site.yml
     base_url: str | None = None
     write: bool = True  # False for `ssg check`
+    jobs: int = 0  # 0: one per CPU
+    use_cache: bool = True  # False: ignore the cache and build it anew
 
 
 @dataclass
@@ -54,6 +64,9 @@ class BuildResult:
     stories: int = 0
     pages: int = 0
     files: int = 0
+    rendered: int = 0  # files rendered or copied in this build (the rest were linked)
+    parsed: int = 0  # content files parsed in this build (the rest came from the cache)
+    unchanged: bool = False  # nothing changed: the previous output stands
     seconds: float = 0.0
     output: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -61,7 +74,7 @@ class BuildResult:
 
 
 def now_from_env() -> datetime:
-    """ "Now" for the embargo rule: ``SOURCE_DATE_EPOCH`` when set."""
+    """"Now" for the embargo rule: ``SOURCE_DATE_EPOCH`` when set."""
     raw = os.environ.get("SOURCE_DATE_EPOCH")
     if raw is None or raw == "":
         return datetime.now(UTC)
@@ -72,20 +85,25 @@ def now_from_env() -> datetime:
 
 
 class _Stages:
-    def __init__(self):
+    def __init__(self, progress: Progress):
         self.timings: dict[str, float] = {}
         self.warnings: list[Diagnostic] = []
         self.errors: list[Diagnostic] = []
+        self.progress = progress
 
     def run(self, name: str, func, *args, defer: bool = False, **kwargs):
         """Run one stage; its errors stop the build now, or with ``defer``
         at the next :meth:`stop_on_errors`, so that stages working on the
         valid files can still report their own problems in the same run."""
+        self.progress.update(name)
         start = time.perf_counter()
         value, diagnostics = func(*args, **kwargs)
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
         self.absorb(diagnostics, defer=defer)
         return value
+
+    def timed(self, name: str, start: float) -> None:
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
     def absorb(self, diagnostics: list[Diagnostic], defer: bool = False) -> None:
         for diagnostic in diagnostics:
@@ -98,10 +116,22 @@ class _Stages:
             raise DiagnosticError(self.errors + self.warnings)
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    progress = progress or Progress(enabled=False)
+    try:
+        return _build(options, progress, fresh_cache=not options.use_cache)
+    except CacheCorrupt as exc:
+        result = _build(options, progress, fresh_cache=True)
+        result.warnings.append(warning(".ssg-cache", 1, 1, "", f"{exc}; rebuilt without it"))
+        return result
+    finally:
+        progress.done()
+
+
+def _build(options: BuildOptions, progress: Progress, fresh_cache: bool) -> BuildResult:
     started = time.perf_counter()
     now = now_from_env()
-    stages = _Stages()
+    stages = _Stages(progress)
     config: SiteConfig = stages.run("config", load_config, options.config_path, base_url=options.base_url)
     out = (options.output if options.output is not None else config.output_path).absolute()
     if options.write:
@@ -110,90 +140,110 @@ def build(options: BuildOptions) -> BuildResult:
     display = lambda path: template_display(str(path), config.root)  # noqa: E731
     strings = stages.run("strings", load_strings, [t.path for t in chain], config.language, display)
     files = stages.run("discover", discover, config)
-    # Content problems are collected across parse, markdown and collect: a
-    # file that does not parse must not hide a URL collision between two that do.
-    docs = stages.run("parse", _parse_all, files, config, defer=True)
-    docs = [doc for doc in docs if _published(doc, options, now)]
-    rendered = stages.run("markdown", _markdown_all, docs, config, defer=True)
-    archive: Archive = stages.run("collect", collect, rendered, config, defer=True)
-    stages.stop_on_errors()
-    links = Links(config.base_url)
-    routes = stages.run("plan", plan, archive, config, links, strings)
-    static = static_files(chain)
-    copies = stages.run("assets", _copies, archive, static, {output_file(r.url) for r in routes})
+    jobs = options.jobs or default_jobs()
 
-    env = make_environment(chain, _template_globals(links, static, strings))
-    renderer = Renderer(env, config.root)
-    start = time.perf_counter()
-    staging = Staging(out) if options.write else None
+    if options.write:
+        cache = BuildCache(config.root, fresh=fresh_cache)
+    else:  # `ssg check` writes nothing into the site: its cache lives in a temporary folder
+        scratch = tempfile.TemporaryDirectory(prefix="ssg-check-")
+        cache = BuildCache(Path(scratch.name))
+    bodies = cache.bodies()
     try:
-        written = 0
-        for output in renderer.render_all(routes):
-            if staging is not None and not renderer.diagnostics:
-                staging.write(output.path, output.data)
-            written += 1
-        stages.absorb(renderer.diagnostics)
-        stages.timings["render"] = time.perf_counter() - start
+        settings = repr((options.drafts, options.future, str(out), config.base_url))
+        print_ = fingerprint(options.config_path, chain, files, settings)
+        if options.write and not fresh_cache and _unchanged(cache, print_, out, now):
+            stages.timed("unchanged", started)
+            return BuildResult(
+                stories=int(cache.state("stories") or 0), pages=int(cache.state("pages") or 0),
+                files=int(cache.state("files") or 0), unchanged=True, seconds=time.perf_counter() - started,
+                output=out, timings=stages.timings, warnings=stages.warnings,
+            )  # fmt: skip
+
+        # Content problems are collected across load and collect: a file that
+        # does not parse must not hide a URL collision between two that do.
         start = time.perf_counter()
+        progress.update("load")
+        loaded = load_documents(files, config, cache, jobs)
+        stages.timed("load", start)
+        stages.absorb(loaded.diagnostics, defer=True)
+        docs = [r for r in loaded.documents if _published(r.doc, options, now)]
+        archive: Archive = stages.run("collect", collect, docs, config, defer=True)
+        stages.stop_on_errors()
+
+        links = Links(config.base_url)
+        routes, digests = stages.run("plan", _plan, archive, config, links, strings, bodies)
+        static = static_files(chain)
+        copies = stages.run("assets", _copies, archive, static, {output_file(r.url) for r in routes})
+        env = make_environment(chain, _template_globals(links, static, strings))
+        renderer = Renderer(env, config.root)
+        site_key = digest(repr((VERSION, config, strings.table, sorted(static.names.items()))).encode())
+        templates = TemplateDigests(env)
+        outputs = [Output(output_file(r.url), digest(f"{site_key}|{templates(r.templates)}|{r.key}".encode()), route=r)
+                   for r in routes]  # fmt: skip
+        outputs += [Output(spec.path.lstrip("/"), digest(f"{site_key}|{spec.key}".encode()), feed=spec)
+                    for spec in FeedWriter(archive, config, links, bodies, digests).all()]  # fmt: skip
+        for rel, source in copies.items():
+            st = source.stat()
+            outputs.append(Output(rel, digest(f"{source}|{st.st_size}|{st.st_mtime_ns}".encode()), source=source))
         machine = _machine_files(archive, routes, config, links, now)
-        if staging is not None:
-            for output in machine:
-                staging.write(output.path.lstrip("/"), output.data)
-            for rel, source in copies.items():
-                staging.copy(rel, source)
-            staging.commit()
-    except BaseException:
-        if staging is not None:
+
+        if not options.write:
+            start = time.perf_counter()
+            written = write_outputs(outputs, None, {}, None, renderer, jobs, progress)
+            stages.timed("render", start)
+            stages.absorb(written.diagnostics)
+            return BuildResult(stories=len(archive.stories), pages=len(routes), files=len(outputs) + len(machine),
+                               rendered=written.rendered, parsed=loaded.parsed, seconds=time.perf_counter() - started,
+                               timings=stages.timings, warnings=stages.warnings)  # fmt: skip
+
+        previous = cache.outputs() if cache.state("output") == str(out) else {}
+        staging = Staging(out)
+        try:
+            start = time.perf_counter()
+            written = write_outputs(outputs, staging, previous, out, renderer, jobs, progress)
+            stages.timed("render+write", start)
+            stages.absorb(written.diagnostics)
+            for rel, data in machine:
+                staging.write(rel, data)
+            start = time.perf_counter()
+            staging.commit(background=len(outputs) > 2000)
+            stages.timed("swap", start)
+        except BaseException:
             staging.abort()
-        raise
-    stages.timings["feeds+write"] = time.perf_counter() - start
-    return BuildResult(
-        stories=len(archive.stories),
-        pages=written,
-        files=written + len(copies) + len(machine),
-        seconds=time.perf_counter() - started,
-        output=out if options.write else None,
-        timings=stages.timings,
-        warnings=stages.warnings,
-    )
+            raise
+        cache.save_outputs(written.manifest)
+        cache.save_file_stats(loaded.stats)
+        cache.prune({r.key for r in loaded.documents})
+        until = valid_until(loaded.documents, archive, options, config, now)
+        cache.set_state({"fingerprint": print_, "valid_until": str(until), "output": str(out),
+                         "stories": str(len(archive.stories)), "pages": str(len(routes)),
+                         "files": str(len(outputs) + len(machine))})  # fmt: skip
+        return BuildResult(
+            stories=len(archive.stories), pages=len(routes), files=len(outputs) + len(machine),
+            rendered=written.rendered, parsed=loaded.parsed, seconds=time.perf_counter() - started, output=out,
+            timings=stages.timings, warnings=stages.warnings,
+        )  # fmt: skip
+    finally:
+        bodies.close()
+        cache.close()
+        if not options.write:
+            scratch.cleanup()
 
 
-def _machine_files(archive: Archive, routes: list[Route], config: SiteConfig, links: Links, now: datetime):
-    """Feeds, sitemaps and robots.txt: everything not rendered by the theme."""
-    files: list[FeedFile] = FeedWriter(archive, config, links).all()
-    maps = sitemaps([Entry(r.url, r.lastmod) for r in routes if r.in_sitemap], config, links)
-    if config.news_sitemap:
-        maps += news_sitemaps(archive.stories, config, links, now)
-    return files + maps + [robots(maps, links)]
-
-
-def _parse_all(files, config):
-    docs, diagnostics = [], []
-    for file in files:
-        doc, problems = parse(file, config)
-        diagnostics.extend(problems)
-        if doc is not None:
-            docs.append(doc)
-    return docs, diagnostics
-
-
-def _published(doc: Article | Page, options: BuildOptions, now: datetime) -> bool:
-    if doc.draft and not options.drafts:
+def _unchanged(cache: BuildCache, print_: str, out: Path, now: datetime) -> bool:
+    """The last build had the same inputs, its output is intact, and no embargo
+    has lifted (nor has a story left the news sitemap's window) since."""
+    if cache.state("fingerprint") != print_ or cache.state("output") != str(out):
         return False
-    if isinstance(doc, Article) and doc.date.at > now and not options.future:
+    until = cache.state("valid_until")
+    if until is None or now.timestamp() >= float(until):
         return False
-    return True
+    return output_intact(out, cache.outputs())
 
 
-def _markdown_all(docs, config):
-    rendered: list[Rendered] = []
-    diagnostics: list[Diagnostic] = []
-    for doc in docs:
-        result, problems = render_markdown(doc, config.markdown)
-        diagnostics.extend(problems)
-        if result is not None:
-            rendered.append(result)
-    return rendered, diagnostics
+def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies):
+    routes, diagnostics, digests = plan(archive, config, links, strings, bodies)
+    return (routes, digests), diagnostics
 
 
 def _template_globals(links: Links, static: StaticFiles, strings) -> dict:
@@ -209,6 +259,23 @@ def _template_globals(links: Links, static: StaticFiles, strings) -> dict:
         return Markup('<time datetime="{}">{}</time>').format(date.iso, date.text)
 
     return {"static": static_url, "t": strings.text, "count": strings.count, "time": time_element}
+
+
+def _machine_files(archive: Archive, routes, config: SiteConfig, links: Links, now: datetime):
+    """Sitemaps and robots.txt: small, rebuilt every time."""
+    maps = sitemaps([Entry(r.url, r.lastmod) for r in routes if r.in_sitemap], config, links)
+    if config.news_sitemap:
+        maps += news_sitemaps(archive.stories, config, links, now)
+    files = maps + [robots(maps, links)]
+    return [(f.path.lstrip("/"), f.data) for f in files]
+
+
+def _published(doc: Article | Page, options: BuildOptions, now: datetime) -> bool:
+    if doc.draft and not options.drafts:
+        return False
+    if isinstance(doc, Article) and doc.date.at > now and not options.future:
+        return False
+    return True
 
 
 def _copies(archive: Archive, static: StaticFiles, page_files: set[str]):

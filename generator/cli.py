@@ -10,6 +10,7 @@ from generator import __version__
 from generator.build import BuildOptions, UsageError, build
 from generator.config import CONFIG_NAME
 from generator.diagnostics import DiagnosticError, report
+from generator.progress import Progress
 from generator.writer import OutputError
 
 
@@ -24,12 +25,15 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--drafts", action="store_true", help="include stories marked draft: true")
         sub.add_argument("--future", action="store_true", help="include stories dated after now (embargoed)")
         sub.add_argument("--base-url", default=None, metavar="URL", help="override base_url of site.yml")
+        sub.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N",
+                         help="worker processes (default: one per CPU)")  # fmt: skip
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     common(build_cmd)
     build_cmd.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
                            help="output folder (default: output_dir of site.yml, 'public')")  # fmt: skip
     build_cmd.add_argument("-v", "--verbose", action="store_true", help="print the time of each stage")
+    build_cmd.add_argument("--no-cache", action="store_true", help="ignore the build cache and build it anew")
     check_cmd = commands.add_parser("check", help="validate everything a build would, write nothing")
     common(check_cmd)
     return parser
@@ -54,9 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         output=getattr(args, "output", None),
         base_url=args.base_url,
         write=write,
+        jobs=args.jobs,
+        use_cache=not getattr(args, "no_cache", False),
     )
     try:
-        result = build(options)
+        result = build(options, Progress())
     except DiagnosticError as exc:
         report(exc.diagnostics, sys.stderr)
         count = sum(1 for d in set(exc.diagnostics) if d.severity.value == "error")
@@ -79,13 +85,28 @@ def main(argv: list[str] | None = None) -> int:
     report(result.warnings, sys.stderr)
     if write:
         shown = _shown(result.output)
-        print(f"Built {result.stories} stories, {result.pages} pages ({result.files} files) into {shown} "
-              f"in {result.seconds:.2f} s")  # fmt: skip
+        if result.unchanged:
+            print(f"Nothing changed: {shown} is up to date ({result.stories} stories, {result.pages} pages) "
+                  f"in {result.seconds:.2f} s")  # fmt: skip
+        else:
+            print(f"Built {result.stories} stories, {result.pages} pages ({result.files} files) into {shown} "
+                  f"in {result.seconds:.2f} s")  # fmt: skip
         if args.verbose:
+            print(f"  parsed {result.parsed} files, rendered {result.rendered} of {result.files} files")
             print("  " + ", ".join(f"{name} {secs:.3f} s" for name, secs in result.timings.items()))
     else:
         print(f"Checked {result.stories} stories and {result.pages} pages: no errors")
     return 0
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _shown(path: Path | None) -> str:

@@ -16,13 +16,16 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from urllib.parse import urljoin
 
 from markupsafe import escape as html_escape
 
 from generator import __version__
+from generator.cache import digest
 from generator.config import SiteConfig
 from generator.content.archive import Archive, Story
 from generator.urls import Links
@@ -48,6 +51,15 @@ class FeedLink:
 class FeedFile:
     path: str  # site-internal, e.g. "/tags/ai/feed.xml"
     data: bytes
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """A feed to write: ``make()`` gives its bytes; ``key`` is a digest of its inputs."""
+
+    path: str
+    key: str
+    make: Callable[[], bytes]
 
 
 def entry_id(story: Story) -> str:
@@ -86,36 +98,49 @@ def attribution_html(story: Story) -> str:
 
 
 class FeedWriter:
-    def __init__(self, archive: Archive, config: SiteConfig, links: Links):
+    """Plans every feed; bodies are read from the body store only for feeds that are written."""
+
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links, bodies, digests: dict[str, str]):
         self.archive = archive
         self.config = config
         self.links = links
+        self.bodies = bodies
+        self.digests = digests
         self._content: dict[str, str] = {}
         self._tag_names = {term.slug: term.name for term in archive.tags}
+        self._settings = repr((config.title, config.description, config.language, config.base_url, __version__))
 
     def content(self, story: Story) -> str:
         if story.url not in self._content:
-            body = absolute_html(story.rendered.html, self.links.absolute(story.url))
+            body = absolute_html(self.bodies.get(story.rendered.key), self.links.absolute(story.url))
             self._content[story.url] = body + attribution_html(story)
         return self._content[story.url]
 
-    def all(self) -> list[FeedFile]:
-        files = []
+    def _spec(self, path: str, stories, make) -> FeedSpec:
+        key = digest(repr((path, self._settings, [self.digests[s.url] for s in stories])).encode())
+        return FeedSpec(path, key, make)
+
+    def all(self) -> list[FeedSpec]:
+        specs = []
         entries = self.config.feed_entries
         site = self.config.title
-        files.append(self.atom("/feed.xml", "/", site, self.config.description, self.archive.stories[:entries]))
-        files.append(self.json_feed("/feed.json", "/", self.archive.stories[:entries]))
-        for term in self.archive.tags:
-            title = f"{site}: stories tagged {term.name}"
-            url = f"/tags/{term.slug}/"
-            files.append(self.atom(url + "feed.xml", url, title, term.description, term.stories[:entries]))
-        for term in self.archive.sources:
-            title = f"{site}: stories from {term.name}"
-            url = f"/sources/{term.slug}/"
-            files.append(self.atom(url + "feed.xml", url, title, "", term.stories[:entries]))
-        return files
+        newest = self.archive.stories[:entries]
+        make = partial(self.atom, "/feed.xml", "/", site, self.config.description, newest)
+        specs.append(self._spec("/feed.xml", newest, make))
+        specs.append(self._spec("/feed.json", newest, lambda: self.json_feed("/feed.json", "/", newest)))
+        for kind, terms in (("tags", self.archive.tags), ("sources", self.archive.sources)):
+            for term in terms:
+                if kind == "tags":
+                    title, subtitle = f"{site}: stories tagged {term.name}", term.description
+                else:
+                    title, subtitle = f"{site}: stories from {term.name}", ""
+                url = f"/{kind}/{term.slug}/"
+                stories = term.stories[:entries]
+                make = partial(self.atom, url + "feed.xml", url, title, subtitle, stories)
+                specs.append(self._spec(url + "feed.xml", stories, make))
+        return specs
 
-    def atom(self, path: str, page: str, title: str, subtitle: str, stories) -> FeedFile:
+    def atom(self, path: str, page: str, title: str, subtitle: str, stories) -> bytes:
         links, config = self.links, self.config
         updated = max((modified(s) for s in stories), default=EPOCH)
         lines = [
@@ -155,12 +180,12 @@ class FeedWriter:
             lines.append(f'    <content type="html">{_text(self.content(story))}</content>')
             lines.append("  </entry>")
         lines.append("</feed>")
-        return FeedFile(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        return ("\n".join(lines) + "\n").encode("utf-8")
 
     def tag_name(self, slug: str) -> str:
         return self._tag_names[slug]
 
-    def json_feed(self, path: str, page: str, stories) -> FeedFile:
+    def json_feed(self, path: str, page: str, stories) -> bytes:
         links, config = self.links, self.config
         feed: dict = {
             "version": "https://jsonfeed.org/version/1.1",
@@ -196,7 +221,7 @@ class FeedWriter:
             items.append(item)
         feed["items"] = items
         text = json.dumps(feed, ensure_ascii=False, indent=2)
-        return FeedFile(path, (text + "\n").encode("utf-8"))
+        return (text + "\n").encode("utf-8")
 
 
 def site_feed_links(links: Links, title: str) -> tuple[FeedLink, ...]:

@@ -10,7 +10,7 @@ beside the story) are returned as assets to copy next to the page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -28,11 +28,17 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 @dataclass(frozen=True)
 class Rendered:
-    """A story or page with its body rendered."""
+    """A story or page after the Markdown stage.
+
+    The body's HTML is not kept here: it goes to the body store under ``key``
+    and is read back when a page needs it, so the archive in memory holds no
+    bodies. ``doc`` has its Markdown source dropped for the same reason.
+    ``key`` also stands for everything the document's content is made of.
+    """
 
     doc: Article | Page
-    html: str
     summary: str  # plain text: front matter's summary, else the first paragraph
+    key: str
     assets: tuple[Asset, ...] = ()
 
 
@@ -51,7 +57,10 @@ def _parser(options: MarkdownOptions) -> MarkdownIt:
     return md
 
 
-def render_markdown(doc: Article | Page, options: MarkdownOptions) -> tuple[Rendered | None, list[Diagnostic]]:
+def render_markdown(
+    doc: Article | Page, options: MarkdownOptions, key: str
+) -> tuple[Rendered | None, str, list[Diagnostic]]:
+    """Render the body; returns the record, the body's HTML and any problems."""
     md = _parser(options)
     env: dict = {}
     tokens = md.parse(doc.body, env)
@@ -77,10 +86,11 @@ def render_markdown(doc: Article | Page, options: MarkdownOptions) -> tuple[Rend
                 line, col = _locate(body_lines, token.map, target)
                 diagnostics.append(error(doc.file.rel, doc.body_line + line, col, "body", f"image {asset}"))
     if diagnostics:
-        return None, diagnostics
+        return None, "", diagnostics
     html = md.renderer.render(tokens, md.options, env)
     summary = doc.summary.strip() if doc.summary else first_paragraph(tokens)
-    return Rendered(doc=doc, html=html, summary=summary, assets=tuple(sorted(assets.values(), key=_target))), []
+    assets_sorted = tuple(sorted(assets.values(), key=_target))
+    return Rendered(replace(doc, body=""), summary, key, assets_sorted), html, []
 
 
 def _target(asset: Asset) -> str:

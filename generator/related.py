@@ -8,30 +8,32 @@ fully deterministic: shared tags, then distance in time, then URL.
 
 from __future__ import annotations
 
+import heapq
+
 from generator.content.archive import Archive, Story
 
-WINDOW = 25
+WINDOW = 12
 LIMIT = 5
 
 
 def related_stories(archive: Archive, limit: int = LIMIT) -> dict[str, tuple[Story, ...]]:
-    position = {term.slug: {s.url: i for i, s in enumerate(term.stories)} for term in archive.tags}
-    terms = {term.slug: term for term in archive.tags}
+    members = {term.slug: term.stories for term in archive.tags}
+    position = {slug: {s.url: i for i, s in enumerate(stories)} for slug, stories in members.items()}
+    when = {s.url: s.article.date.at.timestamp() for s in archive.stories}
     result: dict[str, tuple[Story, ...]] = {}
     for story in archive.stories:
-        mine = set(story.tags)
-        candidates: dict[str, Story] = {}
+        shared: dict[str, int] = {}
+        by_url: dict[str, Story] = {}
         for slug in story.tags:
-            members = terms[slug].stories
+            tagged = members[slug]
             index = position[slug][story.url]
-            for other in members[max(0, index - WINDOW) : index + WINDOW + 1]:
-                if other.url != story.url:
-                    candidates[other.url] = other
-        when = story.article.date.at.timestamp()
-
-        def rank(other: Story, mine=mine, when=when):
-            shared = len(mine.intersection(other.tags))
-            return (-shared, abs(other.article.date.at.timestamp() - when), other.url)
-
-        result[story.url] = tuple(sorted(candidates.values(), key=rank)[:limit])
+            for other in tagged[max(0, index - WINDOW) : index + WINDOW + 1]:
+                by_url[other.url] = other
+        by_url.pop(story.url, None)
+        mine = set(story.tags)
+        for url, other in by_url.items():
+            shared[url] = len(mine.intersection(other.tags))
+        t = when[story.url]
+        best = heapq.nsmallest(limit, by_url, key=lambda url: (-shared[url], abs(when[url] - t), url))
+        result[story.url] = tuple(by_url[url] for url in best)
     return result

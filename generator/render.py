@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
+from generator.cache import CacheCorrupt
 from generator.diagnostics import Diagnostic, error
 from generator.routes import Route
 from generator.themes import template_display
@@ -36,7 +36,7 @@ class Renderer:
 
     def render(self, route: Route) -> OutputFile | None:
         try:
-            html = self.template(route.templates).render(route.context)
+            html = self.template(route.templates).render(route.context())
         except jinja2.TemplateSyntaxError as exc:
             self._report(template_display(exc.filename, self.root), exc.lineno or 1, exc.message or str(exc))
             return None
@@ -44,6 +44,8 @@ class Renderer:
             names = ", ".join(route.templates)
             self._report("site.yml", 1, f"the theme has no template for {route.url} (looked for {names})", exc)
             return None
+        except CacheCorrupt:
+            raise
         except Exception as exc:  # noqa: BLE001 - a theme can raise anything; report where
             filename, line = _template_frame(exc)
             what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, jinja2.UndefinedError) else str(exc)
@@ -52,12 +54,6 @@ class Renderer:
         if not html.endswith("\n"):
             html += "\n"
         return OutputFile(output_file(route.url), html.encode("utf-8"))
-
-    def render_all(self, routes: list[Route]) -> Iterator[OutputFile]:
-        for route in routes:
-            result = self.render(route)
-            if result is not None:
-                yield result
 
     def _report(self, path: str, line: int, message: str, exc: Exception | None = None) -> None:
         key = (path, line, message.split(" (rendering ")[0])

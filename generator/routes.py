@@ -1,22 +1,30 @@
-"""Plan every page of the site: URL, templates to try, and the view it gets.
+"""Plan every page of the site: URL, templates, a key of its inputs, and its view.
 
 Planning happens before anything is rendered, so a story whose URL would
 overwrite a generated page (``slug: tags`` as a standalone page) is reported
 with its file and line before any work is wasted.
+
+A route's view is built only when the page is rendered (``Route.context()``);
+what planning computes for every page is its **key**: a digest of everything
+the page shows (the stories on it, their neighbours, counts, names). A page
+whose key and templates are the same as in the previous build is not rendered
+again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
 
-from generator.charts import Bar, Chart
+from generator.cache import digest
 from generator.config import SiteConfig
-from generator.content.archive import Archive, Term, Year
+from generator.content.archive import Archive, Story, Term
 from generator.content.model import Where
+from generator.dateplan import archive_chart, year_chart
 from generator.diagnostics import Diagnostic, error
 from generator.feeds import ATOM_TYPE, FeedLink, modified
 from generator.pagination import paginate
@@ -24,7 +32,7 @@ from generator.related import related_stories
 from generator.strings import Strings
 from generator.structured import breadcrumb_list, collection_page, news_article, script_json
 from generator.urls import Links
-from generator.views import DateView, Link, MonthView, StoryView, ViewBuilder, YearView
+from generator.views import DateView, Link, MonthView, StoryView, ViewBuilder, YearRef, YearView
 
 
 @dataclass(frozen=True)
@@ -52,10 +60,15 @@ class Meta:
 class Route:
     url: str  # site-internal path, e.g. "/tags/ai/page/2/"
     templates: tuple[str, ...]  # the first that the theme has is used
-    context: dict[str, Any]
+    kind: str
+    key: str  # digest of the page's inputs (templates apart)
+    make: Callable[[], dict[str, Any]]  # builds the template context
     origin: tuple[str, Where] | None = None  # the content file behind it
     lastmod: datetime | None = None  # for the sitemap
     in_sitemap: bool = True
+
+    def context(self) -> dict[str, Any]:
+        return self.make()
 
 
 @dataclass(frozen=True)
@@ -79,9 +92,9 @@ class MonthGroup:
     stories: tuple[StoryView, ...]
 
 
-@dataclass
-class _Head:
-    """Optional head details for one page."""
+@dataclass(frozen=True)
+class Head:
+    """What a page's head needs besides its title and description."""
 
     trail: tuple[tuple[str, str], ...] = ()  # (name, site-internal URL) after Home
     story: StoryView | None = None
@@ -92,6 +105,220 @@ class _Head:
 
 def _lastmod(stories) -> datetime | None:
     return max((modified(s) for s in stories), default=None)
+
+
+def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str]) -> str:
+    """Everything a story's view shows: its content and the archive-wide names it uses."""
+    names = (source_names[story.article.source.slug], tuple(tag_names[slug] for slug in story.tags))
+    return digest(repr((story.rendered.key, story.url, names)).encode())
+
+
+class _Planner:
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies):
+        self.archive = archive
+        self.config = config
+        self.links = links
+        self.strings = strings
+        self.views = ViewBuilder(archive, config, links, strings, bodies)
+        self.routes: list[Route] = []
+        tag_names = {t.slug: t.name for t in archive.tags}
+        source_names = {t.slug: t.name for t in archive.sources}
+        self.digests = {s.url: story_digest(s, tag_names, source_names) for s in archive.stories}
+
+    def s(self, key: str, **values) -> str:
+        return self.strings.plain(key, **values)
+
+    def add(self, url, templates, kind, key_parts, make, origin=None, lastmod=None, in_sitemap=True):
+        """``make()`` returns ``(title, description, head, context)`` for the page."""
+        key = digest(repr((kind, key_parts)).encode())
+
+        def context() -> dict[str, Any]:
+            title, description, head, values = make()
+            return {"site": self.views.site, "meta": self.meta(url, kind, title, description, head), **values}
+
+        self.routes.append(Route(url, templates, kind, key, context, origin, lastmod, in_sitemap))
+
+    def meta(self, url: str, kind: str, title: str, description: str, head: Head) -> Meta:
+        links, site = self.links, self.views.site
+        abs_url = links.absolute(url)
+        description = description or self.config.description
+        home = (self.s("home"), "/")
+        trail = (home, *head.trail) if kind != "home" else (home,)
+        jsonld: list[dict] = []
+        story = head.story
+        if story is not None:
+            jsonld.append(news_article(story, site, site.abs_url))
+        elif head.collection:
+            jsonld.append(collection_page(title, abs_url, description, site, site.abs_url))
+        if len(trail) > 1:
+            jsonld.append(breadcrumb_list(tuple(Link(n, p) for n, p in trail), links.absolute))
+        return Meta(
+            kind=kind,
+            title=title,
+            description=description,
+            url=links.href(url),
+            abs_url=abs_url,
+            canonical=head.canonical or abs_url,
+            og_type="article" if story else "website",
+            image=story.image.abs_src if story and story.image else None,
+            image_alt=story.image.alt if story and story.image else "",
+            published=story.date.full if story else None,
+            modified=story.modified.full if story else None,
+            tags=tuple(tag.name for tag in story.tags) if story else (),
+            feeds=((head.feed,) if head.feed else ()) + site.feeds,
+            breadcrumbs=tuple(Link(name, links.href(path)) for name, path in trail),
+            jsonld=script_json(jsonld[0] if len(jsonld) == 1 else jsonld) if jsonld else Markup(""),
+        )
+
+    def add_list(self, kind, list_url, title, description, stories, templates, term=None, trail=(), feed=True):
+        views, links, per_page = self.views, self.links, self.config.per_page
+        feed_link = None
+        if feed:
+            feed_title = self.s("feed_title", site=self.config.title, name=title)
+            feed_link = FeedLink(feed_title, links.href(list_url + "feed.xml"), ATOM_TYPE)
+        ends = (self.digests[stories[-1].url], self.digests[stories[0].url]) if stories else ()
+        term_key = (term.name, term.count, term.weight, term.description) if term else None
+        lastmod = _lastmod(stories)
+        pages = paginate(stories, per_page, list_url, links.href)
+        for part in pages:
+            number = part.pagination.number
+
+            def make(part=part, number=number):
+                story_views = tuple(views.story(s) for s in part.items)
+                listing = ListView(kind, title, description, links.href(list_url), len(stories),
+                                   feed_link.url if feed_link else None,
+                                   views.story(stories[-1]).date if stories else None,
+                                   views.story(stories[0]).date if stories else None)  # fmt: skip
+                shown = title if number == 1 else self.s("title_page", title=title, number=number)
+                page_trail = trail if number == 1 else (*trail, (self.s("page_n", number=number), part.url))
+                head = Head(trail=page_trail, feed=feed_link, collection=True)
+                context = {"list": listing, "term": term, "stories": story_views, "pagination": part.pagination,
+                           "groups": month_groups(story_views, views, links)}  # fmt: skip
+                return shown, description, head, context
+
+            key = (title, description, len(stories), ends, term_key, number, len(pages),
+                   tuple(self.digests[s.url] for s in part.items))  # fmt: skip
+            self.add(part.url, templates, kind, key, make, lastmod=lastmod)
+
+    def plan(self) -> list[Route]:
+        archive, config = self.archive, self.config
+        self.add_list("home", "/", config.title, config.description, archive.stories, ("home.html", "list.html"),
+                      feed=False)  # fmt: skip
+        self.plan_stories()
+        for item in archive.pages:
+            stamp = item.page.updated or item.page.date
+
+            def make(item=item):
+                view = self.views.page(item)
+                head = Head(trail=((view.title, item.url),))
+                return view.title, view.summary, head, {"doc": view, "body": self.views.body_of(item.rendered)}
+
+            self.add(item.url, ("page.html",), "page", (item.rendered.key, item.url), make,
+                     origin=(item.page.file.rel, item.page.slug_at), lastmod=stamp.at if stamp else None)  # fmt: skip
+        self.plan_terms("tag", "/tags/", self.s("tags"), archive.tags, self.views.tag)
+        self.plan_terms("source", "/sources/", self.s("sources"), archive.sources, self.views.outlet)
+        self.plan_dates()
+        self.add("/404.html", ("404.html",), "404", (), lambda: (self.s("not_found"), "", Head(), {}),
+                 in_sitemap=False)  # fmt: skip
+        return self.routes
+
+    def plan_stories(self):
+        stories, views, digests = self.archive.stories, self.views, self.digests
+        related = related_stories(self.archive)
+        for index, story in enumerate(stories):
+            newer = stories[index - 1] if index > 0 else None
+            older = stories[index + 1] if index + 1 < len(stories) else None
+
+            def make(story=story, newer=newer, older=older):
+                view = views.story(story)
+                canonical = story.article.source.url if story.article.syndicated else None
+                year, month = view.date.year, view.date.month
+                trail = ((str(year), f"/{year:04d}/"), (views.month_name(year, month), f"/{year:04d}/{month:02d}/"),
+                         (view.title, story.url))  # fmt: skip
+                head = Head(trail=trail, story=view, canonical=canonical)
+                context = {"story": view, "body": views.body_of(story.rendered),
+                           "newer": views.story(newer) if newer else None,
+                           "older": views.story(older) if older else None,
+                           "related": tuple(views.story(s) for s in related[story.url])}  # fmt: skip
+                return view.title, view.summary, head, context
+
+            key = (digests[story.url], digests[newer.url] if newer else None, digests[older.url] if older else None,
+                   tuple(digests[s.url] for s in related[story.url]))  # fmt: skip
+            self.add(story.url, ("article.html",), "article", key, make,
+                     origin=(story.article.file.rel, story.article.slug_at), lastmod=modified(story))  # fmt: skip
+
+    def plan_terms(self, kind: str, index_url: str, index_title: str, terms: tuple[Term, ...], make_view):
+        views = [make_view(term) for term in terms]
+        ordered = tuple(sorted(views, key=lambda v: (v.name.casefold(), v.slug)))
+        all_stories = [s for term in terms for s in term.stories]
+        head = Head(trail=((index_title, index_url),), collection=True)
+        context = {f"{kind}s": ordered, "letters": _by_letter(ordered)}
+        key = tuple((v.slug, v.name, v.count, v.weight, v.description) for v in ordered)
+        self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
+                 lastmod=_lastmod(all_stories))
+        for term, view in zip(terms, views, strict=True):
+            if kind == "tag":
+                description = term.description or self.s("tag_description", name=term.name)
+            else:
+                description = self.s("source_description", name=term.name)
+            url = f"{index_url}{term.slug}/"
+            self.add_list(kind, url, term.name, description, term.stories, (f"{kind}.html", "list.html"),
+                          view, trail=((index_title, index_url), (term.name, url)))  # fmt: skip
+
+    def month_view(self, month) -> MonthView:
+        views, links = self.views, self.links
+        return MonthView(month.year, month.month, views.month_name(month.year, month.month),
+                         links.href(f"/{month.year:04d}/{month.month:02d}/"), len(month.stories),
+                         tuple(views.story(s) for s in month.stories))  # fmt: skip
+
+    def year_ref(self, year) -> YearRef | None:
+        return YearRef(year.year, self.links.href(f"/{year.year:04d}/"), year.count) if year else None
+
+    def year_view(self, year) -> YearView:
+        months = tuple(self.month_view(m) for m in year.months)
+        return YearView(year.year, self.links.href(f"/{year.year:04d}/"), year.count, months)
+
+    def plan_dates(self):
+        archive, digests = self.archive, self.digests
+        everything = tuple(digests[s.url] for s in archive.stories)  # the overview's years hold every story
+        title = self.s("archive")
+
+        def make_archive():
+            head = Head(trail=((title, "/archive/"),), collection=True)
+            chart = archive_chart(archive.years, self.views, self.links, self.strings)
+            years = tuple(self.year_view(y) for y in archive.years)
+            return title, self.s("archive_description"), head, {"years": years, "chart": chart}
+
+        self.add("/archive/", ("archive.html",), "archive", everything, make_archive, lastmod=_lastmod(archive.stories))
+        years = archive.years
+        for index, year in enumerate(years):
+            newer = years[index - 1] if index > 0 else None
+            older = years[index + 1] if index + 1 < len(years) else None
+            year_url = f"/{year.year:04d}/"
+            year_stories = [s for m in year.months for s in m.stories]
+
+            def make_year(year=year, newer=newer, older=older, year_url=year_url):
+                head = Head(trail=((str(year.year), year_url),), collection=True)
+                chart = year_chart(year, self.views, self.links, self.strings)
+                context = {"year": self.year_view(year), "chart": chart,
+                           "newer": self.year_ref(newer), "older": self.year_ref(older)}  # fmt: skip
+                return str(year.year), self.s("period_description", period=year.year), head, context
+
+            refs = tuple(y and (y.year, y.count) for y in (newer, older))
+            key = (year.year, tuple(digests[s.url] for s in year_stories), refs)
+            self.add(year_url, ("year.html",), "year", key, make_year, lastmod=_lastmod(year_stories))
+            for month in year.months:
+                month_url = f"/{month.year:04d}/{month.month:02d}/"
+
+                def make_month(year=year, month=month, month_url=month_url, year_url=year_url):
+                    view = self.month_view(month)
+                    head = Head(trail=((str(year.year), year_url), (view.name, month_url)), collection=True)
+                    context = {"month": view, "year": self.year_ref(year),
+                               "groups": month_groups(view.stories, self.views, self.links)}  # fmt: skip
+                    return view.name, self.s("period_description", period=view.name), head, context
+
+                key = (month.year, month.month, (year.year, year.count), tuple(digests[s.url] for s in month.stories))
+                self.add(month_url, ("month.html",), "month", key, make_month, lastmod=_lastmod(month.stories))
 
 
 def month_groups(stories: tuple[StoryView, ...], views: ViewBuilder, links: Links) -> tuple[MonthGroup, ...]:
@@ -106,187 +333,6 @@ def month_groups(stories: tuple[StoryView, ...], views: ViewBuilder, links: Link
     return tuple(groups)
 
 
-class _Planner:
-    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings):
-        self.archive = archive
-        self.config = config
-        self.links = links
-        self.strings = strings
-        self.views = ViewBuilder(archive, config, links, strings)
-        self.routes: list[Route] = []
-
-    def s(self, key: str, **values) -> str:
-        return self.strings.plain(key, **values)
-
-    def add(self, url, templates, kind, title, description="", head: _Head | None = None, origin=None,
-            lastmod=None, in_sitemap=True, **context):  # fmt: skip
-        head = head or _Head()
-        links, site = self.links, self.views.site
-        abs_url = links.absolute(url)
-        description = description or self.config.description
-        home = (self.s("home"), "/")
-        trail = (home, *head.trail) if kind != "home" else (home,)
-        crumbs = tuple(Link(name, links.href(path)) for name, path in trail)
-        jsonld: list[dict] = []
-        story = head.story
-        if story is not None:
-            jsonld.append(news_article(story, site, site.abs_url))
-        elif head.collection:
-            jsonld.append(collection_page(title, abs_url, description, site, site.abs_url))
-        if len(trail) > 1:
-            jsonld.append(breadcrumb_list(tuple(Link(n, p) for n, p in trail), links.absolute))
-        meta = Meta(
-            kind=kind,
-            title=title,
-            description=description,
-            url=links.href(url),
-            abs_url=abs_url,
-            canonical=head.canonical or abs_url,
-            og_type="article" if story else "website",
-            image=story.image.abs_src if story and story.image else None,
-            image_alt=story.image.alt if story and story.image else "",
-            published=story.date.full if story else None,
-            modified=story.modified.full if story else None,
-            tags=tuple(tag.name for tag in story.tags) if story else (),
-            feeds=((head.feed,) if head.feed else ()) + site.feeds,
-            breadcrumbs=crumbs,
-            jsonld=script_json(jsonld[0] if len(jsonld) == 1 else jsonld) if jsonld else Markup(""),
-        )
-        context = {"site": site, "meta": meta, **context}
-        self.routes.append(Route(url, templates, context, origin, lastmod, in_sitemap))
-
-    def add_list(self, kind, list_url, title, description, stories, templates, term=None, trail=(), feed=True):
-        views, links = self.views, self.links
-        story_views = [views.story(s) for s in stories]
-        feed_link = None
-        if feed:
-            feed_title = self.s("feed_title", site=self.config.title, name=title)
-            feed_link = FeedLink(feed_title, links.href(list_url + "feed.xml"), ATOM_TYPE)
-        listing = ListView(kind, title, description, links.href(list_url), len(stories),
-                           feed_link.url if feed_link else None,
-                           story_views[-1].date if story_views else None,
-                           story_views[0].date if story_views else None)  # fmt: skip
-        lastmod = _lastmod(stories)
-        for part in paginate(story_views, self.config.per_page, list_url, links.href):
-            number = part.pagination.number
-            shown = title if number == 1 else self.s("title_page", title=title, number=number)
-            page_trail = trail if number == 1 else (*trail, (self.s("page_n", number=number), part.url))
-            head = _Head(trail=page_trail, feed=feed_link, collection=True)
-            self.add(part.url, templates, kind, shown, description, head, lastmod=lastmod, list=listing,
-                     term=term, stories=part.items, groups=month_groups(part.items, views, links),
-                     pagination=part.pagination)  # fmt: skip
-
-    def plan(self) -> list[Route]:
-        archive, config, views = self.archive, self.config, self.views
-        self.add_list("home", "/", config.title, config.description, archive.stories, ("home.html", "list.html"),
-                      feed=False)  # fmt: skip
-        self.plan_stories()
-        for item in archive.pages:
-            view = views.page(item)
-            page = item.page
-            stamp = page.updated or page.date
-            self.add(item.url, ("page.html",), "page", view.title, view.summary, _Head(trail=((view.title, item.url),)),
-                     origin=(page.file.rel, page.slug_at), lastmod=stamp.at if stamp else None,
-                     doc=view, body=views.body(item.rendered.html))  # fmt: skip
-        self.plan_terms("tag", "/tags/", self.s("tags"), archive.tags, views.tag)
-        self.plan_terms("source", "/sources/", self.s("sources"), archive.sources, views.outlet)
-        self.plan_dates()
-        self.add("/404.html", ("404.html",), "404", self.s("not_found"), in_sitemap=False)
-        return self.routes
-
-    def plan_stories(self):
-        stories, views = self.archive.stories, self.views
-        related = related_stories(self.archive)
-        for index, story in enumerate(stories):
-            view = views.story(story)
-            newer = views.story(stories[index - 1]) if index > 0 else None
-            older = views.story(stories[index + 1]) if index + 1 < len(stories) else None
-            article = story.article
-            canonical = article.source.url if article.syndicated else None
-            year, month = view.date.year, view.date.month
-            trail = ((str(year), f"/{year:04d}/"), (views.month_name(year, month), f"/{year:04d}/{month:02d}/"),
-                     (view.title, story.url))  # fmt: skip
-            head = _Head(trail=trail, story=view, canonical=canonical)
-            self.add(story.url, ("article.html",), "article", view.title, view.summary, head,
-                     origin=(article.file.rel, article.slug_at), lastmod=modified(story),
-                     story=view, body=views.body(story.rendered.html), newer=newer, older=older,
-                     related=tuple(views.story(s) for s in related[story.url]))  # fmt: skip
-
-    def plan_terms(self, kind: str, index_url: str, index_title: str, terms: tuple[Term, ...], make_view):
-        ordered = [make_view(term) for term in sorted(terms, key=lambda t: (t.name.casefold(), t.slug))]
-        all_stories = [s for term in terms for s in term.stories]
-        head = _Head(trail=((index_title, index_url),), collection=True)
-        self.add(index_url, (f"{kind}s.html",), f"{kind}s", index_title, head=head, lastmod=_lastmod(all_stories),
-                 **{f"{kind}s": tuple(ordered)}, letters=_by_letter(ordered))  # fmt: skip
-        for term in terms:
-            if kind == "tag":
-                description = term.description or self.s("tag_description", name=term.name)
-            else:
-                description = self.s("source_description", name=term.name)
-            url = f"{index_url}{term.slug}/"
-            self.add_list(kind, url, term.name, description, term.stories, (f"{kind}.html", "list.html"),
-                          make_view(term), trail=((index_title, index_url), (term.name, url)))  # fmt: skip
-
-    def month_view(self, month) -> MonthView:
-        views, links = self.views, self.links
-        return MonthView(month.year, month.month, views.month_name(month.year, month.month),
-                         links.href(f"/{month.year:04d}/{month.month:02d}/"), len(month.stories),
-                         tuple(views.story(s) for s in month.stories))  # fmt: skip
-
-    def chart(self, chart_id: str, title: str, years: tuple[Year, ...], every_month_label: bool) -> Chart:
-        """Bars for every month from the oldest to the newest of ``years``, oldest first."""
-        counts = {(m.year, m.month): len(m.stories) for y in years for m in y.months}
-        bars = []
-        if counts:
-            (y0, m0), (y1, m1) = min(counts), max(counts)
-            if every_month_label:
-                m0, m1 = 1, 12
-            for index in range(y0 * 12 + m0 - 1, y1 * 12 + m1):
-                year, month = divmod(index, 12)
-                month += 1
-                name = self.views.month_name(year, month)
-                count = counts.get((year, month), 0)
-                url = self.links.href(f"/{year:04d}/{month:02d}/") if count else None
-                if every_month_label:
-                    short = self.strings.months()[month - 1][:3]
-                else:
-                    short = str(year) if month == 1 or not bars else ""
-                stories = self.strings.count("stories", count)
-                bars.append(Bar(name, short, count, url, self.s("chart_bar", month=name, stories=stories)))
-        stories = self.strings.count("stories", sum(counts.values()))
-        description = self.s("chart_description", stories=stories, months=len(bars))
-        return Chart(chart_id, title, description, tuple(bars))
-
-    def plan_dates(self):
-        links, archive = self.links, self.archive
-        year_views = [
-            YearView(y.year, links.href(f"/{y.year:04d}/"), y.count, tuple(self.month_view(m) for m in y.months))
-            for y in archive.years
-        ]
-        title = self.s("archive")
-        head = _Head(trail=((title, "/archive/"),), collection=True)
-        chart = self.chart("chart-all", self.s("chart_title_all"), archive.years, every_month_label=False)
-        self.add("/archive/", ("archive.html",), "archive", title, self.s("archive_description"), head,
-                 lastmod=_lastmod(archive.stories), years=tuple(year_views), chart=chart)  # fmt: skip
-        for index, (year, source) in enumerate(zip(year_views, archive.years, strict=True)):
-            newer = year_views[index - 1] if index > 0 else None
-            older = year_views[index + 1] if index + 1 < len(year_views) else None
-            year_url = f"/{year.year:04d}/"
-            year_stories = [s for m in source.months for s in m.stories]
-            head = _Head(trail=((str(year.year), year_url),), collection=True)
-            chart = self.chart(f"chart-{year.year}", self.s("chart_title_year", year=year.year), (source,), True)
-            self.add(year_url, ("year.html",), "year", str(year.year), self.s("period_description", period=year.year),
-                     head, lastmod=_lastmod(year_stories), year=year, newer=newer, older=older,
-                     chart=chart)  # fmt: skip
-            for month, month_source in zip(year.months, source.months, strict=True):
-                month_url = f"/{month.year:04d}/{month.month:02d}/"
-                head = _Head(trail=((str(year.year), year_url), (month.name, month_url)), collection=True)
-                self.add(month_url, ("month.html",), "month", month.name,
-                         self.s("period_description", period=month.name), head,
-                         lastmod=_lastmod(month_source.stories), month=month, year=year,
-                         groups=month_groups(month.stories, self.views, links))  # fmt: skip
-
-
 def _by_letter(terms) -> tuple[tuple[str, tuple], ...]:
     """Terms grouped under their first letter A–Z ('#' for anything else)."""
     groups: dict[str, list] = {}
@@ -296,9 +342,11 @@ def _by_letter(terms) -> tuple[tuple[str, tuple], ...]:
     return tuple((letter, tuple(groups[letter])) for letter in sorted(groups, key=lambda k: (k == "#", k)))
 
 
-def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings) -> tuple[list[Route], list[Diagnostic]]:
-    routes = _Planner(archive, config, links, strings).plan()
-    return routes, _collisions(routes)
+def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies):
+    """Every route, the problems found (URL collisions), and each story's digest."""
+    planner = _Planner(archive, config, links, strings, bodies)
+    routes = planner.plan()
+    return routes, _collisions(routes), planner.digests
 
 
 def _collisions(routes: list[Route]) -> list[Diagnostic]:
@@ -313,6 +361,6 @@ def _collisions(routes: list[Route]) -> list[Diagnostic]:
             if mine.origin is None:
                 continue
             rel, at = mine.origin
-            what = other.origin[0] if other.origin else f"the {other.context['meta'].kind} page"
+            what = other.origin[0] if other.origin else f"the {other.kind} page"
             diagnostics.append(error(rel, at.line, at.col, at.field, f"URL {route.url} is also used by {what}"))
     return diagnostics

@@ -14,7 +14,7 @@ lacks come from English.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -30,6 +30,7 @@ FALLBACK = "en"
 class Strings:
     table: dict[str, object]
     language: str
+    _markup: dict[str, Markup] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, key: str) -> object:
         if key not in self.table:
@@ -39,10 +40,13 @@ class Strings:
     def text(self, key: str, **values) -> Markup:
         """The string ``key`` with ``{name}`` filled in; values are escaped
         unless they are already markup (a link made by the template)."""
-        template = self.get(key)
-        if not isinstance(template, str):
-            raise TypeError(f"theme string {key!r} is not a single string")
-        return Markup(escape(template)).format(**values)
+        markup = self._markup.get(key)
+        if markup is None:
+            template = self.get(key)
+            if not isinstance(template, str):
+                raise TypeError(f"theme string {key!r} is not a single string")
+            markup = self._markup[key] = Markup(escape(template))
+        return markup.format(**values) if values else markup
 
     def plain(self, key: str, **values) -> str:
         """The string ``key`` filled in as plain text (templates escape it later)."""

@@ -17,7 +17,8 @@ CONTEXT = "https://schema.org"
 
 
 def script_json(data: Any) -> Markup:
-    text = json.dumps(data, ensure_ascii=False, indent=1, separators=(",", ": "))
+    # Compact separators keep the C encoder (``indent`` would fall back to pure Python).
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 

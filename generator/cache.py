@@ -1,0 +1,223 @@
+"""The persistent build cache: ``.ssg-cache/cache.sqlite`` (SQLite, standard library).
+
+What it keeps, and why a build may trust it:
+
+* ``files``: each content file's size, mtime and digest, so an unchanged file
+  is known from one ``stat`` without being read;
+* ``docs``: a parsed and rendered story or page, keyed by the file's digest and
+  everything else that shapes the result (the parse settings, ssg's version);
+* ``bodies``: each rendered body, stored apart so that bodies are read one at a
+  time when a page needs them, never all held in memory;
+* ``outputs``: what the last build wrote: for each output file the key of its
+  inputs and the size and mtime it had, so an unchanged page is linked from the
+  previous output instead of being rendered and written again;
+* ``state``: the last build's id and its fingerprint for the no-change check.
+
+Every blob carries a checksum. A cache that cannot be opened, has another
+schema or ssg version, or fails a checksum raises :class:`CacheCorrupt`; the
+build then deletes it and starts again without it, so it is never trusted
+blindly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+from pathlib import Path
+
+from generator import __version__
+
+CACHE_DIR = ".ssg-cache"
+SCHEMA = 1
+VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+class CacheCorrupt(Exception):
+    """The cache cannot be trusted; delete it and build without it."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _seal(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=8).digest() + data
+
+
+def _open_seal(blob: bytes) -> bytes:
+    check, data = blob[:8], blob[8:]
+    if hashlib.blake2b(data, digest_size=8).digest() != check:
+        raise CacheCorrupt("a cache entry fails its checksum")
+    return data
+
+
+class BuildCache:
+    def __init__(self, root: Path, fresh: bool = False):
+        self.folder = root / CACHE_DIR
+        self.path = self.folder / "cache.sqlite"
+        if fresh:
+            self.delete()
+        self.folder.mkdir(exist_ok=True)
+        gitignore = self.folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._schema()
+        except sqlite3.DatabaseError as exc:
+            raise CacheCorrupt(f"cannot open the cache: {exc}") from exc
+
+    def _schema(self) -> None:
+        db = self.db
+        db.execute("CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT)")
+        row = db.execute("SELECT value FROM state WHERE name = 'version'").fetchone()
+        if row is not None and row[0] != VERSION:
+            raise CacheCorrupt(f"the cache was made by another version ({row[0]})")
+        db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, digest TEXT);
+            CREATE TABLE IF NOT EXISTS docs (key TEXT PRIMARY KEY, data BLOB);
+            CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, data BLOB);
+            CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER);
+            """
+        )
+        if row is None:
+            db.execute("INSERT INTO state VALUES ('version', ?)", (VERSION,))
+
+    def delete(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.remove(str(self.path) + suffix)
+            except FileNotFoundError:
+                pass
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _guard(self, func, *args):
+        try:
+            return func(*args)
+        except sqlite3.DatabaseError as exc:
+            raise CacheCorrupt(f"the cache is damaged: {exc}") from exc
+
+    # -- state ----------------------------------------------------------------
+
+    def state(self, name: str) -> str | None:
+        row = self._guard(lambda: self.db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone())
+        return row[0] if row else None
+
+    def set_state(self, values: dict[str, str]) -> None:
+        self._guard(lambda: self.db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", values.items()))
+
+    # -- files ----------------------------------------------------------------
+
+    def file_stats(self) -> dict[str, tuple[int, int, str]]:
+        rows = self._guard(lambda: self.db.execute("SELECT path, mtime_ns, size, digest FROM files").fetchall())
+        return {path: (mtime, size, dig) for path, mtime, size, dig in rows}
+
+    def save_file_stats(self, stats: dict[str, tuple[int, int, str]]) -> None:
+        def run():
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.execute("DELETE FROM files")
+                self.db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
+                                    ((p, m, s, d) for p, (m, s, d) in stats.items()))  # fmt: skip
+
+        self._guard(run)
+
+    # -- docs and bodies ------------------------------------------------------
+
+    def get_docs(self, keys: list[str]) -> dict[str, object]:
+        found: dict[str, object] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, data FROM docs WHERE key IN ({marks})"
+            rows = self._guard(lambda q=query, c=chunk: self.db.execute(q, c).fetchall())
+            for key, blob in rows:
+                try:
+                    found[key] = pickle.loads(_open_seal(blob))
+                except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as exc:
+                    raise CacheCorrupt(f"a cached document cannot be read: {exc}") from exc
+        return found
+
+    def put_docs(self, docs: dict[str, tuple[object, str]]) -> None:
+        """``key -> (document record, body html)``."""
+
+        def rows():
+            for key, (record, html) in docs.items():
+                yield "docs", key, _seal(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+                yield "bodies", key, _seal(html.encode("utf-8"))
+
+        def run():
+            with self.db:
+                self.db.execute("BEGIN")
+                for table, key, blob in rows():
+                    self.db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", (key, blob))
+
+        self._guard(run)
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget documents and bodies no file has any more."""
+
+        def run():
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM keep")
+                self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
+                for table in ("docs", "bodies"):
+                    self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
+
+        self._guard(run)
+
+    def bodies(self) -> BodyReader:
+        return BodyReader(self.path)
+
+    # -- outputs --------------------------------------------------------------
+
+    def outputs(self) -> dict[str, tuple[str, int, int]]:
+        rows = self._guard(lambda: self.db.execute("SELECT path, key, size, mtime_ns FROM outputs").fetchall())
+        return {path: (key, size, mtime) for path, key, size, mtime in rows}
+
+    def save_outputs(self, outputs: dict[str, tuple[str, int, int]]) -> None:
+        def run():
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.execute("DELETE FROM outputs")
+                self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)",
+                                    ((p, k, s, m) for p, (k, s, m) in outputs.items()))  # fmt: skip
+
+        self._guard(run)
+
+
+class BodyReader:
+    """Reads rendered bodies one at a time; one per process (SQLite
+    connections must not cross a fork)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = -1
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+    def get(self, key: str) -> str:
+        if self._db is None or self._pid != os.getpid():
+            self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            self._pid = os.getpid()
+        try:
+            row = self._db.execute("SELECT data FROM bodies WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise CacheCorrupt(f"the cache is damaged: {exc}") from exc
+        if row is None:
+            raise CacheCorrupt(f"a rendered body is missing from the cache ({key})")
+        return _open_seal(row[0]).decode("utf-8")

@@ -1,0 +1,93 @@
+"""Load every story and page: from the cache when its file is unchanged, else
+parse and render it (in parallel worker processes when there are many).
+
+A file is known to be unchanged from its size and mtime (one ``stat``); its
+content digest, together with everything else that shapes the result, keys the
+cached document. Only documents without problems are cached, so every problem
+is reported again on the next build until it is fixed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from generator.cache import VERSION, BuildCache, digest
+from generator.config import SiteConfig
+from generator.content.frontmatter import parse
+from generator.content.model import SourceFile
+from generator.diagnostics import Diagnostic, error
+from generator.markdown import Rendered, render_markdown
+from generator.parallel import run_chunks
+
+
+@dataclass
+class Loaded:
+    documents: list[Rendered]  # in file order
+    diagnostics: list[Diagnostic]
+    stats: dict[str, tuple[int, int, str]]  # rel -> (mtime_ns, size, digest), for the next build
+    parsed: int  # how many files had to be parsed (cache misses)
+
+
+def parse_settings(config: SiteConfig) -> str:
+    """Everything besides a file's bytes that changes what parsing it gives."""
+    return repr((VERSION, str(config.root), config.content_dir, config.timezone, config.extra_front_matter,
+                 config.markdown))  # fmt: skip
+
+
+def _parse_one(file: SourceFile, config: SiteConfig, key: str):
+    doc, problems = parse(file, config)
+    if doc is None:
+        return None, "", problems
+    return render_markdown(doc, config.markdown, key)
+
+
+def _assets_present(rendered: Rendered) -> bool:
+    return all(asset.source.is_file() for asset in rendered.assets)
+
+
+def load_documents(files: list[SourceFile], config: SiteConfig, cache: BuildCache, jobs: int) -> Loaded:
+    settings = parse_settings(config)
+    previous = cache.file_stats()
+    stats: dict[str, tuple[int, int, str]] = {}
+    keys: list[str] = []
+    diagnostics: list[Diagnostic] = []
+    for file in files:
+        try:
+            st = os.stat(file.path)
+            old = previous.get(file.rel)
+            if old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size:
+                file_digest = old[2]
+            else:
+                file_digest = digest(file.path.read_bytes())
+        except OSError as exc:
+            diagnostics.append(error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}"))
+            keys.append("")
+            continue
+        stats[file.rel] = (st.st_mtime_ns, st.st_size, file_digest)
+        keys.append(digest(f"{file_digest}|{file.rel}|{file.kind}|{settings}".encode()))
+    cached = cache.get_docs([k for k in keys if k])
+    results: list[Rendered | None] = [None] * len(files)
+    todo: list[int] = []
+    for index, key in enumerate(keys):
+        if not key:
+            continue
+        hit = cached.get(key)
+        if isinstance(hit, Rendered) and _assets_present(hit):
+            results[index] = hit
+        else:
+            todo.append(index)
+
+    def task(start: int, stop: int):
+        return [(i, *_parse_one(files[i], config, keys[i])) for i in todo[start:stop]]
+
+    fresh: dict[str, tuple[Rendered, str]] = {}
+    for chunk in run_chunks(task, len(todo), jobs):
+        for index, rendered, html, problems in chunk:
+            diagnostics.extend(problems)
+            if rendered is not None:
+                results[index] = rendered
+                fresh[keys[index]] = (rendered, html)
+    if fresh:
+        cache.put_docs(fresh)
+    return Loaded([r for r in results if r is not None], diagnostics, stats, len(todo))

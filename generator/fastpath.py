@@ -1,0 +1,60 @@
+"""The no-change check: is the output of the last build still the right one?
+
+It costs a ``stat`` per content, theme and output file: when every input has
+the size and mtime it had, the options are the same, no embargo has lifted and
+every output file is as the last build left it, there is nothing to do.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from generator.cache import VERSION, digest
+from generator.content.model import Article
+from generator.sitemaps import NEWS_WINDOW
+from generator.writer import MARKER
+
+
+def fingerprint(config_path: Path, chain, files, settings: str) -> str:
+    parts: list[str] = [VERSION, settings, digest(config_path.read_bytes())]
+    for theme in chain:
+        for dirpath, dirnames, filenames in os.walk(theme.path):
+            dirnames.sort()
+            for name in sorted(filenames):
+                st = os.stat(os.path.join(dirpath, name))
+                parts.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    for file in files:
+        st = os.stat(file.path)
+        parts.append(f"{file.rel}:{st.st_size}:{st.st_mtime_ns}")
+    return digest("\n".join(parts).encode())
+
+
+def output_intact(out: Path, manifest: dict[str, tuple[str, int, int]]) -> bool:
+    """Every file the last build wrote is there, as it was written."""
+    if not manifest or not (out / MARKER).is_file():
+        return False
+    for rel, (_, size, mtime_ns) in manifest.items():
+        try:
+            st = os.stat(out / rel)
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime_ns:
+            return False
+    return True
+
+
+def valid_until(documents, archive, options, config, now) -> float:
+    """When the output would change with no input changed: the next embargo to
+    lift, or the next story to enter or leave the news sitemap's window."""
+    moments: list[float] = []
+    for rendered in documents:
+        doc = rendered.doc
+        if not isinstance(doc, Article):
+            continue
+        if doc.date.at > now:
+            moments.append(doc.date.at.timestamp())
+        if config.news_sitemap and doc.date.at + NEWS_WINDOW > now:
+            moments.append((doc.date.at + NEWS_WINDOW + timedelta(seconds=1)).timestamp())
+    return min(moments, default=float("inf"))

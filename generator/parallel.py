@@ -1,0 +1,55 @@
+"""Run a task over index ranges in forked worker processes.
+
+The parent prepares everything (parsed files, planned routes, the Jinja
+environment) and forks; workers inherit it all as it is in memory, so nothing
+large is pickled on the way in. Only each chunk's small result comes back.
+On systems without ``fork``, or for small amounts of work, the task runs in
+this process, with the same results: every chunk is independent.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+MIN_PER_WORKER = 50  # below this, forking costs more than it saves
+
+_TASK: Callable[[int, int], object] | None = None
+
+
+def _run_chunk(start: int, stop: int):
+    assert _TASK is not None
+    return _TASK(start, stop)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_chunks(task: Callable[[int, int], T], count: int, jobs: int) -> list[T]:
+    """``task(start, stop)`` over ``range(count)`` in chunks; results in order."""
+    global _TASK
+    workers = min(jobs, count // MIN_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [task(0, count)] if count else []
+    chunk = max(1, -(-count // (workers * 4)))
+    ranges = [(start, min(count, start + chunk)) for start in range(0, count, chunk)]
+    _TASK = task
+    # Objects made so far are shared with the workers; keep the collector away
+    # from them, so that no worker copies (or walks) the parent's whole heap.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run_chunk, start, stop) for start, stop in ranges]
+            return [future.result() for future in futures]
+    finally:
+        _TASK = None
+        gc.unfreeze()

@@ -1,0 +1,100 @@
+"""Write every output file: link it from the previous output when its inputs
+are unchanged, else render (or copy) it, in parallel worker processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from generator.diagnostics import Diagnostic
+from generator.feeds import FeedSpec
+from generator.parallel import run_chunks
+from generator.render import Renderer
+from generator.routes import Route
+from generator.writer import Staging, safe_parts
+
+
+@dataclass(frozen=True)
+class Output:
+    rel: str  # path in the output folder
+    key: str  # digest of everything the file is made from
+    route: Route | None = None  # a page to render
+    feed: FeedSpec | None = None  # a feed to write
+    source: Path | None = None  # a file to copy
+
+
+@dataclass
+class Written:
+    manifest: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # rel -> (key, size, mtime_ns)
+    rendered: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _reusable(output: Output, previous: dict, out: Path) -> tuple[str, int, int] | None:
+    before = previous.get(output.rel)
+    if before is None or before[0] != output.key:
+        return None
+    try:
+        st = os.stat(out / output.rel)
+    except OSError:
+        return None
+    return before if (st.st_size, st.st_mtime_ns) == (before[1], before[2]) else None
+
+
+def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict, out: Path | None,
+                  renderer: Renderer, jobs: int, progress) -> Written:  # fmt: skip
+    """With ``staging`` None (``ssg check``), render everything and write nothing."""
+    written = Written()
+    todo: list[Output] = []
+    for output in outputs:
+        safe_parts(output.rel)
+        reuse = _reusable(output, previous, out) if staging is not None else None
+        if reuse is not None:
+            staging.link(output.rel, out / output.rel)
+            written.manifest[output.rel] = reuse
+        else:
+            todo.append(output)
+    for output in todo:  # compile templates once, before the workers fork
+        if output.route is not None:
+            try:
+                renderer.template(output.route.templates)
+            except jinja2.TemplateError:
+                pass  # reported, with its place, when the page is rendered
+    progress.update("render", 0, len(todo))
+    base = staging.path if staging is not None else None
+
+    def task(start: int, stop: int):
+        results: list[tuple[str, str, int, int]] = []
+        renderer.diagnostics = []
+        made: set[Path] = set()  # folders this process made: one mkdir each
+        for output in todo[start:stop]:
+            data = None
+            if output.route is not None:
+                page = renderer.render(output.route)
+                data = page.data if page is not None else None
+            elif output.feed is not None:
+                data = output.feed.make()
+            if base is None or (data is None and output.source is None):
+                continue
+            path = base.joinpath(*safe_parts(output.rel))
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            if output.source is not None:
+                shutil.copyfile(output.source, path)
+            else:
+                path.write_bytes(data)
+            st = path.stat()
+            results.append((output.rel, output.key, st.st_size, st.st_mtime_ns))
+        return results, renderer.diagnostics
+
+    for results, diagnostics in run_chunks(task, len(todo), jobs):
+        written.diagnostics.extend(diagnostics)
+        for rel, key, size, mtime_ns in results:
+            written.manifest[rel] = (key, size, mtime_ns)
+    written.rendered = len(todo)
+    return written

@@ -1,0 +1,184 @@
+"""The build cache and incremental builds: after any edits, the output is
+byte-identical to a clean build of the same files."""
+
+import shutil
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import generator.parallel as parallel
+from conftest import Site, story, tree_hashes
+
+NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
+TAGS = ["AI", "Strikes", "Labour", "Film", "Games"]
+
+
+def _clean_build(site: Site, tmp_path) -> dict[str, str]:
+    """The same files built from nothing: a fresh copy, no cache."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(site.root, clean, ignore=shutil.ignore_patterns("public", ".ssg-cache"))
+    result = Site(clean).ssg("build", "-j", "1", env=NOW)
+    assert result.code == 0, result.err
+    return tree_hashes(clean / "public")
+
+
+def _write_story(site: Site, name: str, n: int, tags: list[str], day: int):
+    site.write(f"content/articles/{name}.md", story(title=f"Story {name} v{n}", date=f"2023-05-{day:02d}",
+                                                  url=f"https://news.example.com/{name}",
+                                                  extra=f"tags: [{', '.join(tags)}]\n"))  # fmt: skip
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "edit", "retag", "redate", "delete", "rename", "template", "config"]),
+        st.integers(0, 7),
+        st.lists(st.sampled_from(TAGS), min_size=1, max_size=3, unique=True),
+        st.integers(1, 28),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_any_sequence_of_edits_matches_a_clean_build(tmp_path_factory, edits):
+    tmp_path = tmp_path_factory.mktemp("inc")
+    site = Site(tmp_path / "site")
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 2\n")
+    for i in range(4):
+        _write_story(site, f"s{i}", 0, TAGS[i : i + 2], 1 + i)
+    assert site.ssg("build", "-j", "1", env=NOW).code == 0
+    version = 1
+    for action, index, tags, day in edits:
+        names = sorted(p.stem for p in (site.root / "content/articles").glob("*.md"))
+        target = names[index % len(names)] if names else None
+        if action == "add" or target is None:
+            _write_story(site, f"n{version}", version, tags, day)
+        elif action in ("edit", "retag", "redate"):
+            _write_story(site, target, version, tags if action == "retag" else ["AI"], day if action == "redate" else 5)
+        elif action == "delete" and len(names) > 1:
+            (site.root / f"content/articles/{target}.md").unlink()
+        elif action == "rename":
+            (site.root / f"content/articles/{target}.md").rename(site.root / f"content/articles/r{version}.md")
+        elif action == "template":
+            site.write("themes/mine/theme.yml", "extends: default\n")
+            site.write("themes/mine/templates/month.html", f'{{% extends "default:month.html" %}}<!-- v{version} -->')
+            site.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 2\ntheme: mine\n")
+        elif action == "config":
+            site.write("site.yml", f"title: T{version}\nbase_url: https://example.org/\nper_page: {1 + version % 3}\n")
+        version += 1
+        result = site.ssg("build", "-j", "1", env=NOW)
+        assert result.code == 0, result.err
+        assert tree_hashes(site.public) == _clean_build(site, tmp_path), (action, target)
+
+
+@pytest.fixture
+def many(site):
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 5\n")
+    for i in range(30):
+        _write_story(site, f"s{i:02d}", 0, [TAGS[i % 5], TAGS[(i * 2) % 5]], 1 + i % 28)
+    return site
+
+
+def _built(site, *args):
+    result = site.ssg("build", "-v", *args, env=NOW)
+    assert result.code == 0, result.err
+    return result.out
+
+
+def test_no_change_rebuild_does_nothing(many):
+    first = _built(many)
+    assert "parsed 30 files" in first
+    before = tree_hashes(many.public)
+    second = _built(many)
+    assert second.startswith("Nothing changed: public/ is up to date (30 stories")
+    assert tree_hashes(many.public) == before
+
+
+def test_one_story_edit_renders_only_what_shows_it(many):
+    _built(many)
+    _write_story(many, "s07", 1, [TAGS[2], TAGS[4]], 8)
+    out = _built(many)
+    assert "parsed 1 files" in out
+    rendered = int(out.split("rendered ")[1].split(" of ")[0])
+    total = int(out.split(" of ")[1].split(" files")[0])
+    assert 0 < rendered < total / 3
+
+
+def test_template_change_renders_only_pages_using_it(many):
+    _built(many)
+    many.write("themes/mine/theme.yml", "extends: default\n")
+    many.write("themes/mine/templates/month.html", '{% extends "default:month.html" %}<!-- changed -->')
+    many.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 5\ntheme: mine\n")
+    out = _built(many)
+    months = len(list(many.public.glob("2023/*/index.html")))
+    # site.yml changed too, so everything renders once; then only month pages.
+    many.write("themes/mine/templates/month.html", '{% extends "default:month.html" %}<!-- again -->')
+    out = _built(many)
+    assert f"rendered {months} of" in out
+
+
+def test_hand_edited_output_is_repaired(many):
+    _built(many)
+    before = tree_hashes(many.public)
+    (many.public / "tags/index.html").write_text("vandalised")
+    out = _built(many)
+    assert not out.startswith("Nothing changed")
+    assert tree_hashes(many.public) == before
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "version", "blob"])
+def test_damaged_cache_is_detected_and_rebuilt(many, damage):
+    _built(many)
+    before = tree_hashes(many.public)
+    db_path = many.root / ".ssg-cache/cache.sqlite"
+    _write_story(many, "s01", 5, ["AI"], 3)  # so that the cache is read, not skipped
+    expected_change = True
+    if damage == "truncate":
+        data = db_path.read_bytes()
+        db_path.write_bytes(data[: len(data) // 3])
+    elif damage == "garbage":
+        db_path.write_bytes(b"this is not a database" * 100)
+    else:
+        db = sqlite3.connect(db_path)
+        if damage == "version":
+            db.execute("UPDATE state SET value = 'old' WHERE name = 'version'")
+        else:
+            db.execute("UPDATE docs SET data = X'00010203'")
+        db.commit()
+        db.close()
+    for suffix in ("-wal", "-shm"):
+        (many.root / f".ssg-cache/cache.sqlite{suffix}").unlink(missing_ok=True)
+    result = many.ssg("build", env=NOW)
+    assert result.code == 0, result.err
+    assert expected_change and tree_hashes(many.public) != before
+    assert tree_hashes(many.public) == _clean_build(many, many.root.parent)
+    if damage != "truncate":
+        assert "rebuilt without it" in result.err
+
+
+def test_no_cache_flag_rebuilds_everything(many):
+    _built(many)
+    out = _built(many, "--no-cache")
+    assert "parsed 30 files" in out
+
+
+def test_embargo_lifting_is_noticed(many):
+    many.write("content/articles/later.md", story(title="Later", date="2026-01-02T00:00:00Z"))
+    _built(many)
+    assert not (many.public / "2026").exists()
+    result = many.ssg("build", env={"SOURCE_DATE_EPOCH": "1767398400"})  # 2026-01-03
+    assert result.code == 0 and not result.out.startswith("Nothing changed")
+    assert (many.public / "2026/01/later/index.html").exists()
+
+
+def test_parallel_output_is_identical_to_serial(many, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 2)  # fork even for this small site
+    _built(many, "-j", "2", "--no-cache")
+    parallel_tree = tree_hashes(many.public)
+    _built(many, "-j", "1", "--no-cache")
+    assert tree_hashes(many.public) == parallel_tree
