@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -36,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore the build cache and build it anew")
     check_cmd = commands.add_parser("check", help="validate everything a build would, write nothing")
     common(check_cmd)
+    serve_cmd = commands.add_parser("serve", help="build, serve on localhost, rebuild and reload on changes")
+    common(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
 
 
@@ -50,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ssg: error: {config_path} not found (run ssg in the site folder or pass --config PATH)",
               file=sys.stderr)  # fmt: skip
         return 2
+    if args.command == "serve":
+        return _serve(args, config_path)
     write = args.command == "build"
     options = BuildOptions(
         config_path=config_path,
@@ -97,6 +105,37 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"Checked {result.stories} stories and {result.pages} pages: no errors")
     return 0
+
+
+def _serve(args, config_path: Path) -> int:
+    from generator.serve import ServeError, Session
+
+    options = BuildOptions(config_path=config_path, drafts=args.drafts, future=args.future, jobs=args.jobs)
+    try:
+        session = Session(options, args.host, args.port)
+    except ServeError as exc:
+        print(f"ssg: error: {exc}", file=sys.stderr)
+        return 1
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        session.run(open_browser=args.open)
+    except KeyboardInterrupt:
+        session.close()
+        print("Stopped.", file=sys.stderr)
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 0 and 65535")
+    return value
 
 
 def _jobs(text: str) -> int:

@@ -143,7 +143,7 @@ def _remove_stale(out: Path) -> None:
 
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
-        return False
+        return True  # another build in this process (ssg serve) owns it
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

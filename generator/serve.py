@@ -1,0 +1,120 @@
+"""`ssg serve`: build, serve, watch, rebuild, reload the browser.
+
+The site is built into ``.ssg-cache/serve/`` (never into ``public/``) with
+``base_url`` set to the server's own address, so every link works locally.
+Rebuilds use the build cache, so a story edit re-renders only what shows it.
+A failed rebuild keeps the last good site; open pages show the errors.
+"""
+
+from __future__ import annotations
+
+import errno
+import sys
+import threading
+import time
+import webbrowser
+from dataclasses import replace
+from pathlib import Path
+
+from generator.build import BuildOptions, build
+from generator.cache import CACHE_DIR
+from generator.diagnostics import DiagnosticError, Severity, report
+from generator.server.http import SiteServer
+from generator.server.livereload import Reloader
+from generator.server.watcher import watch
+from generator.writer import OutputError
+
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+
+
+class ServeError(Exception):
+    """Cannot serve (port in use, bad address); the message says why."""
+
+
+def serve_output(root: Path) -> Path:
+    return root / CACHE_DIR / "serve" / "public"
+
+
+class Session:
+    """One `ssg serve`: the server, the watcher and the rebuild loop."""
+
+    def __init__(self, options: BuildOptions, host: str, port: int, out=sys.stdout, err=sys.stderr):
+        self.out, self.err = out, err
+        root = options.config_path.resolve().parent
+        self.root = root
+        self.output = serve_output(root)
+        self.reloader = Reloader()
+        try:
+            self.server = SiteServer(host, port, self.output, self.reloader)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServeError(
+                    f"port {port} on {host} is in use; choose another with --port (0 picks a free one)"
+                ) from None
+            raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+        self.options = replace(options, output=self.output, base_url=self.server.url, write=True)
+        self.generation = 0
+        self.stop = threading.Event()
+        self.build_count = 0
+        self._building = threading.Lock()  # one build at a time
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def rebuild(self) -> bool:
+        with self._building:
+            return self._rebuild()
+
+    def _rebuild(self) -> bool:
+        start = time.perf_counter()
+        try:
+            result = build(self.options)
+        except DiagnosticError as exc:
+            errors = sorted({d.format() for d in exc.diagnostics if d.severity is Severity.ERROR})
+            report(exc.diagnostics, self.err)
+            print(f"ssg: {len(errors)} error(s); still serving the last good build", file=self.err, flush=True)
+            self.reloader.publish(None, errors)
+            return False
+        except OutputError as exc:
+            self.reloader.publish(None, [str(exc)])
+            print(f"ssg: error: {exc}", file=self.err, flush=True)
+            return False
+        self.build_count += 1
+        report(result.warnings, self.err)
+        if not result.unchanged or self.generation == 0:
+            self.generation += 1
+        self.reloader.publish(self.generation, [])
+        what = "no change" if result.unchanged else f"rendered {result.rendered} files"
+        print(f"Rebuilt in {time.perf_counter() - start:.2f} s ({what})", file=self.out, flush=True)
+        return True
+
+    def run(self, open_browser: bool = False) -> None:
+        self.rebuild()
+        self.server.start()
+        self._serving = True
+        print(f"Serving {self.root.name} at {self.url} (Ctrl-C to stop)", file=self.out, flush=True)
+        if self.server.server_address[0] in ALL_INTERFACES:
+            print("ssg: warning: listening on all interfaces; anyone on your network can see the site",
+                  file=self.err, flush=True)  # fmt: skip
+        if open_browser:
+            webbrowser.open(self.url)
+        config = self.options.config_path
+        folders = [self.root / "content", self.root / "themes"]
+        observer, changes = watch(self.root, folders, config)
+        try:
+            while not self.stop.is_set():
+                paths = changes.wait(self.stop)
+                if paths and not self.stop.is_set():
+                    self.rebuild()
+        finally:
+            observer.stop()
+            self.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.reloader.close()
+        if getattr(self, "_serving", False):
+            self.server.shutdown()
+            self._serving = False
+        self.server.server_close()
