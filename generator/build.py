@@ -35,6 +35,7 @@ from generator.parallel import default_jobs
 from generator.progress import Progress
 from generator.render import Renderer
 from generator.routes import plan
+from generator.search import find_pagefind, index, reuse_index
 from generator.sitemaps import Entry, news_sitemaps, robots, sitemaps
 from generator.strings import load_strings
 from generator.themes import StaticFiles, TemplateDigests, load_chain, make_environment, static_files, template_display
@@ -57,6 +58,7 @@ class BuildOptions:
     write: bool = True  # False for `ssg check`
     jobs: int = 0  # 0: one per CPU
     use_cache: bool = True  # False: ignore the cache and build it anew
+    stale_search: bool = False  # keep the previous search index even if stories changed (ssg serve, big sites)
 
 
 @dataclass
@@ -188,6 +190,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool) -> Buil
         machine = _machine_files(archive, routes, config, links, now)
 
         if not options.write:
+            if config.search and find_pagefind() is None:
+                stages.absorb(index(Path(scratch.name), config.language))
             start = time.perf_counter()
             written = write_outputs(outputs, None, {}, None, renderer, jobs, progress)
             stages.timed("render", start)
@@ -203,6 +207,18 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool) -> Buil
             written = write_outputs(outputs, staging, previous, out, renderer, jobs, progress)
             stages.timed("render+write", start)
             stages.absorb(written.diagnostics)
+            if config.search:
+                start = time.perf_counter()
+                search_key = digest(repr(sorted((o.rel, o.key) for o in outputs if o.route and
+                                                o.route.kind == "article")).encode())  # fmt: skip
+                same = cache.state("search_key") == search_key or (options.stale_search and cache.state("search_key"))
+                reused = bool(same) and bool(previous) and reuse_index(out, staging.path)
+                if not reused:
+                    stages.absorb(index(staging.path, config.language, config.article_permalink))
+                    search_key_saved = search_key
+                else:
+                    search_key_saved = cache.state("search_key") or search_key
+                stages.timed("search index", start)
             for rel, data in machine:
                 staging.write(rel, data)
             start = time.perf_counter()
@@ -215,6 +231,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool) -> Buil
         cache.save_file_stats(loaded.stats)
         cache.prune({r.key for r in loaded.documents})
         until = valid_until(loaded.documents, archive, options, config, now)
+        if config.search:
+            cache.set_state({"search_key": search_key_saved})
         cache.set_state({"fingerprint": print_, "valid_until": str(until), "output": str(out),
                          "stories": str(len(archive.stories)), "pages": str(len(routes)),
                          "files": str(len(outputs) + len(machine))})  # fmt: skip

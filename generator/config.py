@@ -52,6 +52,7 @@ class SiteConfig:
     feed_entries: int = 20
     sitemap_limit: int = 50_000
     news_sitemap: bool = False
+    search: bool = True
     extra_front_matter: tuple[str, ...] = ()
 
     @property
@@ -69,7 +70,7 @@ class SiteConfig:
 
 TOP_KEYS = [
     "title", "description", "base_url", "language", "timezone", "theme", "content_dir", "output_dir",
-    "per_page", "permalinks", "tags", "markdown", "feeds", "sitemap", "news_sitemap", "extra_front_matter",
+    "per_page", "permalinks", "tags", "markdown", "feeds", "sitemap", "news_sitemap", "search", "extra_front_matter",
 ]  # fmt: skip
 
 
@@ -158,8 +159,9 @@ def _read(check: Checker, top: Node, base_url_override: str | None) -> dict:
             values["sitemap_limit"] = min(limit, 50_000)
             if limit > 50_000:
                 check.error(node.get("limit"), "sitemap.limit", "must be at most 50000 (the sitemap protocol's limit)")
-    if (flag := check.boolean(top.get("news_sitemap"), "news_sitemap")) is not None:
-        values["news_sitemap"] = flag
+    for key in ("news_sitemap", "search"):
+        if (flag := check.boolean(top.get(key), key)) is not None:
+            values[key] = flag
     if (node := top.get("extra_front_matter")) is not None:
         values["extra_front_matter"] = tuple(name for name, _ in check.string_list(node, "extra_front_matter"))
     return {key: value for key, value in values.items() if value is not None}

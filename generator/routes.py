@@ -220,6 +220,12 @@ class _Planner:
         self.plan_dates()
         self.add("/404.html", ("404.html",), "404", (), lambda: (self.s("not_found"), "", Head(), {}),
                  in_sitemap=False)  # fmt: skip
+        if config.search:
+            head = Head(trail=((self.s("search"), "/search/"),))
+            tags = tuple(sorted((self.views.tag(t) for t in archive.tags), key=lambda v: (v.name.casefold(), v.slug)))
+            context = {"bundle": self.links.href("/pagefind/pagefind.js"), "tags": tags}
+            self.add("/search/", ("search.html",), "search", tuple((t.name, t.count) for t in tags),
+                     lambda: (self.s("search"), "", head, context), in_sitemap=False)  # fmt: skip
         return self.routes
 
     def plan_stories(self):

@@ -25,6 +25,7 @@ from generator.server.watcher import watch
 from generator.writer import OutputError
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
+STALE_SEARCH_ABOVE = 2000
 
 
 class ServeError(Exception):
@@ -70,6 +71,12 @@ class Session:
         start = time.perf_counter()
         try:
             result = build(self.options)
+            if result.stories > STALE_SEARCH_ABOVE and not self.options.stale_search:
+                # Pagefind re-indexes everything (about 2.5 ms a story): on big
+                # archives keep the first index while editing; `ssg build` refreshes it.
+                self.options = replace(self.options, stale_search=True)
+                print(f"ssg: note: {result.stories} stories: the search index is not refreshed while serving",
+                      file=self.err, flush=True)  # fmt: skip
         except DiagnosticError as exc:
             errors = sorted({d.format() for d in exc.diagnostics if d.severity is Severity.ERROR})
             report(exc.diagnostics, self.err)

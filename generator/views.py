@@ -116,6 +116,7 @@ class SiteView:
     tags_url: str
     sources_url: str
     archive_url: str
+    search_url: str | None  # None when search is off
     pages: tuple[Link, ...]  # standalone pages, for navigation
     feeds: tuple  # FeedLink of the site's Atom and JSON feeds
     abs_url: str  # the home page, absolute
@@ -187,6 +188,7 @@ class ViewBuilder:
             tags_url=links.href("/tags/"),
             sources_url=links.href("/sources/"),
             archive_url=links.href("/archive/"),
+            search_url=links.href("/search/") if config.search else None,
             pages=tuple(Link(p.page.title, links.href(p.url)) for p in archive.pages),
             feeds=site_feed_links(links, config.title),
             abs_url=links.absolute("/"),

@@ -22,6 +22,7 @@ BASIC_CONFIG = """\
 title: Test Archive
 base_url: https://example.org/
 timezone: UTC
+search: false
 """
 
 

@@ -18,7 +18,8 @@ class _Page(HTMLParser):
         for name, value in attrs:
             if name == "id" and value:
                 self.ids.add(value)
-            if value and ((name == "href" and tag in ("a", "link", "area")) or (name == "src" and tag != "script")):
+            if value and ((name == "href" and tag in ("a", "link", "area")) or (name == "src" and tag != "script")
+                          or (name == "action" and tag == "form")):  # fmt: skip
                 self.links.append(value)
 
 

@@ -18,6 +18,7 @@ PAGES = {
     "year": "/2023/",
     "archive": "/archive/",
     "404": "/no-such-page/",
+    "search": "/search/?q=strike",
 }
 
 
@@ -36,6 +37,7 @@ def served(tmp_path_factory):
 
 
 def _visit(browser, origin, path, width, scheme="light", javascript=True):
+    """Open ``path``; the search page is visited once its results are shown."""
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
                                   java_script_enabled=javascript)  # fmt: skip
     page = context.new_page()
@@ -45,6 +47,8 @@ def _visit(browser, origin, path, width, scheme="light", javascript=True):
             else None)  # fmt: skip
     response = page.goto(origin + path)
     page.wait_for_load_state("load")
+    if path.startswith("/search/") and javascript:
+        page.locator("#search-results li").first.wait_for(timeout=10000)
     return context, page, response, requests, failures
 
 

@@ -27,8 +27,11 @@ def test_identical_trees_across_hash_seeds_and_file_order(tmp_path):
         result = site.ssg_process("build", env={"PYTHONHASHSEED": hash_seed, "SOURCE_DATE_EPOCH": "1767225600"})
         assert result.code == 0, result.err
         trees.append(tree_hashes(site.public))
-    assert len(trees[0]) > 50
-    assert trees[0] == trees[1]
+    # Pagefind's filter and metadata files vary from run to run (upstream
+    # Pagefind issue 638); everything ssg itself writes must not.
+    ours = [{k: v for k, v in tree.items() if not k.startswith("pagefind/")} for tree in trees]
+    assert len(ours[0]) > 50 and any(k.startswith("pagefind/") for k in trees[0])
+    assert ours[0] == ours[1]
 
 
 def test_source_date_epoch_sets_now_for_embargo(site):

@@ -12,6 +12,7 @@ import generator.parallel as parallel
 from conftest import Site, story, tree_hashes
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
+BASE = "title: T\nbase_url: https://example.org/\nsearch: false\n"
 TAGS = ["AI", "Strikes", "Labour", "Film", "Games"]
 
 
@@ -48,7 +49,7 @@ EDITS = st.lists(
 def test_any_sequence_of_edits_matches_a_clean_build(tmp_path_factory, edits):
     tmp_path = tmp_path_factory.mktemp("inc")
     site = Site(tmp_path / "site")
-    site.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 2\n")
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 2\nsearch: false\n")
     for i in range(4):
         _write_story(site, f"s{i}", 0, TAGS[i : i + 2], 1 + i)
     assert site.ssg("build", "-j", "1", env=NOW).code == 0
@@ -67,9 +68,9 @@ def test_any_sequence_of_edits_matches_a_clean_build(tmp_path_factory, edits):
         elif action == "template":
             site.write("themes/mine/theme.yml", "extends: default\n")
             site.write("themes/mine/templates/month.html", f'{{% extends "default:month.html" %}}<!-- v{version} -->')
-            site.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 2\ntheme: mine\n")
+            site.write("site.yml", BASE + "per_page: 2\ntheme: mine\n")
         elif action == "config":
-            site.write("site.yml", f"title: T{version}\nbase_url: https://example.org/\nper_page: {1 + version % 3}\n")
+            site.write("site.yml", BASE.replace("title: T", f"title: T{version}") + f"per_page: {1 + version % 3}\n")
         version += 1
         result = site.ssg("build", "-j", "1", env=NOW)
         assert result.code == 0, result.err
@@ -78,7 +79,7 @@ def test_any_sequence_of_edits_matches_a_clean_build(tmp_path_factory, edits):
 
 @pytest.fixture
 def many(site):
-    site.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 5\n")
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 5\nsearch: false\n")
     for i in range(30):
         _write_story(site, f"s{i:02d}", 0, [TAGS[i % 5], TAGS[(i * 2) % 5]], 1 + i % 28)
     return site
@@ -113,7 +114,7 @@ def test_template_change_renders_only_pages_using_it(many):
     _built(many)
     many.write("themes/mine/theme.yml", "extends: default\n")
     many.write("themes/mine/templates/month.html", '{% extends "default:month.html" %}<!-- changed -->')
-    many.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 5\ntheme: mine\n")
+    many.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 5\ntheme: mine\nsearch: false\n")
     out = _built(many)
     months = len(list(many.public.glob("2023/*/index.html")))
     # site.yml changed too, so everything renders once; then only month pages.

@@ -42,7 +42,7 @@ def test_article_page_credits_the_original(sample):
     assert "<figcaption>A picket sign in front of a television, drawn for this archive." in html
     assert "Illustration: The Strike Desk Archive" in html
     assert 'Updated <time datetime="2023-07-27">27 July 2023</time>' in html
-    assert 'href="/tags/ai/" rel="tag">AI</a>' in html
+    assert 'href="/tags/ai/" rel="tag" data-pagefind-filter="tag">AI</a>' in html
     assert 'rel="prev">' in html and 'rel="next">' in html
     related = html.split('<aside class="related"', 1)[1].split("</aside>", 1)[0]
     assert related.count("<li>") == 5

@@ -102,7 +102,7 @@ def test_edit_rebuilds_and_failed_build_keeps_the_last_good_site(sample):
         path.write_text(path.read_text().replace('title: "Netflix lists', 'title: "Edited: Netflix lists'))
         _wait(lambda: session.reloader.generation > generation)
         _, body = _get(session, "/2023/07/netflix-ai-job/")
-        assert b"<h1>Edited: Netflix lists" in body
+        assert b'<h1 data-pagefind-meta="title">Edited: Netflix lists' in body
         good = body
         path.write_text(path.read_text().replace("date: 2023-07-26T09:30:00", "date: 2023-02-30"))
         _wait(lambda: session.reloader.errors)

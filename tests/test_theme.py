@@ -28,7 +28,9 @@ def test_child_overrides_a_block_and_a_template_and_static(site):
     assert "Read the original at The Outlet" in article  # the parent's template
     assert "<p>0 tags</p>" in site.read("public/tags/index.html")
     names = sorted(p.name for p in (site.public / "static").iterdir())
-    assert [re.sub(r"\.[0-9a-f]{10}\.", ".#.", n) for n in names] == ["extra.#.css", "print.#.css", "style.#.css"]
+    assert [re.sub(r"\.[0-9a-f]{10}\.", ".#.", n) for n in names] == [
+        "extra.#.css", "favicon.#.svg", "print.#.css", "search.#.js", "style.#.css"
+    ]
 
 
 def test_template_syntax_error_has_file_and_line(site):
