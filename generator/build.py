@@ -13,6 +13,7 @@ when the whole build succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from generator.cache import VERSION, BuildCache, CacheCorrupt, digest
+from generator.cache import CACHE_DIR, VERSION, BuildCache, CacheCorrupt, digest
 from generator.config import SiteConfig, load_config
 from generator.content.archive import Archive, collect
 from generator.content.discover import discover
@@ -31,6 +32,7 @@ from generator.content.model import Article, Page
 from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, warning
 from generator.fastpath import fingerprint, output_intact, valid_until
 from generator.feeds import FeedWriter
+from generator.lock import build_lock
 from generator.parallel import default_jobs
 from generator.progress import Progress
 from generator.render import Renderer
@@ -120,17 +122,30 @@ class _Stages:
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     progress = progress or Progress(enabled=False)
-    try:
-        return _build(options, progress, fresh_cache=not options.use_cache)
-    except CacheCorrupt as exc:
-        result = _build(options, progress, fresh_cache=True)
-        result.warnings.append(warning(".ssg-cache", 1, 1, "", f"{exc}; rebuilt without it"))
-        return result
-    finally:
-        progress.done()
+    with _SiteLock() as locks:
+        try:
+            return _build(options, progress, not options.use_cache, locks)
+        except CacheCorrupt as exc:
+            result = _build(options, progress, True, locks)
+            result.warnings.append(warning(".ssg-cache", 1, 1, "", f"{exc}; rebuilt without it"))
+            return result
+        finally:
+            progress.done()
 
 
-def _build(options: BuildOptions, progress: Progress, fresh_cache: bool) -> BuildResult:
+class _SiteLock(contextlib.ExitStack):
+    """Taken once the output folder is known to be safe, held until the build
+    (and a retry without the cache) is over."""
+
+    held = False
+
+    def hold(self, folder: Path) -> None:
+        if not self.held:
+            self.enter_context(build_lock(folder))
+            self.held = True
+
+
+def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: _SiteLock) -> BuildResult:
     started = time.perf_counter()
     now = now_from_env()
     stages = _Stages(progress)
@@ -138,6 +153,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool) -> Buil
     out = (options.output if options.output is not None else config.output_path).absolute()
     if options.write:
         check_output(out, config.root, [config.content_path, config.root / "themes"])
+        locks.hold(config.root / CACHE_DIR)  # one build of this site at a time
     chain = stages.run("theme", load_chain, config.theme, config.root)
     display = lambda path: template_display(str(path), config.root)  # noqa: E731
     strings = stages.run("strings", load_strings, [t.path for t in chain], config.language, display)

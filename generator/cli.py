@@ -11,6 +11,7 @@ from generator import __version__
 from generator.build import BuildOptions, UsageError, build
 from generator.config import CONFIG_NAME
 from generator.diagnostics import DiagnosticError, report
+from generator.lock import LockTimeout
 from generator.progress import Progress
 from generator.writer import OutputError
 
@@ -83,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"ssg: error: {exc}", file=sys.stderr)
         return 2
+    except LockTimeout as exc:
+        print(f"ssg: error: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"ssg: error: {exc.strerror or exc}{where}; the previous output was left untouched", file=sys.stderr)

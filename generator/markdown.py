@@ -24,6 +24,7 @@ from generator.diagnostics import Diagnostic, error
 from generator.slugs import slugify
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+MAX_NESTING = 50  # lists, quotes and emphasis inside each other; deeper is refused, never dropped
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def _heading_id(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def _parser(options: MarkdownOptions) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": options.html, "typographer": options.typographer})
+    md = MarkdownIt("commonmark", {"html": options.html, "typographer": options.typographer,
+                                   "maxNesting": MAX_NESTING})  # fmt: skip
     md.enable(["table", "strikethrough"])
     if options.typographer:
         md.enable(["replacements", "smartquotes"])
@@ -69,6 +71,11 @@ def render_markdown(
     body_lines = doc.body.split("\n")
     if doc.file.kind == "article" and doc.image is not None and doc.image.asset is not None:
         assets[doc.image.asset.target] = doc.image.asset
+    deepest = _deepest(tokens)
+    if deepest is not None:
+        line = doc.body_line + (deepest.map[0] if deepest.map else 0)
+        message = f"nested more than {MAX_NESTING} levels deep (lists, quotes or emphasis); flatten it"
+        return None, "", [error(doc.file.rel, line, 1, "body", message)]
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -91,6 +98,21 @@ def render_markdown(
     summary = doc.summary.strip() if doc.summary else first_paragraph(tokens)
     assets_sorted = tuple(sorted(assets.values(), key=_target))
     return Rendered(replace(doc, body=""), summary, key, assets_sorted), html, []
+
+
+def _deepest(tokens):
+    """The first token at the nesting limit: markdown-it stops there and would
+    silently leave out what is deeper."""
+    block = None
+    for token in tokens:
+        if token.map:
+            block = token
+        if token.level >= MAX_NESTING - 1:
+            return block or token
+        for child in token.children or ():
+            if child.level >= MAX_NESTING - 1:
+                return block or token
+    return None
 
 
 def _target(asset: Asset) -> str:

@@ -9,9 +9,12 @@ this process, with the same results: every chunk is independent.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -20,6 +23,17 @@ T = TypeVar("T")
 MIN_PER_WORKER = 50  # below this, forking costs more than it saves
 
 _TASK: Callable[[int, int], object] | None = None
+
+
+def _die_with_parent() -> None:
+    """Workers end when the build that forked them is killed (Linux)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(1)
 
 
 def _run_chunk(start: int, stop: int):
@@ -47,7 +61,8 @@ def run_chunks(task: Callable[[int, int], T], count: int, jobs: int) -> list[T]:
     # from them, so that no worker copies (or walks) the parent's whole heap.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
             futures = [pool.submit(_run_chunk, start, stop) for start, stop in ranges]
             return [future.result() for future in futures]
     finally:

@@ -16,6 +16,7 @@ from text_unidecode import unidecode
 _DROPPED = re.compile(r"[.'\u2019\u2018`]")
 _OTHER = re.compile(r"[^a-z0-9]+")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_LENGTH = 80  # folder names stay far below every file system's limit
 
 
 def slugify(text: str) -> str:
@@ -26,8 +27,12 @@ def slugify(text: str) -> str:
     text = _DROPPED.sub("", text)
     ascii_text = unidecode(text).lower()
     ascii_text = _DROPPED.sub("", ascii_text)
-    return _OTHER.sub("-", ascii_text).strip("-")
+    slug = _OTHER.sub("-", ascii_text).strip("-")
+    if len(slug) > MAX_LENGTH:  # cut at a word boundary when there is one
+        cut = slug[: MAX_LENGTH + 1].rfind("-")
+        slug = slug[: cut if cut > MAX_LENGTH // 2 else MAX_LENGTH].strip("-")
+    return slug
 
 
 def is_slug(text: str) -> bool:
-    return bool(SLUG_RE.match(text))
+    return len(text) <= MAX_LENGTH and bool(SLUG_RE.match(text))

@@ -69,9 +69,23 @@ def load_chain(name: str, root: Path) -> tuple[list[Theme], list[Diagnostic]]:
             return [], [error(*where, f"theme {current!r} not found (looked in themes/ and ssg's own themes)")]
         chain.append(Theme(current, path))
         current, where, problems = _read_theme_yml(path, root)
+        problems += _links_outside(path, root)
         if problems:
             return [], problems
     return chain, []
+
+
+def _links_outside(folder: Path, root: Path) -> list[Diagnostic]:
+    """A theme may not reach outside the site (or ssg's own themes) through links."""
+    allowed = (root.resolve(), BUNDLED.resolve())
+    problems = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink() and not any(path.resolve().is_relative_to(base) for base in allowed):
+                problems.append(error(_display(path, root), 1, 1, "", "is a link to a file outside the site folder"))
+    return problems
 
 
 def _read_theme_yml(path: Path, root: Path):

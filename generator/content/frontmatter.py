@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from generator.config import SiteConfig
 from generator.content.model import Article, Asset, Image, Page, Source, SourceFile, Stamp, TagRef, Where
 from generator.diagnostics import Diagnostic, error
-from generator.slugs import is_slug, slugify
+from generator.slugs import MAX_LENGTH, is_slug, slugify
 from generator.validate import Checker, check_url
 from generator.yamlsource import Node, parse_yaml
 
@@ -27,6 +27,7 @@ SOURCE_KEYS = ["name", "url", "author", "published", "archived"]
 IMAGE_KEYS = ["src", "alt", "credit", "caption"]
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+MAX_FILE_BYTES = 16 * 2**20  # a story is a summary; this is far beyond any
 _LOOSE_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
@@ -59,6 +60,10 @@ def split(raw: bytes, rel: str) -> tuple[str, int, str, int] | Diagnostic:
 
 def parse(file: SourceFile, config: SiteConfig) -> tuple[Article | Page | None, list[Diagnostic]]:
     try:
+        size = file.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // 2**20
+            return None, [error(file.rel, 1, 1, "", f"file is {size / 2**20:.1f} MB; the limit is {limit} MB")]
         raw = file.path.read_bytes()
     except OSError as exc:
         return None, [error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}")]
@@ -105,7 +110,10 @@ class _Reader:
         slug_node = node.get("slug")
         if slug_node is not None:
             slug = check.string(slug_node, "slug")
-            if slug is not None and not is_slug(slug):
+            if slug is not None and len(slug) > MAX_LENGTH:
+                check.error(slug_node, "slug", f"must be at most {MAX_LENGTH} characters")
+                slug = None
+            elif slug is not None and not is_slug(slug):
                 check.error(slug_node, "slug", f"must be lowercase a-z, 0-9 and '-' only, like {slugify(slug)!r}")
                 slug = None
             values["slug"] = slug

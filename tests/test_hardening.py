@@ -1,0 +1,297 @@
+"""Hostile input, crashes, concurrent runs, resource limits and write failures."""
+
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import generator.writer
+from conftest import Site, story, tree_hashes
+from generator.config import load_config
+from generator.content.frontmatter import parse
+from generator.content.model import SourceFile
+from generator.markdown import render_markdown
+from generator.slugs import MAX_LENGTH, slugify
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PROFILE = settings(max_examples=int(os.environ.get("SSG_HYPOTHESIS_EXAMPLES", "150")), deadline=None,
+                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+
+yaml_scalar = st.one_of(st.text(max_size=40), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False),
+                        st.sampled_from(["2023-02-30", "2023-07-26T09:30:00+01:00", "javascript:x", "https://a.b/c",
+                                         "&a [1, 2]", "*a", "!!binary AAAA", "'", '"', "{", "- x"]))  # fmt: skip
+yaml_value = st.recursive(yaml_scalar, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                               st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                          max_leaves=12)  # fmt: skip
+keys = st.sampled_from(["title", "date", "updated", "source", "credit", "image", "tags", "summary", "slug", "draft",
+                        "syndicated", "tittle", "", "source.url"])  # fmt: skip
+
+
+def _config(tmp_path):
+    (tmp_path / "site.yml").write_text("title: T\nbase_url: https://example.org/\n")
+    (tmp_path / "content/articles").mkdir(parents=True, exist_ok=True)
+    config, problems = load_config(tmp_path / "site.yml")
+    assert config is not None, problems
+    return config
+
+
+def _check_outcome(tmp_path, config, text):
+    path = tmp_path / "content/articles/x.md"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+    doc, problems = parse(SourceFile("article", "content/articles/x.md", path), config)
+    assert (doc is None) == bool(problems)
+    for problem in problems:
+        assert problem.line >= 1 and problem.col >= 1 and problem.path == "content/articles/x.md"
+    if doc is not None:
+        assert SLUG.match(doc.slug) and len(doc.slug) <= MAX_LENGTH
+        rendered, html, more = render_markdown(doc, config.markdown, "k")
+        assert (rendered is None) == bool(more)
+
+
+@PROFILE
+@given(front=st.dictionaries(keys, yaml_value, max_size=8), body=st.text(max_size=300))
+def test_any_front_matter_gives_a_result_or_positioned_errors(tmp_path_factory, front, body):
+    import yaml
+
+    tmp_path = tmp_path_factory.mktemp("fm")
+    config = _config(tmp_path)
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
+    _check_outcome(tmp_path, config, text)
+
+
+@PROFILE
+@given(raw=st.binary(max_size=400))
+def test_any_bytes_give_a_result_or_positioned_errors(tmp_path_factory, raw):
+    tmp_path = tmp_path_factory.mktemp("raw")
+    _check_outcome(tmp_path, _config(tmp_path), b"---\n" + raw)
+
+
+@PROFILE
+@given(text=st.text(max_size=200))
+def test_slugs_are_safe_and_folding_is_idempotent(text):
+    slug = slugify(text)
+    assert slug == "" or (SLUG.match(slug) and len(slug) <= MAX_LENGTH)
+    assert slugify(slug) == slug
+    assert "/" not in slug and ".." not in slug
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(min_size=1, max_size=60), tags=st.lists(st.text(max_size=12), max_size=4))
+def test_whole_builds_never_crash_or_escape(tmp_path_factory, title, tags):
+    import yaml
+
+    root = tmp_path_factory.mktemp("b")
+    site = Site(root)
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nsearch: false\n")
+    front = {"title": title, "date": "2023-01-01", "source": "https://a.example/1", "tags": tags}
+    site.write("content/articles/a.md", "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\nx\n")
+    result = site.ssg("build")
+    assert result.code in (0, 1) and "Traceback" not in result.err
+    if result.code == 1:
+        assert re.match(r"^content/articles/a\.md:\d+:\d+: error: ", result.err)
+    outside = sorted(p.name for p in root.iterdir())
+    assert outside in ([".ssg-cache", "content", "public", "site.yml"], [".ssg-cache", "content", "site.yml"])
+
+
+# -- file system ---------------------------------------------------------------
+
+
+def test_links_out_of_the_site_are_refused(site, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text(story(title="Secret"))
+    os.symlink(secret, site.root / "content/articles/linked.md")
+    result = site.ssg("build")
+    assert result.code == 1
+    assert "content/articles/linked.md:1:1: error: is a link to a file outside the site folder" in result.err
+    (site.root / "content/articles/linked.md").unlink()
+    site.write("content/articles/a.md", story(title="A"))
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\ntheme: mine\nsearch: false\n")
+    site.write("themes/mine/theme.yml", "extends: default\n")
+    (site.root / "themes/mine/templates").mkdir()
+    os.symlink("/etc/passwd", site.root / "themes/mine/templates/404.html")
+    result = site.ssg("build")
+    assert result.code == 1
+    assert "themes/mine/templates/404.html:1:1: error: is a link to a file outside the site folder" in result.err
+
+
+def test_odd_file_names_and_special_files(site):
+    site.write("content/articles/Mixed Case Story.md", story(title="Spaces and Case"))
+    site.write("content/articles/ünïcødé-名前.md", story(title="Unicode file"))
+    os.mkfifo(site.root / "content/articles/pipe.md")
+    result = site.ssg("build")
+    assert result.code == 0, result.err
+    assert "content/articles/pipe.md:1:1: warning: is not a regular file; skipped" in result.err
+    assert (site.public / "2023/07/spaces-and-case/index.html").exists()
+    assert (site.public / "2023/07/unicode-file/index.html").exists()
+
+
+# -- crashes ---------------------------------------------------------------------
+
+
+def _big_site(root: Path, stories: int = 80) -> Site:
+    site = Site(root)
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nper_page: 5\nsearch: false\n")
+    for n in range(stories):
+        date = f"2023-{1 + n % 12:02d}-0{1 + n % 9}"
+        site.write(f"content/articles/s{n:03d}.md", story(title=f"Story {n}", date=date,
+                                                        extra=f"tags: [t{n % 7}, t{n % 5}]\n", body="Text. " * 200))
+    return site
+
+
+def test_sigkill_at_random_points_never_breaks_the_output(tmp_path):
+    site = _big_site(tmp_path / "site")
+    assert site.ssg_process("build").code == 0
+    rng = random.Random(20261129)
+    # how long a build takes here, to spread the kills over it
+    started = time.monotonic()
+    site.write("content/articles/s000.md", story(title="Story 0 timing", body="x"))
+    assert site.ssg_process("build", "--no-cache").code == 0
+    duration = time.monotonic() - started
+    for trial in range(20):
+        before = tree_hashes(site.public)
+        site.write(f"content/articles/s{trial:03d}.md", story(title=f"Story {trial} v{trial}", body="y " * 50))
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--no-cache" if trial % 3 == 0 else "-v"],
+                                cwd=site.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(rng.uniform(0, duration))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after = tree_hashes(site.public)
+        result = site.ssg_process("build")
+        assert result.code == 0, result.err
+        complete = tree_hashes(site.public)
+        assert after in (before, complete), f"trial {trial}: the output was left half-built"
+        clean = tmp_path / f"clean{trial}"
+        shutil.copytree(site.root, clean, ignore=shutil.ignore_patterns("public", ".ssg-cache", ".public.*"))
+        assert Site(clean).ssg_process("build").code == 0
+        assert complete == tree_hashes(clean / "public"), f"trial {trial}: the next build is wrong"
+        shutil.rmtree(clean)
+    leftovers = [p.name for p in site.root.iterdir() if "ssg-tmp" in p.name]
+    assert leftovers == []
+
+
+# -- concurrency -------------------------------------------------------------------
+
+
+def test_two_builds_at_once_take_turns(tmp_path):
+    site = _big_site(tmp_path / "site", 120)
+    procs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--no-cache"], cwd=site.root,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert any("another build of this site is running" in err for _, err in outputs)
+    clean = tmp_path / "clean"
+    shutil.copytree(site.root, clean, ignore=shutil.ignore_patterns("public", ".ssg-cache"))
+    assert Site(clean).ssg_process("build").code == 0
+    assert tree_hashes(site.public) == tree_hashes(clean / "public")
+
+
+# -- resource limits -------------------------------------------------------------------
+
+
+def test_a_ten_megabyte_story_builds(site):
+    body = ("A paragraph of an unusually long story, repeated for the test. " * 20 + "\n\n") * 7800
+    assert 9.5e6 < len(body) < 11e6
+    site.write("content/articles/big.md", story(title="Big", body=body))
+    started = time.monotonic()
+    result = site.ssg("build")
+    assert result.code == 0, result.err
+    assert time.monotonic() - started < 120
+
+
+def test_too_large_file_is_refused(site):
+    site.write("content/articles/huge.md", story(title="Huge", body="x" * (17 * 2**20)))
+    result = site.ssg("check")
+    assert result.err.splitlines()[0] == "content/articles/huge.md:1:1: error: file is 17.0 MB; the limit is 16 MB"
+
+
+def test_five_thousand_tags_on_one_story(site):
+    tags = ", ".join(f"tag{n}" for n in range(5000))
+    site.write("content/articles/many.md", story(title="Many tags", extra=f"tags: [{tags}]\n"))
+    result = site.ssg("build")
+    assert result.code == 0, result.err
+    assert len(list((site.public / "tags").iterdir())) == 5001
+
+
+DEEP = {  # body, and the line where it gets too deep (the body starts on line 8)
+    "quotes": ("> " * 1000 + "deep", 8),
+    "lists": ("".join("  " * i + "- item\n" for i in range(1000)), 31),
+    "emphasis": ("*" * 1000 + "x" + "*" * 1000, 8),
+}
+
+
+@pytest.mark.parametrize("kind", DEEP)
+def test_deep_nesting_is_refused_never_dropped(site, kind):
+    body, line = DEEP[kind]
+    site.write("content/articles/deep.md", story(title="Deep", body=body))
+    started = time.monotonic()
+    result = site.ssg("build")
+    assert time.monotonic() - started < 60
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f"content/articles/deep.md:{line}:1: error: body: nested more than 50 levels deep "
+        "(lists, quotes or emphasis); flatten it"
+    )
+    site.write("content/articles/deep.md", story(title="Deep", body="> " * 40 + "forty deep"))
+    assert site.ssg("build").code == 0
+    assert "forty deep" in site.read("public/2023/07/deep/index.html")
+
+
+def test_alias_bomb_and_huge_title(site):
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+        f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(9)
+    )
+    site.write("content/articles/bomb.md", "---\n" + bomb + "---\n")
+    result = site.ssg("check")
+    assert "content/articles/bomb.md:" in result.err and "alias bomb" in result.err
+    (site.root / "content/articles/bomb.md").unlink()
+    site.write("content/articles/long.md", story(title="word " * 20000))
+    result = site.ssg("build")
+    assert result.code == 0, result.err
+    folder = next((site.public / "2023/07").iterdir())
+    assert len(folder.name) <= MAX_LENGTH
+
+
+# -- write failures ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), PermissionError(13, "Permission denied")])
+def test_write_failures_leave_the_previous_output(site, monkeypatch, error):
+    site.write("content/articles/a.md", story(title="A"))
+    assert site.ssg("build").code == 0
+    before = tree_hashes(site.public)
+    site.write("content/articles/b.md", story(title="B"))
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(generator.writer.Staging, "commit", fail)
+    result = site.ssg("build")
+    assert result.code == 1
+    assert result.err.startswith(f"ssg: error: {error.strerror}")
+    assert tree_hashes(site.public) == before
+    assert not [p for p in site.root.iterdir() if "ssg-tmp" in p.name]
+
+
+def test_unwritable_output_parent(site, monkeypatch):
+    site.write("content/articles/a.md", story(title="A"))
+    real_mkdir = Path.mkdir
+
+    def refuse(self, *args, **kwargs):
+        if self.name.startswith(".public.ssg-tmp"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    result = site.ssg("build")
+    assert result.code == 1
+    assert result.err.startswith("ssg: error: Permission denied (")
