@@ -43,6 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve_cmd.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
+    tags_cmd = commands.add_parser("tags", help="list tags with counts and spellings; suggest merges")
+    tags_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
+    new_cmd = commands.add_parser("new", help="create a story file with valid front matter")
+    new_cmd.add_argument("title", help="the story's title (in quotes)")
+    new_cmd.add_argument("--source", required=True, metavar="URL", help="the original story's URL")
+    new_cmd.add_argument("--outlet", default=None, metavar="NAME", help="the outlet (default: from the URL's host)")
+    new_cmd.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag (repeat for more)")
+    new_cmd.add_argument("--date", default=None, metavar="DATE", help="the story's date (default: now)")
+    new_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
     return parser
 
 
@@ -59,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(args, config_path)
+    if args.command == "new":
+        return _new(args, config_path)
+    if args.command == "tags":
+        return _tags(config_path)
     write = args.command == "build"
     options = BuildOptions(
         config_path=config_path,
@@ -108,6 +121,55 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + ", ".join(f"{name} {secs:.3f} s" for name, secs in result.timings.items()))
     else:
         print(f"Checked {result.stories} stories and {result.pages} pages: no errors")
+    return 0
+
+
+def _tags(config_path: Path) -> int:
+    from generator.config import load_config
+    from generator.content.discover import discover
+    from generator.content.frontmatter import parse
+    from generator.content.model import Article
+    from generator.tagtool import report as tag_report
+
+    config, problems = load_config(config_path)
+    if config is None:
+        report(problems, sys.stderr)
+        return 1
+    files, problems = discover(config)
+    articles = []
+    for file in files:
+        doc, more = parse(file, config)
+        problems += more
+        if isinstance(doc, Article):
+            articles.append(doc)
+    report(problems, sys.stderr)
+    sys.stdout.write(tag_report(config, articles))
+    return 1 if any(p.severity.value == "error" for p in problems) else 0
+
+
+def _new(args, config_path: Path) -> int:
+    from datetime import datetime
+
+    from generator.build import now_from_env
+    from generator.config import load_config
+    from generator.scaffold import ScaffoldError, new_story
+
+    config, problems = load_config(config_path)
+    if config is None:
+        report(problems, sys.stderr)
+        return 1
+    try:
+        when = now_from_env() if args.date is None else datetime.fromisoformat(args.date)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=config.tzinfo)
+        path = new_story(config, args.title, args.source, args.tag, args.outlet, when)
+    except ValueError:
+        print(f"ssg: error: --date {args.date!r} is not a date like 2023-07-26 or 2023-07-26T09:30", file=sys.stderr)
+        return 2
+    except ScaffoldError as exc:
+        print(f"ssg: error: {exc}", file=sys.stderr)
+        return 1
+    print(path.relative_to(config.root).as_posix())
     return 0
 
 

@@ -53,6 +53,7 @@ class SiteConfig:
     sitemap_limit: int = 50_000
     news_sitemap: bool = False
     search: bool = True
+    tags_strict: bool = False  # only tags declared under `tags:` may be used
     extra_front_matter: tuple[str, ...] = ()
 
     @property
@@ -70,7 +71,8 @@ class SiteConfig:
 
 TOP_KEYS = [
     "title", "description", "base_url", "language", "timezone", "theme", "content_dir", "output_dir",
-    "per_page", "permalinks", "tags", "markdown", "feeds", "sitemap", "news_sitemap", "search", "extra_front_matter",
+    "per_page", "permalinks", "tags", "markdown", "feeds", "sitemap", "news_sitemap", "search", "tags_strict",
+    "extra_front_matter",
 ]  # fmt: skip
 
 
@@ -159,7 +161,7 @@ def _read(check: Checker, top: Node, base_url_override: str | None) -> dict:
             values["sitemap_limit"] = min(limit, 50_000)
             if limit > 50_000:
                 check.error(node.get("limit"), "sitemap.limit", "must be at most 50000 (the sitemap protocol's limit)")
-    for key in ("news_sitemap", "search"):
+    for key in ("news_sitemap", "search", "tags_strict"):
         if (flag := check.boolean(top.get(key), key)) is not None:
             values[key] = flag
     if (node := top.get("extra_front_matter")) is not None:

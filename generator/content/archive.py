@@ -7,8 +7,11 @@ URL, or that cite the same original URL, are errors naming both files.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from generator.config import SiteConfig
 from generator.content.model import Article, Page, Where
@@ -86,6 +89,34 @@ def page_url(page: Page, config: SiteConfig) -> str:
     return config.page_permalink.format(slug=page.slug)
 
 
+SAME_BUT = " (its URL differs only in http/https, www., a trailing slash or tracking parameters)"
+_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|ref_src|ocid|cmpid)$", re.I)
+
+
+def same_original(url: str) -> str:
+    """A key that is equal for URLs of the same story: scheme, ``www.``, a
+    trailing slash, the fragment and tracking parameters do not count."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    path = parts.path.rstrip("/") or "/"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
+    return f"{host}{port}{path}?{urlencode(query)}"
+
+
+def _unknown_tags(stories: list[Story], vocabulary: dict[str, str]) -> list[Diagnostic]:
+    """With ``tags_strict``, a tag that is neither declared nor an alias is an error."""
+    found = []
+    for story in stories:
+        for ref in story.article.tags:
+            if ref.slug not in vocabulary:
+                close = difflib.get_close_matches(ref.slug, sorted(vocabulary), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                message = f"tag {ref.name!r} is not in the vocabulary of site.yml (tags_strict){hint}"
+                found.append(_at(story.article.file.rel, ref.at, message))
+    return found
+
+
 def _at(rel: str, where: Where, message: str) -> Diagnostic:
     return error(rel, where.line, where.col, where.field, message)
 
@@ -113,6 +144,8 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
         else:
             pages.append(Standalone(rendered=item, url=page_url(item.doc, config)))
 
+    if config.tags_strict:
+        diagnostics += _unknown_tags(stories, aliases)
     owners: dict[str, tuple[str, Where]] = {}
     documents = [(s.url, s.article) for s in stories] + [(p.url, p.page) for p in pages]
     for url, doc in documents:
@@ -125,12 +158,13 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
     cited: dict[str, Story] = {}
     for story in stories:
         article = story.article
-        first = cited.setdefault(article.source.url, story)
+        first = cited.setdefault(same_original(article.source.url), story)
         if first is not story:
             other = first.article
-            message = "the same original is already archived by "
+            how = "" if other.source.url == article.source.url else SAME_BUT
+            message = f"the same original{how} is already archived by "
             diagnostics.append(_at(article.file.rel, article.source_url_at, message + other.file.rel))
-            message = "the same original is also archived by "
+            message = f"the same original{how} is also archived by "
             diagnostics.append(_at(other.file.rel, other.source_url_at, message + article.file.rel))
     if diagnostics:
         return None, diagnostics

@@ -238,7 +238,7 @@ class _Reader:
                 continue
             if slug not in seen:
                 seen.add(slug)
-                refs.append(TagRef(name=name, slug=slug))
+                refs.append(TagRef(name=name, slug=slug, at=Where("tags", tag_node.line, tag_node.col)))
         return tuple(refs)
 
 

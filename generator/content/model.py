@@ -65,6 +65,7 @@ class Image:
 class TagRef:
     name: str  # as the editor spelled it
     slug: str
+    at: Where = field(default=Where("tags"))
 
 
 @dataclass(frozen=True)

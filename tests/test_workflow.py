@@ -1,0 +1,83 @@
+"""Editors' tools: ssg new, tags, duplicate originals, CI and pre-commit files."""
+
+import re
+import shutil
+
+import yaml
+
+from conftest import REPO, Site, story
+
+
+def test_new_writes_a_valid_story_and_never_overwrites(site):
+    result = site.ssg("new", "Studio hires an AI unit", "--source", "https://www.example-news.com/a?utm_source=x",
+                      "--tag", "AI", "--tag", "Studios", "--date", "2024-03-05T10:00")  # fmt: skip
+    assert result.code == 0, result.err
+    assert result.out == "content/articles/2024/studio-hires-an-ai-unit.md\n"
+    text = site.read("content/articles/2024/studio-hires-an-ai-unit.md")
+    assert "name: example-news.com\n" in text and "- Studios\n" in text
+    assert site.ssg("check").code == 0
+    again = site.ssg("new", "Studio hires an AI unit", "--source", "https://example.com/b", "--date", "2024-03-05")
+    assert again.code == 1
+    assert again.err == (
+        "ssg: error: content/articles/2024/studio-hires-an-ai-unit.md already exists; nothing was written\n"
+    )
+    assert site.ssg("new", "Bad", "--source", "ftp://x.example/").code == 1
+    assert site.ssg("new", "Bad", "--source", "https://x.example/", "--date", "soon").code == 2
+
+
+def test_same_original_behind_tracking_parameters(site):
+    site.write("content/articles/a.md", story(title="A", url="https://www.news.example/story/?utm_source=feed#top"))
+    site.write("content/articles/b.md", story(title="B", url="http://news.example/story?fbclid=123"))
+    site.write("content/articles/c.md", story(title="C", url="https://news.example/story?page=2"))
+    result = site.ssg("check")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[0] == ("content/articles/a.md:6:8: error: source.url: the same original (its URL differs only in "
+                        "http/https, www., a trailing slash or tracking parameters) is also archived by "
+                        "content/articles/b.md")  # fmt: skip
+    assert not any("c.md" in line for line in lines)
+
+
+def test_tags_report_and_strict_vocabulary(site):
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nsearch: false\n"
+               "tags:\n  strikes: {name: Strikes, aliases: [walkout]}\n")  # fmt: skip
+    site.write("content/articles/a.md", story(title="A", extra="tags: [Strike, AI]\n"))
+    site.write("content/articles/b.md", story(title="B", extra="tags: [Strikes, Walkout, A.I.]\n"))
+    site.write("content/articles/c.md", story(title="C", extra="tags: [Labour-Law, labourlaw]\n"))
+    result = site.ssg("tags")
+    assert result.code == 0, result.err
+    assert re.search(r"^strikes +1  Strikes \(1\), Walkout \(1\)  aliases: walkout$", result.out, re.M)
+    assert re.search(r"^ai +2  A\.I\. \(1\), AI \(1\)$", result.out, re.M)
+    assert "  strike -> strikes  (singular and plural; 1 and 1 stories)" in result.out
+    assert "  labourlaw -> labour-law  (the same without hyphens; 1 and 1 stories)" in result.out
+    site.write("site.yml", (site.root / "site.yml").read_text() + "tags_strict: true\n")
+    result = site.ssg("check")
+    assert result.code == 1
+    assert "content/articles/a.md:7:8: error: tags: tag 'Strike' is not in the vocabulary of site.yml " \
+           "(tags_strict) (did you mean 'strikes'?)" in result.err.splitlines()
+
+
+def test_ci_workflow_in_the_docs_runs_against_the_sample(tmp_path):
+    text = (REPO / "docs/ci.md").read_text()
+    workflow = yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+    steps = workflow["jobs"]["build"]["steps"]
+    commands = [s["run"] for s in steps if "run" in s and s["run"].startswith("ssg ")]
+    assert commands == ["ssg check", "ssg build --verbose"]
+    assert any(s.get("with", {}).get("path") == ".ssg-cache" for s in steps)
+    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in workflow["jobs"]["deploy"]["steps"])
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copyfile(REPO / "site.yml", tmp_path / "site.yml")
+    site = Site(tmp_path)
+    for command in commands:
+        result = site.ssg_process(*command.split()[1:], env={"GITHUB_ACTIONS": "true"})
+        assert result.code == 0, (command, result.err)
+    site.write("content/articles/broken.md", "---\ntitle: Broken\n---\n")
+    result = site.ssg_process("check", env={"GITHUB_ACTIONS": "true"})
+    assert result.code == 1
+    assert "::error file=content/articles/broken.md,line=2,col=1::date: is required" in result.err
+
+
+def test_pre_commit_hook_runs_ssg_check():
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "ssg-check" and hooks[0]["entry"] == "ssg check"
+    assert hooks[0]["pass_filenames"] is False
