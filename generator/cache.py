@@ -31,8 +31,21 @@ from pathlib import Path
 from generator import __version__
 
 CACHE_DIR = ".ssg-cache"
-SCHEMA = 1
+SCHEMA = 2
 VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def record_shapes() -> str:
+    """The fields of every record the cache stores: a changed record class
+    (a new field) makes old entries foreign, so they are never half-read."""
+    from dataclasses import fields
+
+    from generator.content import model
+    from generator.markdown import InternalLink, Rendered
+
+    classes = [Rendered, InternalLink, model.Article, model.Page, model.Source, model.Image, model.Asset,
+               model.TagRef, model.Stamp, model.Where, model.SourceFile]  # fmt: skip
+    return digest(repr([(c.__name__, [f.name for f in fields(c)]) for c in classes]).encode())[:12]
 
 
 class CacheCorrupt(Exception):
@@ -75,8 +88,9 @@ class BuildCache:
     def _schema(self) -> None:
         db = self.db
         db.execute("CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT)")
+        version = f"{VERSION}:{record_shapes()}"
         row = db.execute("SELECT value FROM state WHERE name = 'version'").fetchone()
-        if row is not None and row[0] != VERSION:
+        if row is not None and row[0] != version:
             raise CacheCorrupt(f"the cache was made by another version ({row[0]})")
         db.executescript(
             """
@@ -87,7 +101,7 @@ class BuildCache:
             """
         )
         if row is None:
-            db.execute("INSERT INTO state VALUES ('version', ?)", (VERSION,))
+            db.execute("INSERT INTO state VALUES ('version', ?)", (version,))
 
     def delete(self) -> None:
         for suffix in ("", "-wal", "-shm"):

@@ -9,9 +9,11 @@ beside the story) are returned as assets to copy next to the page.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
@@ -41,6 +43,31 @@ class Rendered:
     summary: str  # plain text: front matter's summary, else the first paragraph
     key: str
     assets: tuple[Asset, ...] = ()
+    links: tuple[InternalLink, ...] = ()  # links to other stories by file path, in order
+    ids: tuple[str, ...] = ()  # the body's heading ids, for links with an anchor
+
+
+@dataclass(frozen=True)
+class InternalLink:
+    """``[see](../2023/other.md#part)``: rendered as ``href="ssg-link:N"`` and
+    resolved to the target's URL when the page is written."""
+
+    target: str  # the target file, relative to the site root
+    anchor: str
+    written: str
+    line: int
+    col: int
+
+
+LINK_PLACEHOLDER = "ssg-link:"
+
+
+def resolve_links(html: str, rendered: Rendered, url_of) -> str:
+    """Put each internal link's URL in place of its placeholder."""
+    for index, link in enumerate(rendered.links):
+        url = url_of(link.target) + (f"#{link.anchor}" if link.anchor else "")
+        html = html.replace(f'href="{LINK_PLACEHOLDER}{index}"', f'href="{url}"', 1)
+    return html
 
 
 def _heading_id(text: str) -> str:
@@ -76,6 +103,7 @@ def render_markdown(
         line = doc.body_line + (deepest.map[0] if deepest.map else 0)
         message = f"nested more than {MAX_NESTING} levels deep (lists, quotes or emphasis); flatten it"
         return None, "", [error(doc.file.rel, line, 1, "body", message)]
+    links: list[InternalLink] = []
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -85,6 +113,13 @@ def render_markdown(
                 continue
             target = str(child.attrs.get(attr, ""))
             if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
+                continue
+            path, _, anchor = unquote(target).partition("#")
+            if child.type == "link_open" and path.endswith(".md"):
+                line, col = _locate(body_lines, token.map, target)
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc.file.rel), path))
+                child.attrs["href"] = f"{LINK_PLACEHOLDER}{len(links)}"
+                links.append(InternalLink(resolved, anchor, target, doc.body_line + line, col))
                 continue
             asset = local_asset(doc.file, target)
             if isinstance(asset, Asset):
@@ -97,7 +132,8 @@ def render_markdown(
     html = md.renderer.render(tokens, md.options, env)
     summary = doc.summary.strip() if doc.summary else first_paragraph(tokens)
     assets_sorted = tuple(sorted(assets.values(), key=_target))
-    return Rendered(replace(doc, body=""), summary, key, assets_sorted), html, []
+    ids = tuple(str(t.attrs["id"]) for t in tokens if t.type == "heading_open" and "id" in t.attrs)
+    return Rendered(replace(doc, body=""), summary, key, assets_sorted, tuple(links), ids), html, []
 
 
 def _deepest(tokens):

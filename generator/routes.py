@@ -107,10 +107,12 @@ def _lastmod(stories) -> datetime | None:
     return max((modified(s) for s in stories), default=None)
 
 
-def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str]) -> str:
-    """Everything a story's view shows: its content and the archive-wide names it uses."""
+def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> str:
+    """Everything a story's view shows: its content, the archive-wide names it
+    uses and the URLs of the stories it links to."""
     names = (source_names[story.article.source.slug], tuple(tag_names[slug] for slug in story.tags))
-    return digest(repr((story.rendered.key, story.url, names)).encode())
+    targets = tuple(url_of[link.target] for link in story.rendered.links)
+    return digest(repr((story.rendered.key, story.url, names, targets)).encode())
 
 
 class _Planner:
@@ -123,7 +125,7 @@ class _Planner:
         self.routes: list[Route] = []
         tag_names = {t.slug: t.name for t in archive.tags}
         source_names = {t.slug: t.name for t in archive.sources}
-        self.digests = {s.url: story_digest(s, tag_names, source_names) for s in archive.stories}
+        self.digests = {s.url: story_digest(s, tag_names, source_names, archive.url_of) for s in archive.stories}
 
     def s(self, key: str, **values) -> str:
         return self.strings.plain(key, **values)
@@ -213,7 +215,8 @@ class _Planner:
                 head = Head(trail=((view.title, item.url),))
                 return view.title, view.summary, head, {"doc": view, "body": self.views.body_of(item.rendered)}
 
-            self.add(item.url, ("page.html",), "page", (item.rendered.key, item.url), make,
+            targets = tuple(self.archive.url_of[link.target] for link in item.rendered.links)
+            self.add(item.url, ("page.html",), "page", (item.rendered.key, item.url, targets), make,
                      origin=(item.page.file.rel, item.page.slug_at), lastmod=stamp.at if stamp else None)  # fmt: skip
         self.plan_terms("tag", "/tags/", self.s("tags"), archive.tags, self.views.tag)
         self.plan_terms("source", "/sources/", self.s("sources"), archive.sources, self.views.outlet)

@@ -17,6 +17,7 @@ from generator.config import SiteConfig
 from generator.content.archive import Archive, Standalone, Story, Term
 from generator.content.model import Stamp
 from generator.feeds import site_feed_links
+from generator.markdown import resolve_links
 from generator.strings import Strings
 from generator.urls import Links
 
@@ -172,6 +173,7 @@ class ViewBuilder:
 
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies):
         self.bodies = bodies  # BodyReader: key -> HTML
+        self.url_of = archive.url_of
         self.config = config
         self.links = links
         self.strings = strings
@@ -269,5 +271,12 @@ class ViewBuilder:
         )
 
     def body_of(self, rendered) -> Markup:
-        """The rendered body of a story or page, read from the body store."""
-        return Markup(self.bodies.get(rendered.key))
+        """The rendered body of a story or page, read from the body store,
+        with links to other stories by file path pointing at their pages."""
+        return Markup(self.body_html(rendered))
+
+    def body_html(self, rendered) -> str:
+        html = self.bodies.get(rendered.key)
+        if rendered.links:
+            html = resolve_links(html, rendered, lambda rel: self.links.href(self.url_of[rel]))
+        return html

@@ -81,3 +81,32 @@ def test_pre_commit_hook_runs_ssg_check():
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hooks[0]["id"] == "ssg-check" and hooks[0]["entry"] == "ssg check"
     assert hooks[0]["pass_filenames"] is False
+
+
+def test_links_between_stories_by_file_path(site):
+    site.write("content/articles/2023/first.md", story(title="First", body="Intro.\n\n## The details\n\nMore."))
+    site.write("content/articles/2024/second.md", story(
+        title="Second", date="2024-01-02",
+        body="See [the first](../2023/first.md#the-details), [about](../../pages/about.md) and [gone](gone.md)."))
+    site.write("content/pages/about.md", "---\ntitle: About\n---\nBack to [the second](../articles/2024/second.md).\n")
+    result = site.ssg("build")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "content/articles/2024/second.md:8:89: error: body: link to 'gone.md': "
+        "no published story or page content/articles/2024/gone.md"
+    )
+    site.write("content/articles/2024/second.md", story(
+        title="Second", date="2024-01-02", body="See [the first](../2023/first.md#nope)."))
+    assert "has no heading with the id 'nope'" in site.ssg("build").err
+    site.write("content/articles/2024/second.md", story(
+        title="Second", date="2024-01-02", body="See [the first](../2023/first.md#the-details)."))
+    assert site.ssg("build").code == 0
+    assert 'href="/2023/07/first/#the-details">the first</a>' in site.read("public/2024/01/second/index.html")
+    assert 'href="/2024/01/second/">the second</a>' in site.read("public/about/index.html")
+    feed = site.read("public/feed.xml")
+    assert 'href="https://example.org/2023/07/first/#the-details"' in feed
+    # the target moves: the page that links to it follows without being edited
+    site.write("content/articles/2023/first.md", story(title="First", body="Intro.\n\n## The details\n\nMore.",
+                                                      extra="slug: first-renamed\n"))  # fmt: skip
+    assert site.ssg("build").code == 0
+    assert 'href="/2023/07/first-renamed/#the-details"' in site.read("public/2024/01/second/index.html")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from generator.config import SiteConfig
@@ -76,6 +76,7 @@ class Archive:
     tags: tuple[Term, ...]  # by slug
     sources: tuple[Term, ...]  # by slug
     years: tuple[Year, ...]  # newest first
+    url_of: dict[str, str] = field(default_factory=dict)  # content file -> its page's URL, for internal links
 
 
 def article_url(article: Article, config: SiteConfig) -> str:
@@ -102,6 +103,22 @@ def same_original(url: str) -> str:
     path = parts.path.rstrip("/") or "/"
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
     return f"{host}{port}{path}?{urlencode(query)}"
+
+
+def _check_links(documents: list[Rendered], url_of: dict[str, str]) -> list[Diagnostic]:
+    """Every link to another story by its file must reach a published story
+    or page, and its #anchor one of that page's headings."""
+    ids = {r.doc.file.rel: set(r.ids) for r in documents}
+    found = []
+    for rendered in documents:
+        for link in rendered.links:
+            where = (rendered.doc.file.rel, link.line, link.col, "body")
+            if link.target not in url_of:
+                found.append(error(*where, f"link to {link.written!r}: no published story or page {link.target}"))
+            elif link.anchor and link.anchor not in ids[link.target]:
+                found.append(error(*where, f"link to {link.written!r}: {link.target} has no heading "
+                                           f"with the id {link.anchor!r}"))  # fmt: skip
+    return found
 
 
 def _unknown_tags(stories: list[Story], vocabulary: dict[str, str]) -> list[Diagnostic]:
@@ -166,6 +183,8 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
             diagnostics.append(_at(article.file.rel, article.source_url_at, message + other.file.rel))
             message = f"the same original{how} is also archived by "
             diagnostics.append(_at(other.file.rel, other.source_url_at, message + article.file.rel))
+    url_of = {s.article.file.rel: s.url for s in stories} | {p.page.file.rel: p.url for p in pages}
+    diagnostics += _check_links([s.rendered for s in stories] + [p.rendered for p in pages], url_of)
     if diagnostics:
         return None, diagnostics
 
@@ -202,5 +221,5 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
         keys = sorted((key for key in by_month if key[0] == year), reverse=True)
         months = tuple(Month(y, m, tuple(by_month[(y, m)])) for y, m in keys)
         years.append(Year(year, months))
-    archive = Archive(tuple(stories), tuple(pages), tuple(tags), tuple(sources), tuple(years))
+    archive = Archive(tuple(stories), tuple(pages), tuple(tags), tuple(sources), tuple(years), url_of)
     return archive, []
