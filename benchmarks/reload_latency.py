@@ -49,8 +49,7 @@ def main() -> int:
     thread = threading.Thread(target=session.run, daemon=True)
     started = time.perf_counter()
     thread.start()
-    while not getattr(session, "_serving", False):
-        time.sleep(0.05)
+    session.ready.wait()
     print(f"first build and start: {time.perf_counter() - started:.2f} s")
     stories = sorted((site / "content" / "articles").rglob("*.md"))
     story = stories[len(stories) // 2]

@@ -75,6 +75,7 @@ class BuildResult:
     output: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    documents: list = field(default_factory=list)  # `ssg check`: every valid story and page (for --links)
 
 
 def now_from_env() -> datetime:
@@ -214,7 +215,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             stages.absorb(written.diagnostics)
             return BuildResult(stories=len(archive.stories), pages=len(routes), files=len(outputs) + len(machine),
                                rendered=written.rendered, parsed=loaded.parsed, seconds=time.perf_counter() - started,
-                               timings=stages.timings, warnings=stages.warnings)  # fmt: skip
+                               timings=stages.timings, warnings=stages.warnings,
+                               documents=loaded.documents)  # fmt: skip
 
         previous = cache.outputs() if cache.state("output") == str(out) else {}
         staging = Staging(out)

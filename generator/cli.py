@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore the build cache and build it anew")
     check_cmd = commands.add_parser("check", help="validate everything a build would, write nothing")
     common(check_cmd)
+    check_cmd.add_argument("--links", action="store_true", help="also check every source URL and body link over HTTP")
+    check_cmd.add_argument("--strict", action="store_true", help="with --links: exit 1 when a link is dead")
+    check_cmd.add_argument("--max-age", type=float, default=24.0, metavar="HOURS",
+                           help="with --links: reuse results younger than this (default 24)")  # fmt: skip
+    check_cmd.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                           help="with --links: per request (default 10)")  # fmt: skip
     serve_cmd = commands.add_parser("serve", help="build, serve on localhost, rebuild and reload on changes")
     common(serve_cmd)
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -121,7 +127,33 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + ", ".join(f"{name} {secs:.3f} s" for name, secs in result.timings.items()))
     else:
         print(f"Checked {result.stories} stories and {result.pages} pages: no errors")
+        if args.links:
+            return _links(args, result, config_path)
     return 0
+
+
+def _links(args, result, config_path: Path) -> int:
+    from generator.cache import CACHE_DIR
+    from generator.content.model import Article
+    from generator.linkcheck import LinkCache, Use, check_links
+
+    uses = []
+    for rendered in result.documents:
+        doc = rendered.doc
+        outlet = doc.source.name if isinstance(doc, Article) else ""
+        if isinstance(doc, Article):
+            at = doc.source_url_at
+            uses.append(Use(doc.source.url, doc.file.rel, at.line, at.col, at.field, outlet, bool(doc.source.archived)))
+        for url, line, col in rendered.external:
+            uses.append(Use(url, doc.file.rel, line, col, "body", outlet, True))
+    cache = LinkCache(config_path.resolve().parent / CACHE_DIR / "links.json")
+    problems, summary = check_links(uses, cache, max_age=args.max_age * 3600, timeout=args.timeout)
+    report(problems, sys.stdout)
+    print(f"Links: {summary['urls']} URLs, {summary['checked']} checked now, {summary['cached']} from the last "
+          f"{args.max_age:g} h; {summary['dead']} dead")  # fmt: skip
+    for outlet, count in sorted(summary["dead_by_outlet"].items(), key=lambda i: (-i[1], i[0])):
+        print(f"  {outlet}: {count} dead source link{'s' if count != 1 else ''}")
+    return 1 if args.strict and summary["dead"] else 0
 
 
 def _tags(config_path: Path) -> int:

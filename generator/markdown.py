@@ -45,6 +45,7 @@ class Rendered:
     assets: tuple[Asset, ...] = ()
     links: tuple[InternalLink, ...] = ()  # links to other stories by file path, in order
     ids: tuple[str, ...] = ()  # the body's heading ids, for links with an anchor
+    external: tuple[tuple[str, int, int], ...] = ()  # (http(s) URL, line, col) of links out, for `check --links`
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def render_markdown(
         message = f"nested more than {MAX_NESTING} levels deep (lists, quotes or emphasis); flatten it"
         return None, "", [error(doc.file.rel, line, 1, "body", message)]
     links: list[InternalLink] = []
+    external: list[tuple[str, int, int]] = []
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -112,6 +114,9 @@ def render_markdown(
             if attr is None:
                 continue
             target = str(child.attrs.get(attr, ""))
+            if child.type == "link_open" and target.lower().startswith(("http://", "https://")):
+                line, col = _locate(body_lines, token.map, target)
+                external.append((target, doc.body_line + line, col))
             if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
                 continue
             path, _, anchor = unquote(target).partition("#")
@@ -133,7 +138,8 @@ def render_markdown(
     summary = doc.summary.strip() if doc.summary else first_paragraph(tokens)
     assets_sorted = tuple(sorted(assets.values(), key=_target))
     ids = tuple(str(t.attrs["id"]) for t in tokens if t.type == "heading_open" and "id" in t.attrs)
-    return Rendered(replace(doc, body=""), summary, key, assets_sorted, tuple(links), ids), html, []
+    rendered = Rendered(replace(doc, body=""), summary, key, assets_sorted, tuple(links), ids, tuple(external))
+    return rendered, html, []
 
 
 def _deepest(tokens):

@@ -58,6 +58,7 @@ class Session:
         self.stop = threading.Event()
         self.build_count = 0
         self._building = threading.Lock()  # one build at a time
+        self.ready = threading.Event()  # serving and watching
 
     @property
     def url(self) -> str:
@@ -109,6 +110,7 @@ class Session:
         config = self.options.config_path
         folders = [self.root / "content", self.root / "themes"]
         observer, changes = watch(self.root, folders, config)
+        self.ready.set()
         try:
             while not self.stop.is_set():
                 paths = changes.wait(self.stop)

@@ -17,8 +17,8 @@ def serving(root: Path, **options):
     session = Session(BuildOptions(config_path=root / "site.yml", jobs=1, **options), "127.0.0.1", 0, out, err)
     thread = threading.Thread(target=session.run, daemon=True)
     thread.start()
-    while not getattr(session, "_serving", False) and thread.is_alive():
-        threading.Event().wait(0.02)
+    while not session.ready.wait(0.05) and thread.is_alive():
+        pass
     try:
         yield session
     finally:
