@@ -42,7 +42,7 @@ class Renderer:
             return None
         except jinja2.TemplatesNotFound as exc:
             names = ", ".join(route.templates)
-            self._report("site.yml", 1, f"the theme has no template for {route.url} (looked for {names})", exc)
+            self._report("site.yml", 1, f"the theme has no template for {route.url} (looked for {names}): {exc}")
             return None
         except CacheCorrupt:
             raise
@@ -55,7 +55,7 @@ class Renderer:
             html += "\n"
         return OutputFile(output_file(route.url), html.encode("utf-8"))
 
-    def _report(self, path: str, line: int, message: str, exc: Exception | None = None) -> None:
+    def _report(self, path: str, line: int, message: str) -> None:
         key = (path, line, message.split(" (rendering ")[0])
         if key in self._seen:
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -85,6 +86,13 @@ class Site:
     @property
     def public(self) -> Path:
         return self.root / "public"
+
+
+def sample_copy(root: Path) -> Site:
+    """A copy of the sample archive (content/ and site.yml) in ``root``."""
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copyfile(REPO / "site.yml", root / "site.yml")
+    return Site(root)
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:

@@ -1,13 +1,12 @@
 """The default theme in a real browser: accessible, responsive, self-contained."""
 
 import json
-import shutil
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import ARTIFACTS, AXE, launch, static_server
-from conftest import REPO, Site
+from conftest import Site, sample_copy
 
 PAGES = {
     "home": "/",
@@ -25,8 +24,7 @@ PAGES = {
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copyfile(REPO / "site.yml", root / "site.yml")
+    sample_copy(root)
     site = Site(root)
     result = site.ssg("build", env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert result.code == 0, result.err

@@ -1,14 +1,12 @@
 """Every page of the sample build is reachable from /, and no link is broken."""
 
-import shutil
 
-from conftest import REPO, Site
+from conftest import Site, sample_copy
 from sitecrawl import crawl
 
 
 def _sample(tmp_path, base=None) -> Site:
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    shutil.copyfile(REPO / "site.yml", tmp_path / "site.yml")
+    sample_copy(tmp_path)
     site = Site(tmp_path)
     args = ["build"] + (["--base-url", base] if base else [])
     result = site.ssg(*args, env={"SOURCE_DATE_EPOCH": "1767225600"})

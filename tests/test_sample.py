@@ -1,17 +1,15 @@
 """The sample archive in content/ builds cleanly into every page type."""
 
-import shutil
 
 import pytest
 
-from conftest import REPO, Site
+from conftest import Site, sample_copy
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     root = tmp_path_factory.mktemp("sample")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copyfile(REPO / "site.yml", root / "site.yml")
+    sample_copy(root)
     site = Site(root)
     result = site.ssg_process("build", env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert result.code == 0, result.err
@@ -56,8 +54,7 @@ def test_mixed_tag_spellings_are_folded(sample):
 
 
 def test_check_on_sample_exits_0_and_writes_nothing(tmp_path):
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    shutil.copyfile(REPO / "site.yml", tmp_path / "site.yml")
+    sample_copy(tmp_path)
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     result = Site(tmp_path).ssg_process("check")
     assert result.code == 0, result.err

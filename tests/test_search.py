@@ -7,12 +7,11 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import launch, static_server
-from conftest import REPO, Site
+from conftest import Site, sample_copy
 
 
 def _site(tmp_path, base=None) -> Site:
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    shutil.copyfile(REPO / "site.yml", tmp_path / "site.yml")
+    sample_copy(tmp_path)
     site = Site(tmp_path)
     args = ["build"] + (["--base-url", base] if base else [])
     result = site.ssg(*args)

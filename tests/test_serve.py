@@ -4,7 +4,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import REPO, Site, story
+from conftest import Site, sample_copy, story
 from servekit import serving
 
 LIVE = re.compile(r"<script data-ssg-livereload>.*?</script>", re.S)
@@ -23,8 +22,7 @@ LIVE = re.compile(r"<script data-ssg-livereload>.*?</script>", re.S)
 
 @pytest.fixture
 def sample(tmp_path):
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    shutil.copyfile(REPO / "site.yml", tmp_path / "site.yml")
+    sample_copy(tmp_path)
     return Site(tmp_path)
 
 

@@ -1,18 +1,16 @@
 """Live reload in a real browser: edit, break and fix a story while a page is open."""
 
-import shutil
 import time
 
 from playwright.sync_api import sync_playwright
 
 from browser import launch
-from conftest import REPO
+from conftest import sample_copy
 from servekit import serving
 
 
 def test_edit_break_and_fix_with_the_page_open(tmp_path):
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    shutil.copyfile(REPO / "site.yml", tmp_path / "site.yml")
+    sample_copy(tmp_path)
     story = tmp_path / "content/articles/2023/netflix-ai-job.md"
     original = story.read_text()
     with serving(tmp_path) as session, sync_playwright() as playwright:

@@ -1,11 +1,10 @@
 """Editors' tools: ssg new, tags, duplicate originals, CI and pre-commit files."""
 
 import re
-import shutil
 
 import yaml
 
-from conftest import REPO, Site, story
+from conftest import REPO, Site, sample_copy, story
 
 
 def test_new_writes_a_valid_story_and_never_overwrites(site):
@@ -65,8 +64,7 @@ def test_ci_workflow_in_the_docs_runs_against_the_sample(tmp_path):
     assert commands == ["ssg check", "ssg build --verbose"]
     assert any(s.get("with", {}).get("path") == ".ssg-cache" for s in steps)
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in workflow["jobs"]["deploy"]["steps"])
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    shutil.copyfile(REPO / "site.yml", tmp_path / "site.yml")
+    sample_copy(tmp_path)
     site = Site(tmp_path)
     for command in commands:
         result = site.ssg_process(*command.split()[1:], env={"GITHUB_ACTIONS": "true"})
