@@ -80,9 +80,6 @@ class Staging:
     def write(self, rel: str, data: bytes) -> None:
         self._target(rel).write_bytes(data)
 
-    def copy(self, rel: str, source: Path) -> None:
-        shutil.copyfile(source, self._target(rel))
-
     def link(self, rel: str, source: Path) -> None:
         """The previous build's file, unchanged: a hard link costs no copy."""
         target = self._target(rel)
