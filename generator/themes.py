@@ -10,6 +10,7 @@ comes first, then the themes that ship with ssg.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,20 @@ from generator.diagnostics import Diagnostic, error
 from generator.validate import Checker
 from generator.yamlsource import parse_yaml
 
-BUNDLED = Path(__file__).resolve().parent.parent / "themes"
+
+def _bundled_themes() -> Path:
+    """ssg's own themes: ``themes/`` beside the package in a checkout (or an
+    editable install), else the ``generator_themes`` package of a wheel."""
+    checkout = Path(__file__).resolve().parent.parent / "themes"
+    if (checkout / "default").is_dir():
+        return checkout
+    spec = importlib.util.find_spec("generator_themes")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return checkout
+
+
+BUNDLED = _bundled_themes()
 MAX_DEPTH = 10
 
 
