@@ -28,7 +28,7 @@ from generator import __version__
 from generator.cache import digest
 from generator.config import SiteConfig
 from generator.content.archive import Archive, Story
-from generator.markdown import resolve_links
+from generator.markdown import finished_body
 from generator.urls import Links
 from generator.xmltext import attr as _attr
 from generator.xmltext import text as _text
@@ -113,9 +113,7 @@ class FeedWriter:
 
     def content(self, story: Story) -> str:
         if story.url not in self._content:
-            html = self.bodies.get(story.rendered.key)
-            if story.rendered.links:
-                html = resolve_links(html, story.rendered, lambda rel: self.links.href(self.archive.url_of[rel]))
+            html = finished_body(self.bodies, story.rendered, lambda rel: self.links.href(self.archive.url_of[rel]))
             body = absolute_html(html, self.links.absolute(story.url))
             self._content[story.url] = body + attribution_html(story)
         return self._content[story.url]

@@ -63,10 +63,12 @@ class InternalLink:
 LINK_PLACEHOLDER = "ssg-link:"
 
 
-def resolve_links(html: str, rendered: Rendered, url_of) -> str:
-    """Put each internal link's URL in place of its placeholder."""
+def finished_body(bodies, rendered: Rendered, href_of) -> str:
+    """A body read from the body store with each internal link's URL put in
+    place of its placeholder; ``href_of`` maps a target file to its link."""
+    html = bodies.get(rendered.key)
     for index, link in enumerate(rendered.links):
-        url = url_of(link.target) + (f"#{link.anchor}" if link.anchor else "")
+        url = href_of(link.target) + (f"#{link.anchor}" if link.anchor else "")
         html = html.replace(f'href="{LINK_PLACEHOLDER}{index}"', f'href="{url}"', 1)
     return html
 

@@ -17,7 +17,7 @@ from generator.config import SiteConfig
 from generator.content.archive import Archive, Standalone, Story, Term
 from generator.content.model import Stamp
 from generator.feeds import site_feed_links
-from generator.markdown import resolve_links
+from generator.markdown import finished_body
 from generator.strings import Strings
 from generator.urls import Links
 
@@ -276,7 +276,4 @@ class ViewBuilder:
         return Markup(self.body_html(rendered))
 
     def body_html(self, rendered) -> str:
-        html = self.bodies.get(rendered.key)
-        if rendered.links:
-            html = resolve_links(html, rendered, lambda rel: self.links.href(self.url_of[rel]))
-        return html
+        return finished_body(self.bodies, rendered, lambda rel: self.links.href(self.url_of[rel]))
