@@ -30,7 +30,7 @@ from generator.content.discover import discover
 from generator.content.load import load_documents
 from generator.content.model import Article, Page
 from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, warning
-from generator.fastpath import fingerprint, output_intact, valid_until
+from generator.fastpath import file_stats, fingerprint, output_intact, valid_until
 from generator.feeds import FeedWriter
 from generator.lock import build_lock
 from generator.parallel import default_jobs
@@ -169,7 +169,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
     bodies = cache.bodies()
     try:
         settings = repr((options.drafts, options.future, str(out), config.base_url))
-        print_ = fingerprint(options.config_path, chain, files, settings)
+        stats = file_stats(files)
+        print_ = fingerprint(options.config_path, chain, stats, settings)
         if options.write and not fresh_cache and _unchanged(cache, print_, out, now):
             stages.timed("unchanged", started)
             return BuildResult(
@@ -182,7 +183,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         # does not parse must not hide a URL collision between two that do.
         start = time.perf_counter()
         progress.update("load")
-        loaded = load_documents(files, config, cache, jobs)
+        loaded = load_documents(files, stats, config, cache, jobs)
         stages.timed("load", start)
         stages.absorb(loaded.diagnostics, defer=True)
         docs = [r for r in loaded.documents if _published(r.doc, options, now)]

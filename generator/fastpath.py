@@ -17,7 +17,19 @@ from generator.sitemaps import NEWS_WINDOW
 from generator.writer import MARKER
 
 
-def fingerprint(config_path: Path, chain, files, settings: str) -> str:
+def file_stats(files) -> dict[str, os.stat_result | None]:
+    """One ``stat`` per content file (None when it vanished), shared by the
+    no-change check and the loader."""
+    stats: dict[str, os.stat_result | None] = {}
+    for file in files:
+        try:
+            stats[file.rel] = os.stat(file.path)
+        except OSError:
+            stats[file.rel] = None
+    return stats
+
+
+def fingerprint(config_path: Path, chain, stats: dict[str, os.stat_result | None], settings: str) -> str:
     parts: list[str] = [VERSION, settings, digest(config_path.read_bytes())]
     for theme in chain:
         for dirpath, dirnames, filenames in os.walk(theme.path):
@@ -25,9 +37,8 @@ def fingerprint(config_path: Path, chain, files, settings: str) -> str:
             for name in sorted(filenames):
                 st = os.stat(os.path.join(dirpath, name))
                 parts.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
-    for file in files:
-        st = os.stat(file.path)
-        parts.append(f"{file.rel}:{st.st_size}:{st.st_mtime_ns}")
+    for rel, st in stats.items():
+        parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}" if st else f"{rel}:gone")
     return digest("\n".join(parts).encode())
 
 

@@ -9,7 +9,6 @@ is reported again on the next build until it is fixed.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from generator.cache import VERSION, BuildCache, digest
@@ -46,7 +45,9 @@ def _assets_present(rendered: Rendered) -> bool:
     return all(asset.source.is_file() for asset in rendered.assets)
 
 
-def load_documents(files: list[SourceFile], config: SiteConfig, cache: BuildCache, jobs: int) -> Loaded:
+def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig, cache: BuildCache,
+                   jobs: int) -> Loaded:  # fmt: skip
+    """``stats_now`` holds each file's ``os.stat`` result (None if it vanished)."""
     settings = parse_settings(config)
     previous = cache.file_stats()
     stats: dict[str, tuple[int, int, str]] = {}
@@ -54,7 +55,9 @@ def load_documents(files: list[SourceFile], config: SiteConfig, cache: BuildCach
     diagnostics: list[Diagnostic] = []
     for file in files:
         try:
-            st = os.stat(file.path)
+            st = stats_now[file.rel]
+            if st is None:
+                raise FileNotFoundError(2, "No such file or directory")
             old = previous.get(file.rel)
             if old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size:
                 file_digest = old[2]
