@@ -37,13 +37,14 @@ from generator.parallel import default_jobs
 from generator.progress import Progress
 from generator.render import Renderer
 from generator.routes import plan
+from generator.search import FOLDER as SEARCH_FOLDER
 from generator.search import find_pagefind, index, reuse_index
 from generator.sitemaps import Entry, news_sitemaps, robots, sitemaps
 from generator.strings import load_strings
 from generator.themes import StaticFiles, TemplateDigests, load_chain, make_environment, static_files, template_display
 from generator.urls import Links, output_file
 from generator.writeplan import Output, write_outputs
-from generator.writer import Staging, check_output
+from generator.writer import SPARE, Staging, check_output, clear, discard_spare, same_device, tree_identity
 
 
 class UsageError(Exception):
@@ -219,11 +220,25 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                                timings=stages.timings, warnings=stages.warnings,
                                documents=loaded.documents)  # fmt: skip
 
-        previous = cache.outputs() if cache.state("output") == str(out) else {}
-        staging = Staging(out)
+        previous = cache.manifest("outputs") if cache.state("output") == str(out) else {}
+        # The live output holds exactly `previous` only if it is the tree the last build left.
+        trusted = bool(previous) and cache.state("output_id") == tree_identity(out)
+        spare_dir = config.root / CACHE_DIR / SPARE
+        spare = {}
+        if cache.state("spare") == f"{out}|{tree_identity(spare_dir)}":
+            spare = cache.manifest("spare")
+        if not spare:
+            discard_spare(spare_dir)
+        cache.set_state({"spare": ""})  # from here until the end, what the spare holds is not known
+        staging = Staging(out, spare_dir if spare else None)
+        spare = spare if staging.reused else {}
         try:
             start = time.perf_counter()
-            written = write_outputs(outputs, staging, previous, out, renderer, jobs, progress)
+            if staging.reused:
+                wanted = {o.rel for o in outputs} | {rel for rel, _ in machine}
+                staging.remove([rel for rel in spare if rel not in wanted])
+                clear(staging.path / SEARCH_FOLDER)
+            written = write_outputs(outputs, staging, previous, out, renderer, jobs, progress, spare)
             stages.timed("render+write", start)
             stages.absorb(written.diagnostics)
             if config.search:
@@ -240,14 +255,21 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                 stages.timed("search index", start)
             for rel, data in machine:
                 staging.write(rel, data)
+                st = (staging.path / rel).stat()
+                written.manifest[rel] = ("", st.st_size, st.st_mtime_ns)
             start = time.perf_counter()
-            staging.commit(background=len(outputs) > 2000)
+            keep = trusted and same_device(spare_dir.parent, out.parent)
+            kept = staging.commit(spare_dir if keep else None, background=len(outputs) > 2000)
             stages.timed("swap", start)
         except BaseException:
             staging.abort()
             raise
-        cache.save_outputs(written.manifest)
-        cache.save_file_stats(loaded.stats)
+        cache.save_manifest("outputs", written.manifest)
+        cache.set_state({"output_id": tree_identity(out)})
+        if kept:
+            cache.save_manifest("spare", previous)
+            cache.set_state({"spare": f"{out}|{tree_identity(spare_dir)}"})
+        cache.save_manifest("files", loaded.stats)
         cache.prune({r.key for r in loaded.documents})
         until = valid_until(loaded.documents, archive, options, config, now)
         if config.search:
@@ -275,7 +297,7 @@ def _unchanged(cache: BuildCache, print_: str, out: Path, now: datetime) -> bool
     until = cache.state("valid_until")
     if until is None or now.timestamp() >= float(until):
         return False
-    return output_intact(out, cache.outputs())
+    return output_intact(out, cache.manifest("outputs"))
 
 
 def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies):

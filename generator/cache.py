@@ -2,15 +2,18 @@
 
 What it keeps, and why a build may trust it:
 
-* ``files``: each content file's size, mtime and digest, so an unchanged file
-  is known from one ``stat`` without being read;
+* ``manifests``: three sealed blobs (one read each, where rows would cost a
+  second per build at 10,000 stories): ``files``, each content file's mtime,
+  size and digest, so an unchanged file is known from one ``stat`` without
+  being read; ``outputs``, what the last build wrote: for each output file the
+  key of its inputs and the size and mtime it had, so an unchanged page is
+  linked from the previous output instead of being rendered and written again;
+  ``spare``, the same for the output before last, kept in ``.ssg-cache/spare``
+  to be brought up to date instead of built anew (see ``writer.py``);
 * ``docs``: a parsed and rendered story or page, keyed by the file's digest and
   everything else that shapes the result (the parse settings, ssg's version);
 * ``bodies``: each rendered body, stored apart so that bodies are read one at a
   time when a page needs them, never all held in memory;
-* ``outputs``: what the last build wrote: for each output file the key of its
-  inputs and the size and mtime it had, so an unchanged page is linked from the
-  previous output instead of being rendered and written again;
 * ``state``: the last build's id and its fingerprint for the no-change check.
 
 Every blob carries a checksum. A cache that cannot be opened, has another
@@ -31,7 +34,7 @@ from pathlib import Path
 from generator import __version__
 
 CACHE_DIR = ".ssg-cache"
-SCHEMA = 2
+SCHEMA = 3
 VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
 
 
@@ -94,10 +97,9 @@ class BuildCache:
             raise CacheCorrupt(f"the cache was made by another version ({row[0]})")
         db.executescript(
             """
-            CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, digest TEXT);
+            CREATE TABLE IF NOT EXISTS manifests (name TEXT PRIMARY KEY, data BLOB);
             CREATE TABLE IF NOT EXISTS docs (key TEXT PRIMARY KEY, data BLOB);
             CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, data BLOB);
-            CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER);
             """
         )
         if row is None:
@@ -128,21 +130,25 @@ class BuildCache:
     def set_state(self, values: dict[str, str]) -> None:
         self._guard(lambda: self.db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", values.items()))
 
-    # -- files ----------------------------------------------------------------
+    # -- manifests ------------------------------------------------------------
 
-    def file_stats(self) -> dict[str, tuple[int, int, str]]:
-        rows = self._guard(lambda: self.db.execute("SELECT path, mtime_ns, size, digest FROM files").fetchall())
-        return {path: (mtime, size, dig) for path, mtime, size, dig in rows}
+    def manifest(self, name: str) -> dict[str, tuple]:
+        """``files``: rel -> (mtime_ns, size, digest); ``outputs`` and ``spare``:
+        rel -> (key, size, mtime_ns). Empty when never saved."""
+        row = self._guard(lambda: self.db.execute("SELECT data FROM manifests WHERE name = ?", (name,)).fetchone())
+        if row is None:
+            return {}
+        try:
+            value = pickle.loads(_open_seal(row[0]))
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as exc:
+            raise CacheCorrupt(f"the {name} manifest cannot be read: {exc}") from exc
+        if not isinstance(value, dict):
+            raise CacheCorrupt(f"the {name} manifest is damaged")
+        return value
 
-    def save_file_stats(self, stats: dict[str, tuple[int, int, str]]) -> None:
-        def run():
-            with self.db:
-                self.db.execute("BEGIN")
-                self.db.execute("DELETE FROM files")
-                self.db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
-                                    ((p, m, s, d) for p, (m, s, d) in stats.items()))  # fmt: skip
-
-        self._guard(run)
+    def save_manifest(self, name: str, value: dict[str, tuple]) -> None:
+        blob = _seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self._guard(lambda: self.db.execute("INSERT OR REPLACE INTO manifests VALUES (?, ?)", (name, blob)))
 
     # -- docs and bodies ------------------------------------------------------
 
@@ -192,22 +198,6 @@ class BuildCache:
 
     def bodies(self) -> BodyReader:
         return BodyReader(self.path)
-
-    # -- outputs --------------------------------------------------------------
-
-    def outputs(self) -> dict[str, tuple[str, int, int]]:
-        rows = self._guard(lambda: self.db.execute("SELECT path, key, size, mtime_ns FROM outputs").fetchall())
-        return {path: (key, size, mtime) for path, key, size, mtime in rows}
-
-    def save_outputs(self, outputs: dict[str, tuple[str, int, int]]) -> None:
-        def run():
-            with self.db:
-                self.db.execute("BEGIN")
-                self.db.execute("DELETE FROM outputs")
-                self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)",
-                                    ((p, k, s, m) for p, (k, s, m) in outputs.items()))  # fmt: skip
-
-        self._guard(run)
 
 
 class BodyReader:

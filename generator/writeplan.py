@@ -1,5 +1,6 @@
-"""Write every output file: link it from the previous output when its inputs
-are unchanged, else render (or copy) it, in parallel worker processes."""
+"""Write every output file into the staging tree: keep it when the staging
+tree is the spare and already has it, link it from the live output when its
+inputs are unchanged, else render (or copy) it, in parallel worker processes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from generator.feeds import FeedSpec
 from generator.parallel import run_chunks
 from generator.render import Renderer
 from generator.routes import Route
-from generator.writer import Staging, safe_parts
+from generator.writer import Staging, clear, safe_parts
 
 
 @dataclass(frozen=True)
@@ -34,29 +35,39 @@ class Written:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _reusable(output: Output, previous: dict, out: Path) -> tuple[str, int, int] | None:
-    before = previous.get(output.rel)
-    if before is None or before[0] != output.key:
+def _intact(output: Output, manifest: dict, tree: Path) -> tuple[str, int, int] | None:
+    """The manifest entry of ``tree``'s copy of the output, if that copy has the
+    same key and is as the manifest says (same size and mtime)."""
+    before = manifest.get(output.rel)
+    if before is None or before[0] != output.key or not output.key:
         return None
     try:
-        st = os.stat(out / output.rel)
+        st = os.stat(tree / output.rel)
     except OSError:
         return None
     return before if (st.st_size, st.st_mtime_ns) == (before[1], before[2]) else None
 
 
 def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict, out: Path | None,
-                  renderer: Renderer, jobs: int, progress) -> Written:  # fmt: skip
-    """With ``staging`` None (``ssg check``), render everything and write nothing."""
+                  renderer: Renderer, jobs: int, progress, spare: dict | None = None) -> Written:  # fmt: skip
+    """``previous`` is the manifest of the live output ``out``; ``spare`` the
+    manifest of the staging tree when it is the reused spare. With ``staging``
+    None (``ssg check``), render everything and write nothing."""
     written = Written()
     todo: list[Output] = []
+    spare = spare or {}
     for output in outputs:
         safe_parts(output.rel)
-        reuse = _reusable(output, previous, out) if staging is not None else None
-        if reuse is not None:
+        if staging is None:
+            todo.append(output)
+        elif (kept := _intact(output, spare, staging.path)) is not None:
+            staging.keep(output.rel)
+            written.manifest[output.rel] = kept
+        elif (reuse := _intact(output, previous, out)) is not None:
             staging.link(output.rel, out / output.rel)
             written.manifest[output.rel] = reuse
         else:
+            staging.keep(output.rel)  # claimed now: two outputs for one file are refused before any work
             todo.append(output)
     for output in todo:  # compile templates once, before the workers fork
         if output.route is not None:
@@ -66,6 +77,7 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
                 pass  # reported, with its place, when the page is rendered
     progress.update("render", 0, len(todo))
     base = staging.path if staging is not None else None
+    reused = staging is not None and staging.reused
 
     def task(start: int, stop: int):
         results: list[tuple[str, str, int, int]] = []
@@ -84,6 +96,8 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
             if path.parent not in made:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 made.add(path.parent)
+            if reused:
+                clear(path)
             if output.source is not None:
                 shutil.copyfile(output.source, path)
             else:

@@ -9,7 +9,14 @@ Rules that keep an editor's files safe:
 * the new site is written into ``.<name>.ssg-tmp-<pid>-<random>`` beside the
   output folder (same file system) and exchanged with the old one in a single
   ``renameat2(RENAME_EXCHANGE)`` where the kernel has it; a build that fails
-  removes its staging folder and leaves the old output byte-identical.
+  removes its staging folder and leaves the old output byte-identical;
+* the output before last is kept as a *spare* (``.ssg-cache/spare``, when
+  that is on the output's file system): the next build renames it to its
+  staging folder and brings it up to date (unchanged files stay, changed ones
+  are replaced, files of pages that are gone are removed), so a one-story
+  edit touches a few dozen files instead of linking a whole new tree. A file
+  in a tree is never written in place: it is unlinked and made anew, because
+  the two trees share unchanged files as hard links.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import ctypes.util
 import os
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +35,7 @@ from pathlib import Path
 MARKER = ".ssg-output"
 MARKER_TEXT = b"This folder is written by ssg build. Its content is replaced on every build.\n"
 _TMP_INFIX = ".ssg-tmp-"
+SPARE = "spare"  # the output before last, in .ssg-cache/ (see the module note)
 
 
 class OutputError(Exception):
@@ -52,15 +61,26 @@ def check_output(out: Path, root: Path, protected: list[Path]) -> None:
 
 
 class Staging:
-    """A fresh folder beside the output; ``commit`` swaps it in."""
+    """A folder beside the output, new or the spare tree; ``commit`` swaps it in."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, spare: Path | None = None):
+        """``spare``: an earlier output tree of ours to start from (the caller
+        knows what is in it); None, or a spare that cannot be moved, gives an
+        empty folder."""
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(self.out)
         name = f".{self.out.name}{_TMP_INFIX}{os.getpid()}-{secrets.token_hex(4)}"
         self.path = self.out.parent / name
-        self.path.mkdir()
+        self.reused = False
+        if spare is not None:
+            try:
+                os.rename(spare, self.path)
+                self.reused = True
+            except OSError:
+                pass
+        if not self.reused:
+            self.path.mkdir()
         self.written: set[str] = set()
         self._dirs: set[Path] = {self.path}
 
@@ -78,36 +98,129 @@ class Staging:
         return target
 
     def write(self, rel: str, data: bytes) -> None:
-        self._target(rel).write_bytes(data)
+        target = self._target(rel)
+        if self.reused:
+            clear(target)
+        target.write_bytes(data)
+
+    def keep(self, rel: str) -> None:
+        """A file of the spare tree that is already what this build would write."""
+        if rel in self.written:
+            raise OutputError(f"two outputs want the same file {rel!r}")
+        self.written.add(rel)
+
+    def remove(self, rels) -> None:
+        """Files of the spare tree that this build does not make, and the
+        folders they leave empty."""
+        parents: set[Path] = set()
+        for rel in rels:
+            path = self.path.joinpath(*safe_parts(rel))
+            clear(path)
+            parents.add(path.parent)
+        for parent in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+            while parent != self.path:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
 
     def link(self, rel: str, source: Path) -> None:
         """The previous build's file, unchanged: a hard link costs no copy."""
         target = self._target(rel)
+        if self.reused:
+            clear(target)
         try:
             os.link(source, target)
         except OSError:  # a file system without hard links
             shutil.copyfile(source, target)
 
-    def commit(self, background: bool = False) -> None:
-        """Swap the new site in; the previous one is deleted (in a detached
-        process when ``background``, so a large tree costs the build nothing)."""
-        (self.path / MARKER).write_bytes(MARKER_TEXT)
+    def commit(self, spare: Path | None = None, background: bool = False) -> bool:
+        """Swap the new site in. The previous one becomes the spare tree at
+        ``spare`` (which must not exist), or is deleted (in a detached process
+        when ``background``, so a large tree costs the build nothing).
+        True when a spare was kept."""
+        marker = self.path / MARKER
+        clear(marker)
+        marker.write_bytes(MARKER_TEXT)
         if not self.out.exists():
             os.rename(self.path, self.out)
-            return
+            return False
         if _exchange(self.path, self.out):
             old = self.path  # now holds the previous build
         else:
             old = self.out.parent / f".{self.out.name}{_TMP_INFIX}{os.getpid()}-old-{secrets.token_hex(4)}"
             os.rename(self.out, old)
             os.rename(self.path, self.out)
-        if background:
-            _delete_detached(old)
-        else:
-            shutil.rmtree(old)
+        if spare is not None:
+            try:
+                os.rename(old, spare)
+                return True
+            except OSError:
+                pass
+        discard(old, background)
+        return False
 
     def abort(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        """A reused spare may be large: it is deleted in the background."""
+        discard(self.path, self.reused)
+
+
+def clear(path: Path) -> None:
+    """Make room for a new file at ``path`` in a staging tree: its old file may
+    be a hard link shared with the live output, so it is never written into."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
+    except PermissionError:  # macOS reports a folder this way
+        if not path.is_dir():
+            raise
+        shutil.rmtree(path)
+
+
+def tree_identity(path: Path) -> str:
+    """A folder's device, inode and change time ("" if it is not a real
+    folder): a moved, replaced or touched tree no longer matches."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return ""
+    if not stat.S_ISDIR(st.st_mode):
+        return ""
+    return f"{st.st_dev}:{st.st_ino}:{st.st_ctime_ns}"
+
+
+def same_device(a: Path, b: Path) -> bool:
+    try:
+        return os.stat(a).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
+
+
+def discard_spare(spare: Path) -> None:
+    """A spare tree that cannot be trusted: moved aside at once (the name is
+    free for the next one) and deleted in the background."""
+    try:
+        st = os.lstat(spare)
+    except OSError:
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        os.unlink(spare)
+        return
+    aside = spare.parent / f"{spare.name}-old-{os.getpid()}-{secrets.token_hex(4)}"
+    os.rename(spare, aside)
+    _delete_detached(aside)
+
+
+def discard(path: Path, background: bool) -> None:
+    """Delete a tree of ours, now or in a detached process."""
+    if background:
+        _delete_detached(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def safe_parts(rel: str) -> list[str]:

@@ -132,6 +132,60 @@ def test_hand_edited_output_is_repaired(many):
     assert tree_hashes(many.public) == before
 
 
+def _spare(site: Site):
+    return site.root / ".ssg-cache/spare"
+
+
+def test_the_output_before_last_is_brought_up_to_date(many, tmp_path):
+    _built(many)
+    first_tree = many.public.stat().st_ino
+    assert not _spare(many).exists()  # a first build has no older output to keep
+    _write_story(many, "s01", 1, ["AI"], 3)
+    _built(many)
+    assert _spare(many).stat().st_ino == first_tree  # the first output, kept as the spare
+    (many.root / "content/articles/s02.md").unlink()
+    _write_story(many, "s03", 1, ["Games"], 9)
+    _built(many)
+    assert many.public.stat().st_ino == first_tree  # the spare was updated and swapped in
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+    assert not any("s02" in rel for rel in tree_hashes(many.public))
+
+
+@pytest.mark.parametrize("tamper", ["replace", "write-through", "extra", "symlink", "killed"])
+def test_a_spare_tree_that_changed_is_not_trusted(many, tmp_path, tamper):
+    _built(many)
+    _write_story(many, "s01", 1, ["AI"], 3)
+    _built(many)
+    spare = _spare(many)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not ssg's")
+    if tamper == "replace":  # a new file where a page was
+        (spare / "tags/index.html").unlink()
+        (spare / "tags/index.html").write_text("tampered")
+    elif tamper == "write-through":  # the spare and the output share unchanged files
+        (many.public / "tags/index.html").write_text("vandalised")
+    elif tamper == "extra":
+        (spare / "extra.html").write_text("not from this site")
+    elif tamper == "symlink":
+        shutil.rmtree(spare)
+        spare.symlink_to(elsewhere, target_is_directory=True)
+    else:  # killed after the swap, before the cache knew what the output holds
+        db = sqlite3.connect(many.root / ".ssg-cache/cache.sqlite")
+        db.execute("UPDATE state SET value = 'unknown' WHERE name = 'output_id'")
+        db.commit()
+        db.close()
+    _write_story(many, "s05", 1, ["Film"], 12)
+    _built(many)
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+    assert (elsewhere / "keep.txt").read_text() == "not ssg's"
+    if tamper == "killed":  # the tree it replaced was not kept: its content was not known
+        assert not spare.exists()
+    _write_story(many, "s06", 1, ["Film"], 13)
+    _built(many)
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "version", "blob"])
 def test_damaged_cache_is_detected_and_rebuilt(many, damage):
     _built(many)

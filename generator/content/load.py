@@ -49,7 +49,7 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
                    jobs: int) -> Loaded:  # fmt: skip
     """``stats_now`` holds each file's ``os.stat`` result (None if it vanished)."""
     settings = parse_settings(config)
-    previous = cache.file_stats()
+    previous = cache.manifest("files")
     stats: dict[str, tuple[int, int, str]] = {}
     keys: list[str] = []
     diagnostics: list[Diagnostic] = []
