@@ -33,8 +33,9 @@ from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, 
 from generator.fastpath import file_stats, fingerprint, output_intact, valid_until
 from generator.feeds import FeedWriter
 from generator.lock import build_lock
-from generator.parallel import default_jobs
+from generator.parallel import default_jobs, fewer_collections
 from generator.progress import Progress
+from generator.related import related_key, related_urls
 from generator.render import Renderer
 from generator.routes import plan
 from generator.search import FOLDER as SEARCH_FOLDER
@@ -124,7 +125,7 @@ class _Stages:
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     progress = progress or Progress(enabled=False)
-    with _SiteLock() as locks:
+    with _SiteLock() as locks, fewer_collections():
         try:
             return _build(options, progress, not options.use_cache, locks)
         except CacheCorrupt as exc:
@@ -170,8 +171,10 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
     bodies = cache.bodies()
     try:
         settings = repr((options.drafts, options.future, str(out), config.base_url))
+        start = time.perf_counter()
         stats = file_stats(files)
         print_ = fingerprint(options.config_path, chain, stats, settings)
+        stages.timed("stat", start)
         if options.write and not fresh_cache and _unchanged(cache, print_, out, now):
             stages.timed("unchanged", started)
             return BuildResult(
@@ -192,13 +195,14 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         stages.stop_on_errors()
 
         links = Links(config.base_url)
-        routes, digests = stages.run("plan", _plan, archive, config, links, strings, bodies)
+        routes, digests = stages.run("plan", _plan, archive, config, links, strings, bodies, cache)
         static = static_files(chain)
         copies = stages.run("assets", _copies, archive, static, {output_file(r.url) for r in routes})
+        start = time.perf_counter()
         env = make_environment(chain, _template_globals(links, static, strings))
         renderer = Renderer(env, config.root)
         site_key = digest(repr((VERSION, config, strings.table, sorted(static.names.items()))).encode())
-        templates = TemplateDigests(env)
+        templates = TemplateDigests(env, cache.manifest("templates"))
         outputs = [Output(output_file(r.url), digest(f"{site_key}|{templates(r.templates)}|{r.key}".encode()), route=r)
                    for r in routes]  # fmt: skip
         outputs += [Output(spec.path.lstrip("/"), digest(f"{site_key}|{spec.key}".encode()), feed=spec)
@@ -207,6 +211,9 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             st = source.stat()
             outputs.append(Output(rel, digest(f"{source}|{st.st_size}|{st.st_mtime_ns}".encode()), source=source))
         machine = _machine_files(archive, routes, config, links, now)
+        if templates.added:
+            cache.save_manifest("templates", templates.known)
+        stages.timed("keys", start)
 
         if not options.write:
             if config.search and find_pagefind() is None:
@@ -264,6 +271,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         except BaseException:
             staging.abort()
             raise
+        start = time.perf_counter()
         cache.save_manifest("outputs", written.manifest)
         cache.set_state({"output_id": tree_identity(out)})
         if kept:
@@ -277,6 +285,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         cache.set_state({"fingerprint": print_, "valid_until": str(until), "output": str(out),
                          "stories": str(len(archive.stories)), "pages": str(len(routes)),
                          "files": str(len(outputs) + len(machine))})  # fmt: skip
+        stages.timed("save", start)
         return BuildResult(
             stories=len(archive.stories), pages=len(routes), files=len(outputs) + len(machine),
             rendered=written.rendered, parsed=loaded.parsed, seconds=time.perf_counter() - started, output=out,
@@ -300,8 +309,15 @@ def _unchanged(cache: BuildCache, print_: str, out: Path, now: datetime) -> bool
     return output_intact(out, cache.manifest("outputs"))
 
 
-def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies):
-    routes, diagnostics, digests = plan(archive, config, links, strings, bodies)
+def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies, cache: BuildCache):
+    key = related_key(archive)
+    saved = cache.manifest("related")
+    if saved.get("key") == key:
+        related = saved["urls"]
+    else:
+        related = related_urls(archive)
+        cache.save_manifest("related", {"key": key, "urls": related})
+    routes, diagnostics, digests = plan(archive, config, links, strings, bodies, related)
     return (routes, digests), diagnostics
 
 

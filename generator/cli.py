@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -59,6 +60,22 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--date", default=None, metavar="DATE", help="the story's date (default: now)")
     new_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
     return parser
+
+
+def entry() -> None:
+    """The console command: ``main``, then a quick exit. Freeing a large
+    build's objects one by one took 0.4 s at 10,000 stories; every file is
+    closed by then, so the process ends at once and the system frees it all."""
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse's usage errors and --help
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = code or 1
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,36 +4,50 @@ For each tag of a story only the ``WINDOW`` stories nearest to it in that
 tag's (date-sorted) list are considered, so the cost stays linear in the
 archive's size even when one tag holds thousands of stories. The order is
 fully deterministic: shared tags, then distance in time, then URL.
+
+The result depends only on each story's URL, date and tags (and on the tags'
+member lists they make), so :func:`related_key` digests exactly that: the
+build keeps the last result under that key, and an edit that changes no tag
+or date (a body, a title, a credit) does not compute it again.
 """
 
 from __future__ import annotations
 
 import heapq
 
-from generator.content.archive import Archive, Story
+from generator.cache import digest
+from generator.content.archive import Archive
 
 WINDOW = 12
 LIMIT = 5
 
 
-def related_stories(archive: Archive, limit: int = LIMIT) -> dict[str, tuple[Story, ...]]:
-    members = {term.slug: term.stories for term in archive.tags}
-    position = {slug: {s.url: i for i, s in enumerate(stories)} for slug, stories in members.items()}
-    when = {s.url: s.article.date.at.timestamp() for s in archive.stories}
-    result: dict[str, tuple[Story, ...]] = {}
-    for story in archive.stories:
-        shared: dict[str, int] = {}
-        by_url: dict[str, Story] = {}
-        for slug in story.tags:
-            tagged = members[slug]
-            index = position[slug][story.url]
-            for other in tagged[max(0, index - WINDOW) : index + WINDOW + 1]:
-                by_url[other.url] = other
-        by_url.pop(story.url, None)
-        mine = set(story.tags)
-        for url, other in by_url.items():
-            shared[url] = len(mine.intersection(other.tags))
-        t = when[story.url]
-        best = heapq.nsmallest(limit, by_url, key=lambda url: (-shared[url], abs(when[url] - t), url))
-        result[story.url] = tuple(by_url[url] for url in best)
+def related_key(archive: Archive, limit: int = LIMIT) -> str:
+    stories = tuple((s.url, s.tags, s.article.date.at.timestamp()) for s in archive.stories)
+    members = tuple((t.slug, tuple(s.url for s in t.stories)) for t in archive.tags)
+    return digest(repr((WINDOW, limit, stories, members)).encode())
+
+
+def related_urls(archive: Archive, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
+    """Each story's URL -> the URLs of its related stories, best first."""
+    stories = archive.stories
+    number = {s.url: i for i, s in enumerate(stories)}
+    urls = [s.url for s in stories]
+    when = [s.article.date.at.timestamp() for s in stories]
+    tags = [frozenset(s.tags) for s in stories]
+    # For each story, each of its tags' member lists (story numbers, by date) and its place there.
+    places: list[list[tuple[list[int], int]]] = [[] for _ in stories]
+    for term in archive.tags:
+        members = [number[s.url] for s in term.stories]
+        for place, i in enumerate(members):
+            places[i].append((members, place))
+    result: dict[str, tuple[str, ...]] = {}
+    for i, story in enumerate(stories):
+        near: set[int] = set()
+        for members, place in places[i]:
+            near.update(members[max(0, place - WINDOW) : place + WINDOW + 1])
+        near.discard(i)
+        mine, t = tags[i], when[i]
+        ranked = heapq.nsmallest(limit, [(-len(mine & tags[j]), abs(when[j] - t), urls[j], j) for j in near])
+        result[story.url] = tuple(urls[j] for *_, j in ranked)
     return result

@@ -28,7 +28,6 @@ from generator.dateplan import archive_chart, year_chart
 from generator.diagnostics import Diagnostic, error
 from generator.feeds import ATOM_TYPE, FeedLink, modified
 from generator.pagination import paginate
-from generator.related import related_stories
 from generator.strings import Strings
 from generator.structured import breadcrumb_list, collection_page, news_article, script_json
 from generator.urls import Links
@@ -103,8 +102,6 @@ class Head:
     collection: bool = False
 
 
-def _lastmod(stories) -> datetime | None:
-    return max((modified(s) for s in stories), default=None)
 
 
 def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> str:
@@ -116,8 +113,10 @@ def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str
 
 
 class _Planner:
-    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies):
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
+                 related: dict[str, tuple[str, ...]]):  # fmt: skip
         self.archive = archive
+        self.related = related
         self.config = config
         self.links = links
         self.strings = strings
@@ -126,6 +125,12 @@ class _Planner:
         tag_names = {t.slug: t.name for t in archive.tags}
         source_names = {t.slug: t.name for t in archive.sources}
         self.digests = {s.url: story_digest(s, tag_names, source_names, archive.url_of) for s in archive.stories}
+        self.modified = {s.url: modified(s) for s in archive.stories}
+
+    def lastmod(self, stories) -> datetime | None:
+        """The newest date or update among ``stories``, for the sitemap."""
+        when = self.modified
+        return max((when[s.url] for s in stories), default=None)
 
     def s(self, key: str, **values) -> str:
         return self.strings.plain(key, **values)
@@ -180,7 +185,7 @@ class _Planner:
             feed_link = FeedLink(feed_title, links.href(list_url + "feed.xml"), ATOM_TYPE)
         ends = (self.digests[stories[-1].url], self.digests[stories[0].url]) if stories else ()
         term_key = (term.name, term.count, term.weight, term.description) if term else None
-        lastmod = _lastmod(stories)
+        lastmod = self.lastmod(stories)
         pages = paginate(stories, per_page, list_url, links.href)
         for part in pages:
             number = part.pagination.number
@@ -233,7 +238,8 @@ class _Planner:
 
     def plan_stories(self):
         stories, views, digests = self.archive.stories, self.views, self.digests
-        related = related_stories(self.archive)
+        by_url = {s.url: s for s in stories}
+        related = {url: tuple(by_url[u] for u in urls) for url, urls in self.related.items()}
         for index, story in enumerate(stories):
             newer = stories[index - 1] if index > 0 else None
             older = stories[index + 1] if index + 1 < len(stories) else None
@@ -264,7 +270,7 @@ class _Planner:
         context = {f"{kind}s": ordered, "letters": _by_letter(ordered)}
         key = tuple((v.slug, v.name, v.count, v.weight, v.description) for v in ordered)
         self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
-                 lastmod=_lastmod(all_stories))
+                 lastmod=self.lastmod(all_stories))
         for term, view in zip(terms, views, strict=True):
             if kind == "tag":
                 description = term.description or self.s("tag_description", name=term.name)
@@ -274,31 +280,32 @@ class _Planner:
             self.add_list(kind, url, term.name, description, term.stories, (f"{kind}.html", "list.html"),
                           view, trail=((index_title, index_url), (term.name, url)))  # fmt: skip
 
-    def month_view(self, month) -> MonthView:
+    def month_view(self, month, with_stories: bool = True) -> MonthView:
         views, links = self.views, self.links
+        stories = tuple(views.story(s) for s in month.stories) if with_stories else ()
         return MonthView(month.year, month.month, views.month_name(month.year, month.month),
-                         links.href(f"/{month.year:04d}/{month.month:02d}/"), len(month.stories),
-                         tuple(views.story(s) for s in month.stories))  # fmt: skip
+                         links.href(f"/{month.year:04d}/{month.month:02d}/"), len(month.stories), stories)  # fmt: skip
 
     def year_ref(self, year) -> YearRef | None:
         return YearRef(year.year, self.links.href(f"/{year.year:04d}/"), year.count) if year else None
 
-    def year_view(self, year) -> YearView:
-        months = tuple(self.month_view(m) for m in year.months)
+    def year_view(self, year, with_stories: bool = True) -> YearView:
+        months = tuple(self.month_view(m, with_stories) for m in year.months)
         return YearView(year.year, self.links.href(f"/{year.year:04d}/"), year.count, months)
 
     def plan_dates(self):
         archive, digests = self.archive, self.digests
-        everything = tuple(digests[s.url] for s in archive.stories)  # the overview's years hold every story
         title = self.s("archive")
 
         def make_archive():
             head = Head(trail=((title, "/archive/"),), collection=True)
             chart = archive_chart(archive.years, self.views, self.links, self.strings)
-            years = tuple(self.year_view(y) for y in archive.years)
+            years = tuple(self.year_view(y, with_stories=False) for y in archive.years)
             return title, self.s("archive_description"), head, {"years": years, "chart": chart}
 
-        self.add("/archive/", ("archive.html",), "archive", everything, make_archive, lastmod=_lastmod(archive.stories))
+        # The overview shows counts, not stories: an edited story does not change it.
+        counts = tuple((y.year, tuple((m.month, len(m.stories)) for m in y.months)) for y in archive.years)
+        self.add("/archive/", ("archive.html",), "archive", counts, make_archive, lastmod=self.lastmod(archive.stories))
         years = archive.years
         for index, year in enumerate(years):
             newer = years[index - 1] if index > 0 else None
@@ -315,7 +322,7 @@ class _Planner:
 
             refs = tuple(y and (y.year, y.count) for y in (newer, older))
             key = (year.year, tuple(digests[s.url] for s in year_stories), refs)
-            self.add(year_url, ("year.html",), "year", key, make_year, lastmod=_lastmod(year_stories))
+            self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories))
             for month in year.months:
                 month_url = f"/{month.year:04d}/{month.month:02d}/"
 
@@ -327,7 +334,7 @@ class _Planner:
                     return view.name, self.s("period_description", period=view.name), head, context
 
                 key = (month.year, month.month, (year.year, year.count), tuple(digests[s.url] for s in month.stories))
-                self.add(month_url, ("month.html",), "month", key, make_month, lastmod=_lastmod(month.stories))
+                self.add(month_url, ("month.html",), "month", key, make_month, lastmod=self.lastmod(month.stories))
 
 
 def month_groups(stories: tuple[StoryView, ...], views: ViewBuilder, links: Links) -> tuple[MonthGroup, ...]:
@@ -351,9 +358,11 @@ def _by_letter(terms) -> tuple[tuple[str, tuple], ...]:
     return tuple((letter, tuple(groups[letter])) for letter in sorted(groups, key=lambda k: (k == "#", k)))
 
 
-def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies):
-    """Every route, the problems found (URL collisions), and each story's digest."""
-    planner = _Planner(archive, config, links, strings, bodies)
+def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
+         related: dict[str, tuple[str, ...]]):  # fmt: skip
+    """Every route, the problems found (URL collisions), and each story's
+    digest. ``related`` is :func:`generator.related.related_urls` of the archive."""
+    planner = _Planner(archive, config, links, strings, bodies, related)
     routes = planner.plan()
     return routes, _collisions(routes), planner.digests
 

@@ -31,6 +31,7 @@ class Strings:
     table: dict[str, object]
     language: str
     _markup: dict[str, Markup] = field(default_factory=dict, compare=False, repr=False)
+    _months: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def get(self, key: str) -> object:
         if key not in self.table:
@@ -58,7 +59,9 @@ class Strings:
         return str(self.get(form)).format(count=count)
 
     def months(self) -> list[str]:
-        return list(self.get("months"))  # type: ignore[arg-type]
+        if not self._months:  # read once: this is called for every date shown
+            self._months.extend(self.get("months"))  # type: ignore[arg-type]
+        return self._months
 
     def format_date(self, day: int, month: int, year: int) -> str:
         return str(self.get("date")).format(day=day, month=self.months()[month - 1], year=year)

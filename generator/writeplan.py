@@ -35,14 +35,14 @@ class Written:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _intact(output: Output, manifest: dict, tree: Path) -> tuple[str, int, int] | None:
+def _intact(output: Output, manifest: dict, tree: str) -> tuple[str, int, int] | None:
     """The manifest entry of ``tree``'s copy of the output, if that copy has the
     same key and is as the manifest says (same size and mtime)."""
     before = manifest.get(output.rel)
     if before is None or before[0] != output.key or not output.key:
         return None
     try:
-        st = os.stat(tree / output.rel)
+        st = os.stat(f"{tree}/{output.rel}")
     except OSError:
         return None
     return before if (st.st_size, st.st_mtime_ns) == (before[1], before[2]) else None
@@ -56,14 +56,15 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
     written = Written()
     todo: list[Output] = []
     spare = spare or {}
+    staged, live = (str(staging.path), str(out)) if staging is not None else ("", "")
     for output in outputs:
         safe_parts(output.rel)
         if staging is None:
             todo.append(output)
-        elif (kept := _intact(output, spare, staging.path)) is not None:
+        elif (kept := _intact(output, spare, staged)) is not None:
             staging.keep(output.rel)
             written.manifest[output.rel] = kept
-        elif (reuse := _intact(output, previous, out)) is not None:
+        elif (reuse := _intact(output, previous, live)) is not None:
             staging.link(output.rel, out / output.rel)
             written.manifest[output.rel] = reuse
         else:

@@ -69,7 +69,7 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
             continue
         stats[file.rel] = (st.st_mtime_ns, st.st_size, file_digest)
         keys.append(digest(f"{file_digest}|{file.rel}|{file.kind}|{settings}".encode()))
-    cached = cache.get_docs([k for k in keys if k])
+    cached = cache.get_docs([k for k in keys if k], {file.rel: file for file in files})
     results: list[Rendered | None] = [None] * len(files)
     todo: list[int] = []
     for index, key in enumerate(keys):
