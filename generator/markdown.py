@@ -15,10 +15,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-
 from generator.config import MarkdownOptions
 from generator.content.frontmatter import local_asset
 from generator.content.model import Article, Asset, Page
@@ -78,7 +74,13 @@ def _heading_id(text: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _parser(options: MarkdownOptions) -> MarkdownIt:
+def _parser(options: MarkdownOptions):
+    # Imported here: a build whose documents all come from the cache never
+    # parses Markdown, and these imports are a tenth of ssg's start-up.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": options.html, "typographer": options.typographer,
                                    "maxNesting": MAX_NESTING})  # fmt: skip
     md.enable(["table", "strikethrough"])
@@ -87,6 +89,11 @@ def _parser(options: MarkdownOptions) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
     return md
+
+
+def prepare(options: MarkdownOptions) -> None:
+    """Build the parser once, before worker processes fork and inherit it."""
+    _parser(options)
 
 
 def render_markdown(

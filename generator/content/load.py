@@ -16,7 +16,7 @@ from generator.config import SiteConfig
 from generator.content.frontmatter import parse
 from generator.content.model import SourceFile
 from generator.diagnostics import Diagnostic, error
-from generator.markdown import Rendered, render_markdown
+from generator.markdown import Rendered, prepare, render_markdown
 from generator.parallel import run_chunks
 
 
@@ -83,6 +83,9 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
 
     def task(start: int, stop: int):
         return [(i, *_parse_one(files[i], config, keys[i])) for i in todo[start:stop]]
+
+    if todo:
+        prepare(config.markdown)
 
     fresh: dict[str, tuple[Rendered, str]] = {}
     for chunk in run_chunks(task, len(todo), jobs):
