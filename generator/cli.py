@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _counted(result) -> str:
+    stories = "1 story" if result.stories == 1 else f"{result.stories} stories"
+    pages = "1 page" if result.pages == 1 else f"{result.pages} pages"
+    return f"{stories}, {pages}"
+
+
 def entry() -> None:
     """The console command: ``main``, then a quick exit. Freeing a large
     build's objects one by one took 0.4 s at 10,000 stories; every file is
@@ -134,11 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     if write:
         shown = _shown(result.output)
         if result.unchanged:
-            print(f"Nothing changed: {shown} is up to date ({result.stories} stories, {result.pages} pages) "
-                  f"in {result.seconds:.2f} s")  # fmt: skip
+            print(f"Nothing changed: {shown} is up to date ({_counted(result)}) in {result.seconds:.2f} s")
         else:
-            print(f"Built {result.stories} stories, {result.pages} pages ({result.files} files) into {shown} "
-                  f"in {result.seconds:.2f} s")  # fmt: skip
+            print(f"Built {_counted(result)} ({result.files} files) into {shown} in {result.seconds:.2f} s")
         if args.verbose:
             print(f"  parsed {result.parsed} files, rendered {result.rendered} of {result.files} files")
             print("  " + ", ".join(f"{name} {secs:.3f} s" for name, secs in result.timings.items()))

@@ -84,6 +84,18 @@ def test_version(site):
     assert result.code == 0 and result.out.startswith("ssg ")
 
 
+def test_the_command_ends_with_mains_exit_code_and_all_its_output(site):
+    """The console command leaves with os._exit: codes and buffered output must survive it."""
+    result = site.ssg_process("build", "--no-such-option")
+    assert result.code == 2 and "unrecognized arguments: --no-such-option" in result.err
+    site.write("content/articles/a.md", "---\ntitle: A\ndate: 2023-01-02\nsource: https://example.com/a\n---\nx\n")
+    result = site.ssg_process("build", "-v")
+    assert result.code == 0 and result.out.startswith("Built 1 story, ") and "render+write" in result.out
+    site.write("content/articles/b.md", "---\ntitle: B\n---\nx\n")
+    result = site.ssg_process("build")
+    assert result.code == 1 and "content/articles/b.md:" in result.err
+
+
 def test_base_url_override_and_sub_path(site):
     site.write("content/articles/a.md", "---\ntitle: A\ndate: 2023-01-02\nsource: https://example.com/a\n---\nx\n")
     result = site.ssg("build", "--base-url", "https://mirror.example.net/archive")
