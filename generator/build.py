@@ -228,11 +228,14 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                                documents=loaded.documents)  # fmt: skip
 
         previous = cache.manifest("outputs") if cache.state("output") == str(out) else {}
-        # The live output holds exactly `previous` only if it is the tree the last build left.
-        trusted = bool(previous) and cache.state("output_id") == tree_identity(out)
+        # The live output holds exactly `previous` only if it is the tree the last build left
+        # (an identity is "" for anything but a real folder, and "" is never trusted).
+        live = tree_identity(out.resolve())
+        trusted = bool(previous) and bool(live) and cache.state("output_id") == live
         spare_dir = config.root / CACHE_DIR / SPARE
         spare = {}
-        if cache.state("spare") == f"{out}|{tree_identity(spare_dir)}":
+        spare_id = tree_identity(spare_dir)
+        if spare_id and cache.state("spare") == f"{out}|{spare_id}":
             spare = cache.manifest("spare")
         if not spare:
             discard_spare(spare_dir)
@@ -273,7 +276,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             raise
         start = time.perf_counter()
         cache.save_manifest("outputs", written.manifest)
-        cache.set_state({"output_id": tree_identity(out)})
+        cache.set_state({"output_id": tree_identity(out.resolve())})
         if kept:
             cache.save_manifest("spare", previous)
             cache.set_state({"spare": f"{out}|{tree_identity(spare_dir)}"})

@@ -1,10 +1,11 @@
 """The output folder: refused when dangerous, swapped atomically, nothing lost."""
 
 import os
+import shutil
 
 import pytest
 
-from conftest import story, tree_hashes
+from conftest import Site, story, tree_hashes
 
 
 @pytest.fixture
@@ -108,3 +109,18 @@ def test_symlinked_output_is_followed_with_the_same_rules(built, tmp_path):
     assert built.ssg("build").code == 0
     assert (built.root / "public").is_symlink()
     assert (built.root / "public" / "2023/07/a/index.html").is_file()
+
+
+def test_symlinked_output_keeps_a_spare_and_stays_right(built, tmp_path):
+    target = tmp_path / "real"
+    os.symlink(target, built.root / "public", target_is_directory=True)
+    assert built.ssg("build").code == 0
+    for n in range(3):
+        built.write(f"content/articles/n{n}.md", story(title=f"N{n}", url=f"https://news.example.com/n{n}"))
+        assert built.ssg("build").code == 0
+    assert (built.root / "public").is_symlink()
+    assert (built.root / ".ssg-cache/spare/index.html").is_file()  # the folder behind the link was recognised
+    clean = tmp_path / "clean"
+    shutil.copytree(built.root, clean, ignore=shutil.ignore_patterns("public", ".ssg-cache"))
+    assert Site(clean).ssg("build").code == 0
+    assert tree_hashes(target) == tree_hashes(clean / "public")
