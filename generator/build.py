@@ -45,7 +45,7 @@ from generator.strings import load_strings
 from generator.themes import StaticFiles, TemplateDigests, load_chain, make_environment, static_files, template_display
 from generator.urls import Links, output_file
 from generator.writeplan import Output, write_outputs
-from generator.writer import SPARE, Staging, check_output, clear, discard_spare, same_device, tree_identity
+from generator.writer import MARKER, SPARE, Staging, check_output, clear, discard_spare, same_device, tree_identity
 
 
 class UsageError(Exception):
@@ -245,9 +245,9 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         try:
             start = time.perf_counter()
             if staging.reused:
-                wanted = {o.rel for o in outputs} | {rel for rel, _ in machine}
-                staging.remove([rel for rel in spare if rel not in wanted])
                 clear(staging.path / SEARCH_FOLDER)
+                wanted = {o.rel for o in outputs} | {rel for rel, _ in machine} | {MARKER}
+                staging.remove([rel for rel in staging.files() if rel not in wanted])
             written = write_outputs(outputs, staging, previous, out, renderer, jobs, progress, spare)
             stages.timed("render+write", start)
             stages.absorb(written.diagnostics)

@@ -13,7 +13,7 @@ Rules that keep an editor's files safe:
 * the output before last is kept as a *spare* (``.ssg-cache/spare``, when
   that is on the output's file system): the next build renames it to its
   staging folder and brings it up to date (unchanged files stay, changed ones
-  are replaced, files of pages that are gone are removed), so a one-story
+  are replaced, every other file is removed), so a one-story
   edit touches a few dozen files instead of linking a whole new tree. A file
   in a tree is never written in place: it is unlinked and made anew, because
   the two trees share unchanged files as hard links.
@@ -108,6 +108,24 @@ class Staging:
         if rel in self.written:
             raise OutputError(f"two outputs want the same file {rel!r}")
         self.written.add(rel)
+
+    def files(self) -> list[str]:
+        """Every file (or link, or other non-folder) in the staging tree, as
+        output paths: a reused spare is walked, not trusted to hold only what
+        its manifest says (a file put into the output by hand must not come
+        back from the spare)."""
+        found: list[str] = []
+
+        def walk(folder: str, prefix: str) -> None:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                    else:
+                        found.append(prefix + entry.name)
+
+        walk(str(self.path), "")
+        return found
 
     def remove(self, rels) -> None:
         """Files of the spare tree that this build does not make, and the

@@ -151,7 +151,7 @@ def test_the_output_before_last_is_brought_up_to_date(many, tmp_path):
     assert not any("s02" in rel for rel in tree_hashes(many.public))
 
 
-@pytest.mark.parametrize("tamper", ["replace", "write-through", "extra", "symlink", "killed"])
+@pytest.mark.parametrize("tamper", ["replace", "write-through", "extra", "deep-extra", "symlink", "killed"])
 def test_a_spare_tree_that_changed_is_not_trusted(many, tmp_path, tamper):
     _built(many)
     _write_story(many, "s01", 1, ["AI"], 3)
@@ -167,6 +167,8 @@ def test_a_spare_tree_that_changed_is_not_trusted(many, tmp_path, tamper):
         (many.public / "tags/index.html").write_text("vandalised")
     elif tamper == "extra":
         (spare / "extra.html").write_text("not from this site")
+    elif tamper == "deep-extra":  # put into the live output by hand, deep down: it becomes the spare next
+        (many.public / "tags/extra.html").write_text("not from this site")
     elif tamper == "symlink":
         shutil.rmtree(spare)
         spare.symlink_to(elsewhere, target_is_directory=True)
