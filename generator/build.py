@@ -211,8 +211,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             st = source.stat()
             outputs.append(Output(rel, digest(f"{source}|{st.st_size}|{st.st_mtime_ns}".encode()), source=source))
         machine = _machine_files(archive, routes, config, links, now)
-        if templates.added:
-            cache.save_manifest("templates", templates.known)
+        if templates.used != templates.known:  # new templates, or old ones no page uses any more
+            cache.save_manifest("templates", templates.used)
         stages.timed("keys", start)
 
         if not options.write:

@@ -183,21 +183,22 @@ class TemplateDigests:
     changed template re-renders only the pages that use it.
 
     ``known`` maps a template source's digest to the templates it names
-    (parsing every template to learn that took 0.2 s per build); new entries
-    are added to it, and ``added`` says whether there were any to save."""
+    (parsing every template to learn that took 0.2 s per build). ``used``
+    holds the entries of the templates this build's pages use: what to keep
+    for the next build when it differs from ``known``."""
 
     def __init__(self, env: jinja2.Environment, known: dict[str, tuple] | None = None):
         self.env = env
         self.known: dict[str, tuple] = dict(known or {})
-        self.added = False
+        self.used: dict[str, tuple] = {}
         self._by_names: dict[tuple[str, ...], str] = {}
 
     def _references(self, source: str) -> tuple:
         key = hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
         refs = self.known.get(key)
         if refs is None:
-            refs = self.known[key] = tuple(jinja2_meta.find_referenced_templates(self.env.parse(source)))
-            self.added = True
+            refs = tuple(jinja2_meta.find_referenced_templates(self.env.parse(source)))
+        self.used[key] = refs
         return refs
 
     def _sources(self, name: str, seen: dict[str, str]) -> None:
