@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import generator.writer
 from conftest import Site, story, tree_hashes
 from generator.config import load_config
+from generator.content.archive import parsed_original, same_original
 from generator.content.frontmatter import parse
 from generator.content.model import SourceFile
 from generator.markdown import render_markdown
@@ -295,3 +296,23 @@ def test_unwritable_output_parent(site, monkeypatch):
     result = site.ssg("build")
     assert result.code == 1
     assert result.err.startswith("ssg: error: Permission denied (")
+
+
+_URL_PARTS = st.tuples(
+    st.sampled_from(["http", "https", "HTTPS"]),
+    st.sampled_from(["", "www.", "WWW.", "user@", "www.www."]),
+    st.from_regex(r"[a-zA-Z0-9-]{1,12}(\.[a-zA-Z0-9-]{1,8}){0,2}", fullmatch=True),
+    st.sampled_from(["", ":80", ":443", ":8080"]),
+    st.lists(st.text(alphabet="abcXYZ09-_.~%ä /\t\n", max_size=6), max_size=4),
+    st.sampled_from(["", "?", "?page=2", "?utm_source=x", "?b=1&a=2&fbclid=z"]),
+    st.sampled_from(["", "#", "#top", "#a?b", "#x\ny"]),
+)
+
+
+@PROFILE
+@given(parts=_URL_PARTS)
+def test_same_original_shortcut_agrees_with_urlsplit(parts):
+    """same_original skips urlsplit for plain URLs; the key must be the same as the full parse's."""
+    scheme, prefix, host, port, segments, query, fragment = parts
+    url = f"{scheme}://{prefix}{host}{port}/{'/'.join(segments)}{query}{fragment}"
+    assert same_original(url) == parsed_original(url)
