@@ -2,14 +2,16 @@
 
 What it keeps, and why a build may trust it:
 
-* ``manifests``: three sealed blobs (one read each, where rows would cost a
+* ``manifests``: one sealed blob each (one read, where rows cost half a
   second per build at 10,000 stories): ``files``, each content file's mtime,
   size and digest, so an unchanged file is known from one ``stat`` without
   being read; ``outputs``, what the last build wrote: for each output file the
   key of its inputs and the size and mtime it had, so an unchanged page is
-  linked from the previous output instead of being rendered and written again;
-  ``spare``, the same for the output before last, kept in ``.ssg-cache/spare``
-  to be brought up to date instead of built anew (see ``writer.py``);
+  kept or linked instead of being rendered and written again; ``spare``, the
+  same for the output before last, kept in ``.ssg-cache/spare`` to be brought
+  up to date instead of built anew (see ``writer.py``); ``related``, the last
+  related-stories result under its key; ``templates``, the templates each
+  template source names;
 * ``docs``: a parsed and rendered story or page, keyed by the file's digest and
   everything else that shapes the result (the parse settings, ssg's version);
 * ``bodies``: each rendered body, stored apart so that bodies are read one at a
@@ -172,7 +174,8 @@ class BuildCache:
 
     def manifest(self, name: str) -> dict[str, tuple]:
         """``files``: rel -> (mtime_ns, size, digest); ``outputs`` and ``spare``:
-        rel -> (key, size, mtime_ns). Empty when never saved."""
+        rel -> (key, size, mtime_ns); ``related`` and ``templates``: see their
+        users. Empty when never saved."""
         row = self._guard(lambda: self.db.execute("SELECT data FROM manifests WHERE name = ?", (name,)).fetchone())
         if row is None:
             return {}

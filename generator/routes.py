@@ -102,8 +102,6 @@ class Head:
     collection: bool = False
 
 
-
-
 def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> str:
     """Everything a story's view shows: its content, the archive-wide names it
     uses and the URLs of the stories it links to."""
