@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,14 @@ def index(site: Path, language: str, permalink: str = "") -> list[Diagnostic]:
         proc = subprocess.run(args, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return [error("site.yml", 1, 1, "search", f"Pagefind could not run: {exc}")]
+    if proc.returncode < 0:  # killed: on a large archive, most often by the kernel for want of memory
+        try:
+            name = signal.Signals(-proc.returncode).name
+        except ValueError:
+            name = f"signal {-proc.returncode}"
+        hint = " (out of memory? Pagefind holds the whole index: about 0.35 MB a story)" if name == "SIGKILL" else ""
+        return [error("site.yml", 1, 1, "search", f"Pagefind was stopped by {name}{hint}; "
+                                                  "set 'search: false' to build without search")]  # fmt: skip
     if proc.returncode != 0 or not (site / FOLDER / "pagefind.js").is_file():
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
         return [error("site.yml", 1, 1, "search", f"Pagefind failed (exit {proc.returncode}): {detail[0]}")]

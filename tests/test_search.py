@@ -1,13 +1,14 @@
 """Search with Pagefind, in a real browser, at the root and under a sub-path."""
 
 import shutil
+import sys
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import launch, static_server
-from conftest import Site, sample_copy
+from conftest import Site, sample_copy, tree_hashes
 
 
 def _site(tmp_path, base=None) -> Site:
@@ -95,6 +96,24 @@ def test_unchanged_archive_is_not_indexed_again(tmp_path):
     story.write_text(story.read_text() + "\nA new sentence about zebras.\n")
     assert site.ssg("build").code == 0
     assert index.stat().st_ino != before
+
+
+def test_pagefind_killed_is_a_clear_error_and_the_output_stays(tmp_path, monkeypatch):
+    import generator.search
+
+    site = _site(tmp_path)
+    before = tree_hashes(site.public)
+    suicide = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"]
+    monkeypatch.setattr(generator.search, "find_pagefind", lambda: suicide)
+    story = site.root / "content/articles/2024/openai-sora.md"
+    story.write_text(story.read_text() + "\nChanged.\n")
+    result = site.ssg("build")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "site.yml:1:1: error: search: Pagefind was stopped by SIGKILL (out of memory? Pagefind holds the whole "
+        "index: about 0.35 MB a story); set 'search: false' to build without search"
+    )
+    assert tree_hashes(site.public) == before
 
 
 def test_missing_pagefind_is_a_clear_error(tmp_path, monkeypatch):
