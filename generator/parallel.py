@@ -16,7 +16,7 @@ import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -67,10 +67,19 @@ def default_jobs() -> int:
 
 def run_chunks(task: Callable[[int, int], T], count: int, jobs: int) -> list[T]:
     """``task(start, stop)`` over ``range(count)`` in chunks; results in order."""
+    return list(iter_chunks(task, count, jobs))
+
+
+def iter_chunks(task: Callable[[int, int], T], count: int, jobs: int) -> Iterator[T]:
+    """:func:`run_chunks`, handing over each chunk's result as soon as it and
+    those before it are done, so that the caller works on it (stores it) while
+    the workers go on with later chunks."""
     global _TASK
     workers = min(jobs, count // MIN_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [task(0, count)] if count else []
+        if count:
+            yield task(0, count)
+        return
     chunk = max(1, -(-count // (workers * 4)))
     ranges = [(start, min(count, start + chunk)) for start in range(0, count, chunk)]
     _TASK = task
@@ -81,7 +90,13 @@ def run_chunks(task: Callable[[int, int], T], count: int, jobs: int) -> list[T]:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
             futures = [pool.submit(_run_chunk, start, stop) for start, stop in ranges]
-            return [future.result() for future in futures]
+            try:
+                for future in futures:
+                    yield future.result()
+            except BaseException:  # the caller stopped early (an error): no more work
+                for future in futures:
+                    future.cancel()
+                raise
     finally:
         _TASK = None
         gc.unfreeze()

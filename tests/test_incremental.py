@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import generator.parallel as parallel
 from conftest import Site, story, tree_hashes
+from generator.cache import BuildCache, digest
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
 BASE = "title: T\nbase_url: https://example.org/\nsearch: false\n"
@@ -237,5 +238,12 @@ def test_parallel_output_is_identical_to_serial(many, tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_PER_WORKER", 2)  # fork even for this small site
     _built(many, "-j", "2", "--no-cache")
     parallel_tree = tree_hashes(many.public)
+    # A first build's files are digested by the workers that parse them: all recorded, and right.
+    cache = BuildCache(many.root)
+    recorded = cache.manifest("files")
+    cache.close()
+    stories = sorted(many.root.glob("content/articles/*.md"))
+    assert sorted(recorded) == [p.relative_to(many.root).as_posix() for p in stories]
+    assert all(recorded[p.relative_to(many.root).as_posix()][2] == digest(p.read_bytes()) for p in stories)
     _built(many, "-j", "1", "--no-cache")
     assert tree_hashes(many.public) == parallel_tree

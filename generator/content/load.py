@@ -17,7 +17,7 @@ from generator.content.frontmatter import parse
 from generator.content.model import SourceFile
 from generator.diagnostics import Diagnostic, error
 from generator.markdown import Rendered, prepare, render_markdown
-from generator.parallel import run_chunks
+from generator.parallel import iter_chunks
 
 
 @dataclass
@@ -47,53 +47,84 @@ def _assets_present(rendered: Rendered) -> bool:
 
 def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig, cache: BuildCache,
                    jobs: int) -> Loaded:  # fmt: skip
-    """``stats_now`` holds each file's ``os.stat`` result (None if it vanished)."""
+    """``stats_now`` holds each file's ``os.stat`` result (None if it vanished).
+
+    A file whose size and mtime are as recorded has a known digest; another is
+    read to learn it (its content may be unchanged, and cached), except when
+    nothing is recorded at all (a first build): then the workers that parse
+    the files digest them too, instead of this process reading 10,000 files
+    before they start. Parsed documents are stored chunk by chunk while the
+    workers go on."""
     settings = parse_settings(config)
     previous = cache.manifest("files")
     stats: dict[str, tuple[int, int, str]] = {}
-    keys: list[str] = []
+    keys: list[str | None] = []  # None: to be digested by the parsing worker
     diagnostics: list[Diagnostic] = []
     for file in files:
-        try:
-            st = stats_now[file.rel]
-            if st is None:
-                raise FileNotFoundError(2, "No such file or directory")
-            old = previous.get(file.rel)
-            if old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size:
-                file_digest = old[2]
-            else:
-                file_digest = digest(file.path.read_bytes())
-        except OSError as exc:
-            diagnostics.append(error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}"))
+        st = stats_now[file.rel]
+        if st is None:
+            diagnostics.append(error(file.rel, 1, 1, "", "cannot read: No such file or directory"))
             keys.append("")
             continue
+        old = previous.get(file.rel)
+        if old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size:
+            file_digest = old[2]
+        elif not previous:
+            keys.append(None)
+            continue
+        else:
+            try:
+                file_digest = digest(file.path.read_bytes())
+            except OSError as exc:
+                diagnostics.append(error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}"))
+                keys.append("")
+                continue
         stats[file.rel] = (st.st_mtime_ns, st.st_size, file_digest)
-        keys.append(digest(f"{file_digest}|{file.rel}|{file.kind}|{settings}".encode()))
+        keys.append(_doc_key(file_digest, file, settings))
     cached = cache.get_docs([k for k in keys if k], {file.rel: file for file in files})
     results: list[Rendered | None] = [None] * len(files)
     todo: list[int] = []
     for index, key in enumerate(keys):
-        if not key:
+        if key == "":
             continue
-        hit = cached.get(key)
+        hit = cached.get(key) if key else None
         if isinstance(hit, Rendered) and _assets_present(hit):
             results[index] = hit
         else:
             todo.append(index)
 
     def task(start: int, stop: int):
-        return [(i, *_parse_one(files[i], config, keys[i])) for i in todo[start:stop]]
+        done = []
+        for i in todo[start:stop]:
+            key, file_digest = keys[i], None
+            if key is None:
+                try:
+                    file_digest = digest(files[i].path.read_bytes())
+                except OSError as exc:
+                    problem = error(files[i].rel, 1, 1, "", f"cannot read: {exc.strerror}")
+                    done.append((i, "", None, None, "", [problem]))
+                    continue
+                key = _doc_key(file_digest, files[i], settings)
+            done.append((i, key, file_digest, *_parse_one(files[i], config, key)))
+        return done
 
     if todo:
         prepare(config.markdown)
 
-    fresh: dict[str, tuple[Rendered, str]] = {}
-    for chunk in run_chunks(task, len(todo), jobs):
-        for index, rendered, html, problems in chunk:
+    for chunk in iter_chunks(task, len(todo), jobs):
+        fresh: dict[str, tuple[Rendered, str]] = {}
+        for index, key, file_digest, rendered, html, problems in chunk:
             diagnostics.extend(problems)
+            if file_digest is not None:
+                st = stats_now[files[index].rel]
+                stats[files[index].rel] = (st.st_mtime_ns, st.st_size, file_digest)
             if rendered is not None:
                 results[index] = rendered
-                fresh[keys[index]] = (rendered, html)
-    if fresh:
-        cache.put_docs(fresh)
+                fresh[key] = (rendered, html)
+        if fresh:
+            cache.put_docs(fresh)
     return Loaded([r for r in results if r is not None], diagnostics, stats, len(todo))
+
+
+def _doc_key(file_digest: str, file: SourceFile, settings: str) -> str:
+    return digest(f"{file_digest}|{file.rel}|{file.kind}|{settings}".encode())
