@@ -98,16 +98,23 @@ def test_unchanged_archive_is_not_indexed_again(tmp_path):
     assert index.stat().st_ino != before
 
 
-def test_pagefind_killed_is_a_clear_error_and_the_output_stays(tmp_path, monkeypatch):
+def _build_with_pagefind(tmp_path, monkeypatch, command):
+    """Build the sample, then an edited story with ``command`` as Pagefind."""
+    import generator.build
     import generator.search
 
     site = _site(tmp_path)
     before = tree_hashes(site.public)
-    suicide = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"]
-    monkeypatch.setattr(generator.search, "find_pagefind", lambda: suicide)
+    monkeypatch.setattr(generator.search, "find_pagefind", lambda: command)
+    monkeypatch.setattr(generator.build, "find_pagefind", lambda: command)
     story = site.root / "content/articles/2024/openai-sora.md"
     story.write_text(story.read_text() + "\nChanged.\n")
-    result = site.ssg("build")
+    return site, site.ssg("build"), before
+
+
+def test_pagefind_killed_is_a_clear_error_and_the_output_stays(tmp_path, monkeypatch):
+    suicide = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"]
+    site, result, before = _build_with_pagefind(tmp_path, monkeypatch, suicide)
     assert result.code == 1
     assert result.err.splitlines()[0] == (
         "site.yml:1:1: error: search: Pagefind was stopped by SIGKILL (out of memory? Pagefind holds the whole "
@@ -117,17 +124,10 @@ def test_pagefind_killed_is_a_clear_error_and_the_output_stays(tmp_path, monkeyp
 
 
 def test_missing_pagefind_is_a_clear_error(tmp_path, monkeypatch):
-    import generator.build
-    import generator.search
-
-    site = _site(tmp_path)
-    monkeypatch.setattr(generator.search, "find_pagefind", lambda: None)
-    monkeypatch.setattr(generator.build, "find_pagefind", lambda: None)
-    story = site.root / "content/articles/2024/openai-sora.md"
-    story.write_text(story.read_text() + "\nChanged.\n")
-    result = site.ssg("build")
+    site, result, before = _build_with_pagefind(tmp_path, monkeypatch, None)
     assert result.code == 1
     assert result.err.splitlines()[0] == (
         "site.yml:1:1: error: search: Pagefind is not installed: pip install 'pagefind[bin]', or set 'search: false'"
     )
+    assert tree_hashes(site.public) == before
     assert site.ssg("check").code == 1
