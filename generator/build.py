@@ -45,7 +45,7 @@ from generator.strings import load_strings
 from generator.themes import StaticFiles, TemplateDigests, load_chain, make_environment, static_files, template_display
 from generator.urls import Links, output_file
 from generator.writeplan import Output, write_outputs
-from generator.writer import MARKER, SPARE, Staging, check_output, clear, discard_spare, same_device, tree_identity
+from generator.writer import MARKER, SPARE, Staging, check_output, clear, discard_spare, is_real_folder, same_device
 
 
 class UsageError(Exception):
@@ -228,14 +228,12 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                                documents=loaded.documents)  # fmt: skip
 
         previous = cache.manifest("outputs") if cache.state("output") == str(out) else {}
-        # The live output holds exactly `previous` only if it is the tree the last build left
-        # (an identity is "" for anything but a real folder, and "" is never trusted).
-        live = tree_identity(out.resolve())
-        trusted = bool(previous) and bool(live) and cache.state("output_id") == live
+        # The spare is used whenever the cache recorded one for this output: every file in it is
+        # checked against its manifest and the tree is walked, so nothing it should not hold survives
+        # (a spare restored by CI, with new inodes, is used too).
         spare_dir = config.root / CACHE_DIR / SPARE
         spare = {}
-        spare_id = tree_identity(spare_dir)
-        if spare_id and cache.state("spare") == f"{out}|{spare_id}":
+        if is_real_folder(spare_dir) and cache.state("spare") == str(out):
             spare = cache.manifest("spare")
         if not spare:
             discard_spare(spare_dir)
@@ -268,7 +266,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                 st = (staging.path / rel).stat()
                 written.manifest[rel] = ("", st.st_size, st.st_mtime_ns)
             start = time.perf_counter()
-            keep = trusted and same_device(spare_dir.parent, out.parent)
+            keep = bool(previous) and same_device(spare_dir.parent, out.parent)
             kept = staging.commit(spare_dir if keep else None, background=len(outputs) > 2000)
             stages.timed("swap", start)
         except BaseException:
@@ -276,10 +274,9 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             raise
         start = time.perf_counter()
         cache.save_manifest("outputs", written.manifest)
-        cache.set_state({"output_id": tree_identity(out.resolve())})
         if kept:
             cache.save_manifest("spare", previous)
-            cache.set_state({"spare": f"{out}|{tree_identity(spare_dir)}"})
+            cache.set_state({"spare": str(out)})
         cache.save_manifest("files", loaded.stats)
         cache.prune({r.key for r in loaded.documents})
         until = valid_until(loaded.documents, archive, options, config, now)

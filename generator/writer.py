@@ -199,16 +199,12 @@ def clear(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def tree_identity(path: Path) -> str:
-    """A folder's device, inode and change time ("" if it is not a real
-    folder): a moved, replaced or touched tree no longer matches."""
+def is_real_folder(path: Path) -> bool:
+    """A folder, not a link to one (nor anything else)."""
     try:
-        st = os.lstat(path)
+        return stat.S_ISDIR(os.lstat(path).st_mode)
     except OSError:
-        return ""
-    if not stat.S_ISDIR(st.st_mode):
-        return ""
-    return f"{st.st_dev}:{st.st_ino}:{st.st_ctime_ns}"
+        return False
 
 
 def same_device(a: Path, b: Path) -> bool:
