@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import functools
 import http.server
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, local_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -43,17 +41,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().send_error(code, message, explain)
 
 
-@contextmanager
 def static_server(folder: Path):
-    handler = functools.partial(_Handler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return local_server(functools.partial(_Handler, directory=str(folder)))
 
 
 def launch(playwright):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
 import io
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
-from contextlib import redirect_stderr, redirect_stdout
+import threading
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,19 @@ import pytest
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def local_server(handler):
+    """An HTTP server for ``handler`` on a free port of 127.0.0.1; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 BASIC_CONFIG = """\
 title: Test Archive

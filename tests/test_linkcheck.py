@@ -2,11 +2,9 @@
 
 import http.server
 import socket
-import threading
 import time
-from contextlib import contextmanager
 
-from conftest import story
+from conftest import local_server, story
 
 HITS: dict[str, int] = {}
 
@@ -48,16 +46,8 @@ class _Origin(http.server.BaseHTTPRequestHandler):
     do_GET = _answer
 
 
-@contextmanager
 def origin():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Origin)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return local_server(_Origin)
 
 
 def test_link_check_reports_dead_moved_and_retried_links(site):
