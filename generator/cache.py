@@ -77,7 +77,7 @@ def _open_seal(blob: bytes) -> bytes:
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def collector_paused():
     """Unpickling makes many objects and no garbage: the cyclic collector is
     kept away while it runs and from what it made (frozen, so that the next
     collection does not walk it all; ``parallel.fewer_collections`` thaws
@@ -108,6 +108,26 @@ class _DocUnpickler(pickle.Unpickler):
 
     def persistent_load(self, pid):
         return self.files[pid]
+
+
+def doc_blob(record) -> bytes:
+    """A document record as the ``docs`` table stores it (see :class:`_DocPickler`)."""
+    buffer = io.BytesIO()
+    _DocPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(record)
+    return _seal(buffer.getvalue())
+
+
+def body_blob(html: str) -> bytes:
+    return _seal(html.encode("utf-8"))
+
+
+def read_doc(blob: bytes, files: dict[str, object]):
+    """The record of :func:`doc_blob`; ``files`` (rel -> SourceFile) stands in
+    for its file. Call it with the collector paused (many objects, no garbage)."""
+    try:
+        return _DocUnpickler(io.BytesIO(_open_seal(blob)), files).load()
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, KeyError) as exc:
+        raise CacheCorrupt(f"a cached document cannot be read: {exc}") from exc
 
 
 class BuildCache:
@@ -180,7 +200,7 @@ class BuildCache:
         if row is None:
             return {}
         try:
-            with _collector_paused():
+            with collector_paused():
                 value = pickle.loads(_open_seal(row[0]))
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as exc:
             raise CacheCorrupt(f"the {name} manifest cannot be read: {exc}") from exc
@@ -198,35 +218,28 @@ class BuildCache:
         """Cached documents by key; ``files`` (rel -> SourceFile of this build)
         stands in for each document's file, which is not stored."""
         found: dict[str, object] = {}
-        with _collector_paused():
+        with collector_paused():
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 query = f"SELECT key, data FROM docs WHERE key IN ({marks})"
                 rows = self._guard(lambda q=query, c=chunk: self.db.execute(q, c).fetchall())
                 for key, blob in rows:
-                    try:
-                        found[key] = _DocUnpickler(io.BytesIO(_open_seal(blob)), files).load()
-                    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
-                            KeyError) as exc:  # fmt: skip
-                        raise CacheCorrupt(f"a cached document cannot be read: {exc}") from exc
+                    found[key] = read_doc(blob, files)
         return found
 
-    def put_docs(self, docs: dict[str, tuple[object, str]]) -> None:
-        """``key -> (document record, body html)``."""
-
-        def rows():
-            for key, (record, html) in docs.items():
-                buffer = io.BytesIO()
-                _DocPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(record)
-                yield "docs", key, _seal(buffer.getvalue())
-                yield "bodies", key, _seal(html.encode("utf-8"))
+    def put_docs(self, docs: dict[str, tuple[bytes, bytes]]) -> None:
+        """``key -> (doc_blob(record), body_blob(html))``: made by the worker
+        that parsed the file, so that this process neither pickles the record
+        again nor encodes the body."""
 
         def run():
             with self.db:
                 self.db.execute("BEGIN")
-                for table, key, blob in rows():
-                    self.db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", (key, blob))
+                self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)",
+                                    ((key, blobs[0]) for key, blobs in docs.items()))  # fmt: skip
+                self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
+                                    ((key, blobs[1]) for key, blobs in docs.items()))  # fmt: skip
 
         self._guard(run)
 

@@ -316,3 +316,34 @@ def test_same_original_shortcut_agrees_with_urlsplit(parts):
     scheme, prefix, host, port, segments, query, fragment = parts
     url = f"{scheme}://{prefix}{host}{port}/{'/'.join(segments)}{query}{fragment}"
     assert same_original(url) == parsed_original(url)
+
+
+_LINK = st.one_of(
+    st.builds(
+        lambda scheme, host, rest: f"{scheme}{host}{rest}",
+        st.sampled_from(["http://", "https://", "HTTP://", "//", "", "mailto:", "javascript:"]),
+        st.from_regex(r"[a-zA-Z0-9-]{0,64}(\.[a-zA-Z0-9-]{0,8}){0,3}(:[0-9]{0,4})?", fullmatch=True),
+        st.text(alphabet="/?#:@&=+$,-_.!~*'()%aZ09ä []<>\"\\`{}|^", max_size=24),
+    ),
+    st.text(alphabet="./#-_~aZ09:%ä ", max_size=20),
+)
+
+
+@PROFILE
+@given(url=_LINK)
+def test_link_normalizing_shortcut_agrees_with_markdown_it(url):
+    """Plain link targets skip markdown-it's parse and re-encode; the result must be what it gives."""
+    from markdown_it.common.normalize_url import normalizeLink
+
+    from generator.markdown import _normalize_link
+
+    assert _normalize_link(url) == normalizeLink(url)
+
+
+def test_link_normalizing_shortcut_is_taken_for_plain_urls():
+    from generator.markdown import _PLAIN_URL
+
+    for url in ("https://www.example.com/2023/07/14/a-story.html?id=3#top", "../2023/other.md#part", "photo.jpg"):
+        assert _PLAIN_URL.fullmatch(url)
+    for url in ("https://ex%41mple.com/", "https://exämple.com/", "//host/x", "javascript:alert(1)", "a b"):
+        assert not _PLAIN_URL.fullmatch(url)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.cache import VERSION, BuildCache, digest
+from generator.cache import VERSION, BuildCache, body_blob, collector_paused, digest, doc_blob, read_doc
 from generator.config import SiteConfig
 from generator.content.frontmatter import parse
 from generator.content.model import SourceFile
@@ -35,10 +35,14 @@ def parse_settings(config: SiteConfig) -> str:
 
 
 def _parse_one(file: SourceFile, config: SiteConfig, key: str):
+    """The document as the cache stores it (record and body), or None and the problems."""
     doc, problems = parse(file, config)
     if doc is None:
-        return None, "", problems
-    return render_markdown(doc, config.markdown, key)
+        return None, b"", problems
+    rendered, html, problems = render_markdown(doc, config.markdown, key)
+    if rendered is None:
+        return None, b"", problems
+    return doc_blob(rendered), body_blob(html), problems
 
 
 def _assets_present(rendered: Rendered) -> bool:
@@ -81,7 +85,8 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
                 continue
         stats[file.rel] = (st.st_mtime_ns, st.st_size, file_digest)
         keys.append(_doc_key(file_digest, file, settings))
-    cached = cache.get_docs([k for k in keys if k], {file.rel: file for file in files})
+    by_rel = {file.rel: file for file in files}
+    cached = cache.get_docs([k for k in keys if k], by_rel)
     results: list[Rendered | None] = [None] * len(files)
     todo: list[int] = []
     for index, key in enumerate(keys):
@@ -112,15 +117,16 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
         prepare(config.markdown)
 
     for chunk in iter_chunks(task, len(todo), jobs):
-        fresh: dict[str, tuple[Rendered, str]] = {}
-        for index, key, file_digest, rendered, html, problems in chunk:
-            diagnostics.extend(problems)
-            if file_digest is not None:
-                st = stats_now[files[index].rel]
-                stats[files[index].rel] = (st.st_mtime_ns, st.st_size, file_digest)
-            if rendered is not None:
-                results[index] = rendered
-                fresh[key] = (rendered, html)
+        fresh: dict[str, tuple[bytes, bytes]] = {}
+        with collector_paused():
+            for index, key, file_digest, record, body, problems in chunk:
+                diagnostics.extend(problems)
+                if file_digest is not None:
+                    st = stats_now[files[index].rel]
+                    stats[files[index].rel] = (st.st_mtime_ns, st.st_size, file_digest)
+                if record is not None:
+                    results[index] = read_doc(record, by_rel)
+                    fresh[key] = (record, body)
         if fresh:
             cache.put_docs(fresh)
     return Loaded([r for r in results if r is not None], diagnostics, stats, len(todo))
