@@ -11,6 +11,13 @@ time, peak memory (largest process) and files written, and the ratios to
 Hugo's cold build. The site is built with ``search: false`` (Hugo builds no
 search index either) unless ``--search`` is given. Nothing here is asserted:
 figures go to docs/performance.md.
+
+Old output trees and caches are moved aside, not deleted, until every figure
+is taken: on an ext4 file system without a journal (as on the benchmark
+machine), the kernel skips inodes freed in the last minute, one by one, when
+it makes new files, so a build started right after deleting 30,000 files and
+folders spends seconds in the kernel on the delete's account, whichever tool
+it is.
 """
 
 from __future__ import annotations
@@ -54,6 +61,13 @@ def settle(site: Path) -> None:
     os.sync()
 
 
+def set_aside(path: Path, trash: Path) -> None:
+    """Move ``path`` into ``trash`` (deleted when all is measured)."""
+    if path.exists():
+        trash.mkdir(exist_ok=True)
+        path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
+
+
 def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) -> dict:
     site = work / f"corpus-{stories}"
     if not (site / "site.yml").exists() or not (site / "hugo").exists():
@@ -64,8 +78,8 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     yml = "".join(line for line in (site / "site.yml").read_text().splitlines(keepends=True)
                   if not line.startswith(("theme:", "search:")))  # fmt: skip
     (site / "site.yml").write_text(yml + f"theme: bench\nsearch: {'true' if search else 'false'}\n")
-    shutil.rmtree(site / "public", ignore_errors=True)
-    shutil.rmtree(site / ".ssg-cache", ignore_errors=True)
+    set_aside(site / "public", work / "trash")
+    set_aside(site / ".ssg-cache", work / "trash")
     settle(site)
     ssg = [sys.executable, "-m", "generator", "build", "-v", "--jobs", str(jobs)]
     results: dict[str, tuple[float, float, str]] = {}
@@ -86,7 +100,7 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     files = sum(1 for p in (site / "public").rglob("*") if p.is_file())
     if hugo and shutil.which("hugo"):
         out = work / f"hugo-out-{stories}"
-        shutil.rmtree(out, ignore_errors=True)
+        set_aside(out, work / "trash")
         os.sync()
         results["hugo cold"] = run_measured(["hugo", "--quiet", "-d", str(out)], site / "hugo")
         results["hugo files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
@@ -117,6 +131,7 @@ def main() -> int:
             ratio = f"{wall / hugo[0]:.2f}" if hugo else "-"
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
             print(f"{name:<14}{wall:>9.2f}{peak:>10.0f}{ratio:>13}  {detail}")
+    shutil.rmtree(args.work / "trash", ignore_errors=True)
     return 0
 
 
