@@ -107,16 +107,13 @@ class FeedWriter:
         self.links = links
         self.bodies = bodies
         self.digests = digests
-        self._content: dict[str, str] = {}
+        self._entries: dict[str, str] = {}  # story URL -> its Atom entry
         self._tag_names = {term.slug: term.name for term in archive.tags}
         self._settings = repr((config.title, config.description, config.language, config.base_url, __version__))
 
     def content(self, story: Story) -> str:
-        if story.url not in self._content:
-            html = finished_body(self.bodies, story.rendered, lambda rel: self.links.href(self.archive.url_of[rel]))
-            body = absolute_html(html, self.links.absolute(story.url))
-            self._content[story.url] = body + attribution_html(story)
-        return self._content[story.url]
+        html = finished_body(self.bodies, story.rendered, lambda rel: self.links.href(self.archive.url_of[rel]))
+        return absolute_html(html, self.links.absolute(story.url)) + attribution_html(story)
 
     def _spec(self, path: str, stories, make) -> FeedSpec:
         key = digest(repr((path, self._settings, [self.digests[s.url] for s in stories])).encode())
@@ -160,29 +157,37 @@ class FeedWriter:
             f"  <author><name>{_text(config.title)}</name></author>",
             f'  <generator version="{__version__}">ssg</generator>',
         ]
-        for story in stories:
-            article = story.article
-            source = article.source
-            lines += [
-                "  <entry>",
-                f"    <title>{_text(article.title)}</title>",
-                f'    <link rel="alternate" type="text/html" href={_attr(links.absolute(story.url))}/>',
-                f'    <link rel="related" type="text/html" href={_attr(source.url)} title={_attr(source.name)}/>',
-                f"    <id>{entry_id(story)}</id>",
-                f"    <published>{_stamp(article.date.at)}</published>",
-                f"    <updated>{_stamp(modified(story))}</updated>",
-            ]
-            lines += [f"    <author><name>{_text(name)}</name></author>" for name in source.authors]
-            for slug in story.tags:
-                term = self.tag_name(slug)
-                scheme = links.absolute("/tags/")
-                lines.append(f"    <category term={_attr(slug)} label={_attr(term)} scheme={_attr(scheme)}/>")
-            if story.rendered.summary:
-                lines.append(f"    <summary>{_text(story.rendered.summary)}</summary>")
-            lines.append(f'    <content type="html">{_text(self.content(story))}</content>')
-            lines.append("  </entry>")
+        lines += [self._atom_entry(story) for story in stories]
         lines.append("</feed>")
         return ("\n".join(lines) + "\n").encode("utf-8")
+
+    def _atom_entry(self, story: Story) -> str:
+        """A story's ``<entry>``: the same in every feed it is in, so made once."""
+        entry = self._entries.get(story.url)
+        if entry is not None:
+            return entry
+        links, article = self.links, story.article
+        source = article.source
+        scheme = links.absolute("/tags/")
+        lines = [
+            "  <entry>",
+            f"    <title>{_text(article.title)}</title>",
+            f'    <link rel="alternate" type="text/html" href={_attr(links.absolute(story.url))}/>',
+            f'    <link rel="related" type="text/html" href={_attr(source.url)} title={_attr(source.name)}/>',
+            f"    <id>{entry_id(story)}</id>",
+            f"    <published>{_stamp(article.date.at)}</published>",
+            f"    <updated>{_stamp(modified(story))}</updated>",
+        ]
+        lines += [f"    <author><name>{_text(name)}</name></author>" for name in source.authors]
+        for slug in story.tags:
+            term = self.tag_name(slug)
+            lines.append(f"    <category term={_attr(slug)} label={_attr(term)} scheme={_attr(scheme)}/>")
+        if story.rendered.summary:
+            lines.append(f"    <summary>{_text(story.rendered.summary)}</summary>")
+        lines.append(f'    <content type="html">{_text(self.content(story))}</content>')
+        lines.append("  </entry>")
+        entry = self._entries[story.url] = "\n".join(lines)
+        return entry
 
     def tag_name(self, slug: str) -> str:
         return self._tag_names[slug]
