@@ -80,7 +80,7 @@ def iter_chunks(task: Callable[[int, int], T], count: int, jobs: int) -> Iterato
         if count:
             yield task(0, count)
         return
-    chunk = max(1, -(-count // (workers * 4)))
+    chunk = max(1, -(-count // (workers * 16)))
     ranges = [(start, min(count, start + chunk)) for start in range(0, count, chunk)]
     _TASK = task
     # Objects made so far are shared with the workers; keep the collector away

@@ -16,7 +16,7 @@ from generator.feeds import FeedSpec
 from generator.parallel import run_chunks
 from generator.render import Renderer
 from generator.routes import Route
-from generator.writer import Staging, clear, safe_parts
+from generator.writer import Staging, clear, safe_parts, write_new
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,13 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
             except jinja2.TemplateError:
                 pass  # reported, with its place, when the page is rendered
     progress.update("render", 0, len(todo))
-    base = staging.path if staging is not None else None
+    base = str(staging.path) if staging is not None else None
     reused = staging is not None and staging.reused
 
     def task(start: int, stop: int):
         results: list[tuple[str, str, int, int]] = []
         renderer.diagnostics = []
-        made: set[Path] = set()  # folders this process made: one mkdir each
+        made: set[str] = set()  # folders this process made: one mkdir each
         for output in todo[start:stop]:
             data = None
             if output.route is not None:
@@ -93,17 +93,18 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
                 data = output.feed.make()
             if base is None or (data is None and output.source is None):
                 continue
-            path = base.joinpath(*safe_parts(output.rel))
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
+            path = os.path.join(base, *safe_parts(output.rel))
+            folder = os.path.dirname(path)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
             if reused:
                 clear(path)
             if output.source is not None:
                 shutil.copyfile(output.source, path)
+                st = os.stat(path)
             else:
-                path.write_bytes(data)
-            st = path.stat()
+                st = write_new(path, data)
             results.append((output.rel, output.key, st.st_size, st.st_mtime_ns))
         return results, renderer.diagnostics
 

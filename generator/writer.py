@@ -184,7 +184,7 @@ class Staging:
         discard(self.path, self.reused)
 
 
-def clear(path: Path) -> None:
+def clear(path: Path | str) -> None:
     """Make room for a new file at ``path`` in a staging tree: its old file may
     be a hard link shared with the live output, so it is never written into."""
     try:
@@ -194,9 +194,22 @@ def clear(path: Path) -> None:
     except IsADirectoryError:
         shutil.rmtree(path)
     except PermissionError:  # macOS reports a folder this way
-        if not path.is_dir():
+        if not os.path.isdir(path):
             raise
         shutil.rmtree(path)
+
+
+def write_new(path: str, data: bytes) -> os.stat_result:
+    """Write a file that must not exist yet (``O_EXCL``: never into a file that
+    may be a hard link shared with the live output); returns its stat."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
 
 
 def is_real_folder(path: Path) -> bool:
