@@ -1,5 +1,8 @@
 """Text from front matter is escaped on every page where it appears."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import story
 
 PAYLOAD = "<script>alert(1)</script>"
@@ -50,3 +53,16 @@ def test_raw_html_in_body_is_text_unless_allowed(site):
     html = site.read("public/2023/07/a/index.html")
     assert '<img src=x onerror="alert(1)">' in html
     assert 'href="javascript:' not in html
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab&<>\"'\n\r\t\x00\x0b\ufffeé ", max_size=20))
+def test_xml_escaping_matches_the_standard_library(value):
+    """xmltext escapes as xml.sax.saxutils does (without importing it), after dropping forbidden characters."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from generator.xmltext import _INVALID_XML, attr, text
+
+    allowed = _INVALID_XML.sub("", value)
+    assert text(value) == escape(allowed)
+    assert attr(value) == quoteattr(allowed)
