@@ -61,6 +61,14 @@ def settle(site: Path) -> None:
     os.sync()
 
 
+def warm(site: Path) -> None:
+    """Read every input once, so that no tool's cold build reads from disk
+    what the other's found in the page cache."""
+    for path in site.rglob("*"):
+        if path.is_file() and "public" not in path.parts and ".ssg-cache" not in path.parts:
+            path.read_bytes()
+
+
 def set_aside(path: Path, trash: Path) -> None:
     """Move ``path`` into ``trash`` (deleted when all is measured)."""
     if path.exists():
@@ -80,6 +88,7 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     (site / "site.yml").write_text(yml + f"theme: bench\nsearch: {'true' if search else 'false'}\n")
     set_aside(site / "public", work / "trash")
     set_aside(site / ".ssg-cache", work / "trash")
+    warm(site)
     settle(site)
     ssg = [sys.executable, "-m", "generator", "build", "-v", "--jobs", str(jobs)]
     results: dict[str, tuple[float, float, str]] = {}
