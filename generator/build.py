@@ -63,6 +63,9 @@ class BuildOptions:
     jobs: int = 0  # 0: one per CPU
     use_cache: bool = True  # False: ignore the cache and build it anew
     stale_search: bool = False  # keep the previous search index even if stories changed (ssg serve, big sites)
+    # Documents kept in memory from one build to the next of a long-running process (ssg serve):
+    # a rebuild takes them from here instead of unpickling every story again. Filled by the build.
+    resident: dict | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -187,7 +190,9 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         # does not parse must not hide a URL collision between two that do.
         start = time.perf_counter()
         progress.update("load")
-        loaded = load_documents(files, stats, config, cache, jobs)
+        if fresh_cache and options.resident is not None:
+            options.resident.clear()  # their bodies went with the old cache
+        loaded = load_documents(files, stats, config, cache, jobs, options.resident if options.write else None)
         stages.timed("load", start)
         stages.absorb(loaded.diagnostics, defer=True)
         docs = [r for r in loaded.documents if _published(r.doc, options, now)]

@@ -228,6 +228,15 @@ class BuildCache:
                     found[key] = read_doc(blob, files)
         return found
 
+    def stored_docs(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` the cache holds a document (and so a body) for."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            query = f"SELECT key FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
+            found.update(key for (key,) in self._guard(lambda q=query, c=chunk: self.db.execute(q, c).fetchall()))
+        return found
+
     def put_docs(self, docs: dict[str, tuple[bytes, bytes]]) -> None:
         """``key -> (doc_blob(record), body_blob(html))``: made by the worker
         that parsed the file, so that this process neither pickles the record

@@ -53,7 +53,7 @@ class Session:
                     f"port {port} on {host} is in use; choose another with --port (0 picks a free one)"
                 ) from None
             raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
-        self.options = replace(options, output=self.output, base_url=self.server.url, write=True)
+        self.options = replace(options, output=self.output, base_url=self.server.url, write=True, resident={})
         self.generation = 0
         self.stop = threading.Event()
         self.build_count = 0

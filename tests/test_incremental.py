@@ -249,3 +249,36 @@ def test_parallel_output_is_identical_to_serial(many, tmp_path, monkeypatch):
     assert all(recorded[p.relative_to(many.root).as_posix()][2] == digest(p.read_bytes()) for p in stories)
     _built(many, "-j", "1", "--no-cache")
     assert tree_hashes(many.public) == parallel_tree
+
+
+def test_resident_documents_stand_in_for_the_cache_while_it_holds_them(many, tmp_path, monkeypatch):
+    """`ssg serve` keeps each build's documents in memory: a rebuild reads none
+    of the unchanged ones from the cache, and takes none whose body the cache lost."""
+    from generator.build import BuildOptions, build
+
+    asked: list[int] = []
+    real_get_docs = BuildCache.get_docs
+
+    def spy(self, keys, files):
+        asked.append(len(keys))
+        return real_get_docs(self, keys, files)
+
+    monkeypatch.setattr(BuildCache, "get_docs", spy)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW["SOURCE_DATE_EPOCH"])
+    resident: dict = {}
+    options = BuildOptions(config_path=many.root / "site.yml", jobs=1, resident=resident)
+    assert build(options).parsed == 30
+    assert len(resident) == 30
+    _write_story(many, "s07", 1, [TAGS[2], TAGS[4]], 8)
+    result = build(options)
+    assert (result.parsed, asked[-1]) == (1, 1)  # only the edited story's new key was looked up
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+    db = sqlite3.connect(many.root / ".ssg-cache/cache.sqlite")
+    db.execute("DELETE FROM docs")  # and their bodies; the manifest of files stays
+    db.execute("DELETE FROM bodies")
+    db.commit()
+    db.close()
+    _write_story(many, "s08", 1, [TAGS[0]], 9)
+    result = build(options)
+    assert (result.parsed, result.warnings) == (30, [])  # none taken from memory without its body
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)

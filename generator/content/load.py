@@ -50,7 +50,7 @@ def _assets_present(rendered: Rendered) -> bool:
 
 
 def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig, cache: BuildCache,
-                   jobs: int) -> Loaded:  # fmt: skip
+                   jobs: int, resident: dict | None = None) -> Loaded:  # fmt: skip
     """``stats_now`` holds each file's ``os.stat`` result (None if it vanished).
 
     A file whose size and mtime are as recorded has a known digest; another is
@@ -58,7 +58,11 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
     nothing is recorded at all (a first build): then the workers that parse
     the files digest them too, instead of this process reading 10,000 files
     before they start. Parsed documents are stored chunk by chunk while the
-    workers go on."""
+    workers go on.
+
+    ``resident`` (key -> document, kept by a long-running process between
+    builds) stands in for the cache's copy of a document that the cache still
+    holds (with its body); it is refilled with this build's documents."""
     settings = parse_settings(config)
     previous = cache.manifest("files")
     stats: dict[str, tuple[int, int, str]] = {}
@@ -86,7 +90,11 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
         stats[file.rel] = (st.st_mtime_ns, st.st_size, file_digest)
         keys.append(_doc_key(file_digest, file, settings))
     by_rel = {file.rel: file for file in files}
-    cached = cache.get_docs([k for k in keys if k], by_rel)
+    wanted = [k for k in keys if k]
+    cached: dict[str, object] = {}
+    if resident:
+        cached = {k: resident[k] for k in cache.stored_docs([k for k in wanted if k in resident])}
+    cached.update(cache.get_docs([k for k in wanted if k not in cached], by_rel))
     results: list[Rendered | None] = [None] * len(files)
     todo: list[int] = []
     for index, key in enumerate(keys):
@@ -129,7 +137,11 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
                     fresh[key] = (record, body)
         if fresh:
             cache.put_docs(fresh)
-    return Loaded([r for r in results if r is not None], diagnostics, stats, len(todo))
+    documents = [r for r in results if r is not None]
+    if resident is not None:
+        resident.clear()
+        resident.update((r.key, r) for r in documents)
+    return Loaded(documents, diagnostics, stats, len(todo))
 
 
 def _doc_key(file_digest: str, file: SourceFile, settings: str) -> str:
