@@ -24,8 +24,8 @@ from generator.slugs import slugify
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # URLs that markdown-it's normalizeLink gives back unchanged: an http(s) URL
 # with a plain ASCII host and only characters it never encodes, or a plain
-# relative path. Parsing and re-encoding each of them was a seventh of the
-# Markdown stage (every story links to its original); others take the full way.
+# relative path. Parsing and re-encoding each of them was a fifth of
+# markdown-it's time (every story links to its original); others take the full way.
 _PLAIN_URL = re.compile(
     r"https?://(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}(?:[/?#][A-Za-z0-9;/?:@&=+$,_.!~*'()#-]*)?"
     r"|(?!//)[A-Za-z0-9_.~/-]*(?:#[A-Za-z0-9_.~-]*)?"
