@@ -214,28 +214,22 @@ class BuildCache:
 
     # -- docs and bodies ------------------------------------------------------
 
+    def _docs_rows(self, columns: str, keys: list[str]):
+        """Rows of ``docs`` for ``keys`` (500 to a query: SQLite's limit on parameters)."""
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            query = f"SELECT {columns} FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
+            yield from self._guard(lambda q=query, c=chunk: self.db.execute(q, c).fetchall())
+
     def get_docs(self, keys: list[str], files: dict[str, object]) -> dict[str, object]:
         """Cached documents by key; ``files`` (rel -> SourceFile of this build)
         stands in for each document's file, which is not stored."""
-        found: dict[str, object] = {}
         with collector_paused():
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                query = f"SELECT key, data FROM docs WHERE key IN ({marks})"
-                rows = self._guard(lambda q=query, c=chunk: self.db.execute(q, c).fetchall())
-                for key, blob in rows:
-                    found[key] = read_doc(blob, files)
-        return found
+            return {key: read_doc(blob, files) for key, blob in self._docs_rows("key, data", keys)}
 
     def stored_docs(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` the cache holds a document (and so a body) for."""
-        found: set[str] = set()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            query = f"SELECT key FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
-            found.update(key for (key,) in self._guard(lambda q=query, c=chunk: self.db.execute(q, c).fetchall()))
-        return found
+        return {key for (key,) in self._docs_rows("key", keys)}
 
     def put_docs(self, docs: dict[str, tuple[bytes, bytes]]) -> None:
         """``key -> (doc_blob(record), body_blob(html))``: made by the worker
