@@ -267,8 +267,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                     search_key_saved = cache.state("search_key") or search_key
                 stages.timed("search index", start)
             for rel, data in machine:
-                staging.write(rel, data)
-                st = (staging.path / rel).stat()
+                st = staging.write(rel, data)
                 written.manifest[rel] = ("", st.st_size, st.st_mtime_ns)
             start = time.perf_counter()
             keep = bool(previous) and same_device(spare_dir.parent, out.parent)

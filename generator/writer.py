@@ -97,11 +97,12 @@ class Staging:
             self._dirs.add(parent)
         return target
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: bytes) -> os.stat_result:
+        """Write one file (see :func:`write_new`); returns its stat."""
         target = self._target(rel)
         if self.reused:
             clear(target)
-        target.write_bytes(data)
+        return write_new(str(target), data)
 
     def keep(self, rel: str) -> None:
         """A file of the spare tree that is already what this build would write."""
