@@ -206,7 +206,9 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         start = time.perf_counter()
         env = make_environment(chain, _template_globals(links, static, strings))
         renderer = Renderer(env, config.root)
-        site_key = digest(repr((VERSION, config, strings.table, sorted(static.names.items()))).encode())
+        # Every page shows the site's navigation: the standalone pages' titles and URLs.
+        nav = tuple((p.url, p.page.title) for p in archive.pages)
+        site_key = digest(repr((VERSION, config, strings.table, sorted(static.names.items()), nav)).encode())
         templates = TemplateDigests(env, cache.manifest("templates"))
         outputs = [Output(output_file(r.url), digest(f"{site_key}|{templates(r.templates)}|{r.key}".encode()), route=r)
                    for r in routes]  # fmt: skip

@@ -35,7 +35,7 @@ def _write_story(site: Site, name: str, n: int, tags: list[str], day: int):
 
 EDITS = st.lists(
     st.tuples(
-        st.sampled_from(["add", "edit", "retag", "redate", "delete", "rename", "template", "config"]),
+        st.sampled_from(["add", "edit", "body", "retag", "redate", "delete", "rename", "page", "template", "config"]),
         st.integers(0, 7),
         st.lists(st.sampled_from(TAGS), min_size=1, max_size=3, unique=True),
         st.integers(1, 28),
@@ -62,6 +62,11 @@ def test_any_sequence_of_edits_matches_a_clean_build(tmp_path_factory, edits):
             _write_story(site, f"n{version}", version, tags, day)
         elif action in ("edit", "retag", "redate"):
             _write_story(site, target, version, tags if action == "retag" else ["AI"], day if action == "redate" else 5)
+        elif action == "body":  # the same front matter, another body
+            path = site.root / f"content/articles/{target}.md"
+            path.write_text(path.read_text(encoding="utf-8") + f"\nMore text, version {version}.\n", encoding="utf-8")
+        elif action == "page":  # a standalone page: its title is in every page's navigation
+            site.write("content/pages/about.md", f"---\ntitle: About v{version}\nslug: about\n---\nText {day}.\n")
         elif action == "delete" and len(names) > 1:
             (site.root / f"content/articles/{target}.md").unlink()
         elif action == "rename":
@@ -281,4 +286,13 @@ def test_resident_documents_stand_in_for_the_cache_while_it_holds_them(many, tmp
     _write_story(many, "s08", 1, [TAGS[0]], 9)
     result = build(options)
     assert (result.parsed, result.warnings) == (30, [])  # none taken from memory without its body
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
+def test_a_page_title_edit_reaches_every_page_s_navigation(many, tmp_path):
+    many.write("content/pages/about.md", "---\ntitle: About us\nslug: about\n---\nText.\n")
+    _built(many)
+    many.write("content/pages/about.md", "---\ntitle: Who we are\nslug: about\n---\nText.\n")
+    _built(many)
+    assert "Who we are" in (many.public / "tags/index.html").read_text(encoding="utf-8")
     assert tree_hashes(many.public) == _clean_build(many, tmp_path)
