@@ -30,22 +30,23 @@ from generator.content.discover import discover
 from generator.content.load import load_documents
 from generator.content.model import Article, Page
 from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, warning
-from generator.fastpath import file_stats, fingerprint, output_intact, valid_until
+from generator.fastpath import file_stats, fingerprint, frame, output_intact, valid_until
 from generator.feeds import FeedWriter
+from generator.incremental import DOCUMENTS, STRUCTURE, Quick, lifted, quick, snapshot
 from generator.lock import build_lock
 from generator.parallel import default_jobs, fewer_collections
 from generator.progress import Progress
+from generator.publish import Site, publish
 from generator.related import related_key, related_urls
 from generator.render import Renderer
-from generator.routes import plan
-from generator.search import FOLDER as SEARCH_FOLDER
-from generator.search import find_pagefind, index, reuse_index
+from generator.routes import plan, plan_changed
+from generator.search import find_pagefind, index
 from generator.sitemaps import Entry, news_sitemaps, robots, sitemaps
 from generator.strings import load_strings
 from generator.themes import StaticFiles, TemplateDigests, load_chain, make_environment, static_files, template_display
 from generator.urls import Links, output_file
-from generator.writeplan import Output, write_outputs
-from generator.writer import MARKER, SPARE, Staging, check_output, clear, discard_spare, is_real_folder, same_device
+from generator.writeplan import Missing, Output, copy_output, feed_outputs, page_outputs, write_outputs
+from generator.writer import check_output
 
 
 class UsageError(Exception):
@@ -76,6 +77,7 @@ class BuildResult:
     rendered: int = 0  # files rendered or copied in this build (the rest were linked)
     parsed: int = 0  # content files parsed in this build (the rest came from the cache)
     unchanged: bool = False  # nothing changed: the previous output stands
+    quick: bool = False  # the archive kept its structure: built the quick way (generator/incremental.py)
     seconds: float = 0.0
     output: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -176,7 +178,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         settings = repr((options.drafts, options.future, str(out), config.base_url))
         start = time.perf_counter()
         stats = file_stats(files)
-        print_ = fingerprint(options.config_path, chain, stats, settings)
+        frame_ = frame(options.config_path, chain, settings, files)
+        print_ = fingerprint(frame_, stats, cache.manifest("assets"))
         stages.timed("stat", start)
         if options.write and not fresh_cache and _unchanged(cache, print_, out, now):
             stages.timed("unchanged", started)
@@ -185,6 +188,18 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                 files=int(cache.state("files") or 0), unchanged=True, seconds=time.perf_counter() - started,
                 output=out, timings=stages.timings, warnings=stages.warnings,
             )  # fmt: skip
+        site = Site(config, out, cache, bodies, stages, progress, jobs, started, options.write, options.stale_search)
+        tried = 0  # files parsed while finding out whether the quick way is open
+        if options.write and not fresh_cache and not lifted(cache.state("valid_until"), now):
+            start = time.perf_counter()
+            progress.update("load")
+            edit, tried = quick(print_, frame_, files, stats, config, cache, bodies,
+                                lambda doc: _published(doc, options, now))  # fmt: skip
+            stages.timed("load", start)
+            if edit is not None:
+                result = _quick_build(site, edit, chain, strings, print_)
+                if result is not None:
+                    return result
 
         # Content problems are collected across load and collect: a file that
         # does not parse must not hide a URL collision between two that do.
@@ -200,23 +215,17 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         stages.stop_on_errors()
 
         links = Links(config.base_url)
-        routes, digests = stages.run("plan", _plan, archive, config, links, strings, bodies, cache)
+        routes, digests, related = stages.run("plan", _plan, archive, config, links, strings, bodies, cache)
         static = static_files(chain)
         copies = stages.run("assets", _copies, archive, static, {output_file(r.url) for r in routes})
         start = time.perf_counter()
-        env = make_environment(chain, _template_globals(links, static, strings))
+        env = make_environment(chain, _template_globals(links, static, strings), site.compiled)
         renderer = Renderer(env, config.root)
-        # Every page shows the site's navigation: the standalone pages' titles and URLs.
-        nav = tuple((p.url, p.page.title) for p in archive.pages)
-        site_key = digest(repr((VERSION, config, strings.table, sorted(static.names.items()), nav)).encode())
+        site_key = _site_key(config, strings, static, archive)
         templates = TemplateDigests(env, cache.manifest("templates"))
-        outputs = [Output(output_file(r.url), digest(f"{site_key}|{templates(r.templates)}|{r.key}".encode()), route=r)
-                   for r in routes]  # fmt: skip
-        outputs += [Output(spec.path.lstrip("/"), digest(f"{site_key}|{spec.key}".encode()), feed=spec)
-                    for spec in FeedWriter(archive, config, links, bodies, digests).all()]  # fmt: skip
-        for rel, source in copies.items():
-            st = source.stat()
-            outputs.append(Output(rel, digest(f"{source}|{st.st_size}|{st.st_mtime_ns}".encode()), source=source))
+        outputs = page_outputs(routes, site_key, templates)
+        outputs += feed_outputs(FeedWriter(archive, config, links, bodies, digests).all(), site_key)
+        outputs += [copy_output(rel, source) for rel, source in copies.items()]
         machine = _machine_files(archive, routes, config, links, now)
         if templates.used != templates.known:  # new templates, or old ones no page uses any more
             cache.save_manifest("templates", templates.used)
@@ -235,66 +244,24 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                                documents=loaded.documents)  # fmt: skip
 
         previous = cache.manifest("outputs") if cache.state("output") == str(out) else {}
-        # The spare is used whenever the cache recorded one for this output: every file in it is
-        # checked against its manifest and the tree is walked, so nothing it should not hold survives
-        # (a spare restored by CI, with new inodes, is used too).
-        spare_dir = config.root / CACHE_DIR / SPARE
-        spare = {}
-        if is_real_folder(spare_dir) and cache.state("spare") == str(out):
-            spare = cache.manifest("spare")
-        if not spare:
-            discard_spare(spare_dir)
-        cache.set_state({"spare": ""})  # from here until the end, what the spare holds is not known
-        staging = Staging(out, spare_dir if spare else None)
-        spare = spare if staging.reused else {}
-        try:
-            start = time.perf_counter()
-            if staging.reused:
-                clear(staging.path / SEARCH_FOLDER)
-                wanted = {o.rel for o in outputs} | {rel for rel, _ in machine} | {MARKER}
-                staging.remove([rel for rel in staging.files() if rel not in wanted])
-            written = write_outputs(outputs, staging, previous, out, renderer, jobs, progress, spare)
-            stages.timed("render+write", start)
-            stages.absorb(written.diagnostics)
-            if config.search:
-                start = time.perf_counter()
-                search_key = digest(repr(sorted((o.rel, o.key) for o in outputs if o.route and
-                                                o.route.kind == "article")).encode())  # fmt: skip
-                same = cache.state("search_key") == search_key or (options.stale_search and cache.state("search_key"))
-                reused = bool(same) and bool(previous) and reuse_index(out, staging.path)
-                if not reused:
-                    stages.absorb(index(staging.path, config.language, config.article_permalink))
-                    search_key_saved = search_key
-                else:
-                    search_key_saved = cache.state("search_key") or search_key
-                stages.timed("search index", start)
-            for rel, data in machine:
-                st = staging.write(rel, data)
-                written.manifest[rel] = ("", st.st_size, st.st_mtime_ns)
-            start = time.perf_counter()
-            keep = bool(previous) and same_device(spare_dir.parent, out.parent)
-            kept = staging.commit(spare_dir if keep else None, background=len(outputs) > 2000)
-            stages.timed("swap", start)
-        except BaseException:
-            staging.abort()
-            raise
+        articles = {output_file(r.url) for r in routes if r.kind == "article"}
+        written = publish(site, outputs, machine, renderer, previous, articles)
         start = time.perf_counter()
-        cache.save_manifest("outputs", written.manifest)
-        if kept:
-            cache.save_manifest("spare", previous)
-            cache.set_state({"spare": str(out)})
         cache.save_manifest("files", loaded.stats)
         cache.prune({r.key for r in loaded.documents})
         until = valid_until(loaded.documents, archive, options, config, now)
-        if config.search:
-            cache.set_state({"search_key": search_key_saved})
+        assets = {rel: str(source) for rel, source in copies.items() if rel not in static.files}
+        structure, known = snapshot(print_, frame_, loaded.documents, archive, digests, routes, assets, related)
+        cache.save_manifest("assets", dict.fromkeys(sorted(set(assets.values()))))
+        cache.save_manifest(STRUCTURE, structure)
+        cache.save_manifest(DOCUMENTS, known)
         cache.set_state({"fingerprint": print_, "valid_until": str(until), "output": str(out),
                          "stories": str(len(archive.stories)), "pages": str(len(routes)),
                          "files": str(len(outputs) + len(machine))})  # fmt: skip
         stages.timed("save", start)
         return BuildResult(
             stories=len(archive.stories), pages=len(routes), files=len(outputs) + len(machine),
-            rendered=written.rendered, parsed=loaded.parsed, seconds=time.perf_counter() - started, output=out,
+            rendered=written.rendered, parsed=tried + loaded.parsed, seconds=time.perf_counter() - started, output=out,
             timings=stages.timings, warnings=stages.warnings,
         )  # fmt: skip
     finally:
@@ -302,6 +269,66 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         cache.close()
         if not options.write:
             scratch.cleanup()
+
+
+def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildResult | None:
+    """Build an edit that kept the archive's structure (``generator/incremental.py``);
+    None when the last build's output cannot be reused as recorded."""
+    config, cache, stages, out = site.config, site.cache, site.stages, site.out
+    start = time.perf_counter()
+    archive, snap = edit.archive, edit.structure
+    related = cache.manifest("related")
+    previous = cache.manifest("outputs") if cache.state("output") == str(out) else {}
+    if related.get("key") != snap["related"] or not previous:
+        return None
+    links = Links(config.base_url)
+    routes = plan_changed(archive, config, links, strings, site.bodies, related["urls"], edit.digests, edit.changed)
+    stages.timed("plan", start)
+    start = time.perf_counter()
+    static = static_files(chain)
+    env = make_environment(chain, _template_globals(links, static, strings), site.compiled)
+    renderer = Renderer(env, config.root)
+    site_key = _site_key(config, strings, static, archive)
+    templates = TemplateDigests(env, cache.manifest("templates"))
+    specs = FeedWriter(archive, config, links, site.bodies, edit.digests).all(edit.changed)
+    made = {o.rel: o for o in page_outputs(routes, site_key, templates) + feed_outputs(specs, site_key)}
+    copies = dict(static.files) | {rel: Path(source) for rel, source in snap["assets"].items()}
+    if not made.keys() <= previous.keys() or not copies.keys() <= previous.keys():
+        return None
+    outputs = []
+    try:
+        for rel, (key, _, _) in previous.items():
+            if rel in made:
+                outputs.append(made[rel])
+            elif rel in copies:
+                outputs.append(copy_output(rel, copies[rel]))
+            else:  # a page, feed or sitemap whose inputs did not change: kept or linked as it is
+                outputs.append(Output(rel, key))
+    except OSError:  # a file to copy is gone: the full build reports it
+        return None
+    stages.timed("keys", start)
+    try:
+        written = publish(site, outputs, [], renderer, previous, {output_file(url) for url in snap["articles"]})
+    except Missing:
+        return None
+    start = time.perf_counter()
+    cache.save_manifest("files", edit.files)
+    cache.forget(edit.stale)
+    cache.save_manifest(DOCUMENTS, edit.documents)
+    cache.set_state({"fingerprint": print_, "output": str(out)})
+    stages.timed("save", start)
+    return BuildResult(
+        stories=len(archive.stories), pages=int(cache.state("pages") or 0), files=len(outputs),
+        rendered=written.rendered, parsed=edit.loaded.parsed, seconds=time.perf_counter() - site.started,
+        output=out, timings=stages.timings, warnings=stages.warnings, quick=True,
+    )  # fmt: skip
+
+
+def _site_key(config: SiteConfig, strings, static: StaticFiles, archive: Archive) -> str:
+    """What every page shows besides its own content."""
+    # Every page shows the site's navigation: the standalone pages' titles and URLs.
+    nav = tuple((p.url, p.page.title) for p in archive.pages)
+    return digest(repr((VERSION, config, strings.table, sorted(static.names.items()), nav)).encode())
 
 
 def _unchanged(cache: BuildCache, print_: str, out: Path, now: datetime) -> bool:
@@ -324,7 +351,7 @@ def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies, c
         related = related_urls(archive)
         cache.save_manifest("related", {"key": key, "urls": related})
     routes, diagnostics, digests = plan(archive, config, links, strings, bodies, related)
-    return (routes, digests), diagnostics
+    return (routes, digests, key), diagnostics
 
 
 def _template_globals(links: Links, static: StaticFiles, strings) -> dict:

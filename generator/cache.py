@@ -212,6 +212,11 @@ class BuildCache:
         blob = _seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         self._guard(lambda: self.db.execute("INSERT OR REPLACE INTO manifests VALUES (?, ?)", (name, blob)))
 
+    def copy_manifest(self, name: str, to: str) -> None:
+        """Save manifest ``name`` as ``to`` too, without reading it."""
+        query = "INSERT OR REPLACE INTO manifests SELECT ?, data FROM manifests WHERE name = ?"
+        self._guard(lambda: self.db.execute(query, (to, name)))
+
     # -- docs and bodies ------------------------------------------------------
 
     def _docs_rows(self, columns: str, keys: list[str]):
@@ -260,13 +265,24 @@ class BuildCache:
 
         self._guard(run)
 
+    def forget(self, keys: list[str]) -> None:
+        """Drop the documents and bodies of ``keys`` (files whose content changed)."""
+
+        def run():
+            with self.db:
+                self.db.execute("BEGIN")
+                for table in ("docs", "bodies"):
+                    self.db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in keys))
+
+        self._guard(run)
+
     def bodies(self) -> BodyReader:
         return BodyReader(self.path)
 
 
 class BodyReader:
-    """Reads rendered bodies one at a time; one per process (SQLite
-    connections must not cross a fork)."""
+    """Reads rendered bodies (and documents) one at a time; one connection per
+    process (SQLite connections must not cross a fork)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -278,14 +294,24 @@ class BodyReader:
             self._db.close()
         self._db = None
 
-    def get(self, key: str) -> str:
+    def _blob(self, table: str, key: str, what: str) -> bytes:
         if self._db is None or self._pid != os.getpid():
             self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             self._pid = os.getpid()
         try:
-            row = self._db.execute("SELECT data FROM bodies WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(f"SELECT data FROM {table} WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError as exc:
             raise CacheCorrupt(f"the cache is damaged: {exc}") from exc
         if row is None:
-            raise CacheCorrupt(f"a rendered body is missing from the cache ({key})")
-        return _open_seal(row[0]).decode("utf-8")
+            raise CacheCorrupt(f"{what} is missing from the cache ({key})")
+        return row[0]
+
+    def get(self, key: str) -> str:
+        """A rendered body."""
+        return _open_seal(self._blob("bodies", key, "a rendered body")).decode("utf-8")
+
+    def doc(self, key: str, files: dict[str, object]):
+        """A cached document (see :func:`read_doc`), read when first needed."""
+        blob = self._blob("docs", key, "a document")
+        with collector_paused():
+            return read_doc(blob, files)

@@ -29,7 +29,10 @@ def file_stats(files) -> dict[str, os.stat_result | None]:
     return stats
 
 
-def fingerprint(config_path: Path, chain, stats: dict[str, os.stat_result | None], settings: str) -> str:
+def frame(config_path: Path, chain, settings: str, files) -> str:
+    """A digest of every input but the content files' bytes: ssg's version,
+    the options, site.yml, each theme file's size and mtime, and which content
+    files there are."""
     parts: list[str] = [VERSION, settings, digest(config_path.read_bytes())]
     for theme in chain:
         for dirpath, dirnames, filenames in os.walk(theme.path):
@@ -37,8 +40,23 @@ def fingerprint(config_path: Path, chain, stats: dict[str, os.stat_result | None
             for name in sorted(filenames):
                 st = os.stat(os.path.join(dirpath, name))
                 parts.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    parts += [f"{file.kind}:{file.rel}" for file in files]
+    return digest("\n".join(parts).encode())
+
+
+def fingerprint(frame_digest: str, stats: dict[str, os.stat_result | None], assets) -> str:
+    """:func:`frame`, each content file's size and mtime, and those of the
+    files the last build copied beside the pages (``assets``: their paths; an
+    image replaced without its story being touched is a change)."""
+    parts = [frame_digest]
     for rel, st in stats.items():
         parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}" if st else f"{rel}:gone")
+    for path in assets:
+        try:
+            st = os.stat(path)
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path}:gone")
     return digest("\n".join(parts).encode())
 
 

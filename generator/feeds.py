@@ -119,16 +119,24 @@ class FeedWriter:
         key = digest(repr((path, self._settings, [self.digests[s.url] for s in stories])).encode())
         return FeedSpec(path, key, make)
 
-    def all(self) -> list[FeedSpec]:
+    def all(self, changed: set[str] | None = None) -> list[FeedSpec]:
+        """Every feed; with ``changed`` (story URLs), only those that hold one of them."""
         specs = []
         entries = self.config.feed_entries
         site = self.config.title
+
+        def skip(stories) -> bool:
+            return changed is not None and changed.isdisjoint(s.url for s in stories)
+
         newest = self.archive.stories[:entries]
-        make = partial(self.atom, "/feed.xml", "/", site, self.config.description, newest)
-        specs.append(self._spec("/feed.xml", newest, make))
-        specs.append(self._spec("/feed.json", newest, lambda: self.json_feed("/feed.json", "/", newest)))
+        if not skip(newest):
+            make = partial(self.atom, "/feed.xml", "/", site, self.config.description, newest)
+            specs.append(self._spec("/feed.xml", newest, make))
+            specs.append(self._spec("/feed.json", newest, lambda: self.json_feed("/feed.json", "/", newest)))
         for kind, terms in (("tags", self.archive.tags), ("sources", self.archive.sources)):
             for term in terms:
+                if skip(term.stories[:entries]):
+                    continue
                 if kind == "tags":
                     title, subtitle = f"{site}: stories tagged {term.name}", term.description
                 else:

@@ -50,6 +50,7 @@ class Rendered:
     links: tuple[InternalLink, ...] = ()  # links to other stories by file path, in order
     ids: tuple[str, ...] = ()  # the body's heading ids, for links with an anchor
     external: tuple[tuple[str, int, int], ...] = ()  # (http(s) URL, line, col) of links out, for `check --links`
+    shape: str = ""  # digest of its place in the archive (generator/content/shape.py)
 
 
 @dataclass(frozen=True)

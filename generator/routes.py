@@ -111,24 +111,41 @@ def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str
 
 
 class _Planner:
+    """Plans every page; or, given ``changed`` (URLs of stories and pages whose
+    content changed while the archive's structure did not) and the digests of
+    the last build brought up to date, only the pages whose key holds one of
+    them, without reading any other story (``generator/incremental.py``)."""
+
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
-                 related: dict[str, tuple[str, ...]]):  # fmt: skip
+                 related: dict[str, tuple[str, ...]], digests: dict[str, str] | None = None,
+                 changed: set[str] | None = None):  # fmt: skip
         self.archive = archive
         self.related = related
         self.config = config
         self.links = links
         self.strings = strings
+        self.changed = changed
         self.views = ViewBuilder(archive, config, links, strings, bodies)
         self.routes: list[Route] = []
-        tag_names = {t.slug: t.name for t in archive.tags}
-        source_names = {t.slug: t.name for t in archive.sources}
-        self.digests = {s.url: story_digest(s, tag_names, source_names, archive.url_of) for s in archive.stories}
-        self.modified = {s.url: modified(s) for s in archive.stories}
+        if digests is None:
+            tag_names = {t.slug: t.name for t in archive.tags}
+            source_names = {t.slug: t.name for t in archive.sources}
+            digests = {s.url: story_digest(s, tag_names, source_names, archive.url_of) for s in archive.stories}
+        self.digests = digests
+        if changed is None:
+            self.modified = {s.url: modified(s) for s in archive.stories}
 
     def lastmod(self, stories) -> datetime | None:
-        """The newest date or update among ``stories``, for the sitemap."""
+        """The newest date or update among ``stories``, for the sitemap (which
+        a partial plan does not make: the dates are part of the structure)."""
+        if self.changed is not None:
+            return None
         when = self.modified
         return max((when[s.url] for s in stories), default=None)
+
+    def skip(self, urls) -> bool:
+        """In a partial plan: no URL whose digest a page's key holds has changed."""
+        return self.changed is not None and self.changed.isdisjoint(urls)
 
     def s(self, key: str, **values) -> str:
         return self.strings.plain(key, **values)
@@ -176,17 +193,21 @@ class _Planner:
         )
 
     def add_list(self, kind, list_url, title, description, stories, templates, term=None, trail=(), feed=True):
+        if self.skip(s.url for s in stories):
+            return
         views, links, per_page = self.views, self.links, self.config.per_page
         feed_link = None
         if feed:
             feed_title = self.s("feed_title", site=self.config.title, name=title)
             feed_link = FeedLink(feed_title, links.href(list_url + "feed.xml"), ATOM_TYPE)
-        ends = (self.digests[stories[-1].url], self.digests[stories[0].url]) if stories else ()
+        ends = (stories[-1].url, stories[0].url) if stories else ()
         term_key = (term.name, term.count, term.weight, term.description) if term else None
         lastmod = self.lastmod(stories)
         pages = paginate(stories, per_page, list_url, links.href)
         for part in pages:
             number = part.pagination.number
+            if self.changed is not None and self.skip(ends) and self.skip(s.url for s in part.items):
+                continue
 
             def make(part=part, number=number):
                 story_views = tuple(views.story(s) for s in part.items)
@@ -201,8 +222,8 @@ class _Planner:
                            "groups": month_groups(story_views, views, links)}  # fmt: skip
                 return shown, description, head, context
 
-            key = (title, description, len(stories), ends, term_key, number, len(pages),
-                   tuple(self.digests[s.url] for s in part.items))  # fmt: skip
+            key = (title, description, len(stories), tuple(self.digests[url] for url in ends), term_key, number,
+                   len(pages), tuple(self.digests[s.url] for s in part.items))  # fmt: skip
             self.add(part.url, templates, kind, key, make, lastmod=lastmod)
 
     def plan(self) -> list[Route]:
@@ -211,6 +232,8 @@ class _Planner:
                       feed=False)  # fmt: skip
         self.plan_stories()
         for item in archive.pages:
+            if self.skip((item.url,)):
+                continue
             stamp = item.page.updated or item.page.date
 
             def make(item=item):
@@ -224,6 +247,8 @@ class _Planner:
         self.plan_terms("tag", "/tags/", self.s("tags"), archive.tags, self.views.tag)
         self.plan_terms("source", "/sources/", self.s("sources"), archive.sources, self.views.outlet)
         self.plan_dates()
+        if self.changed is not None:  # the pages below show no story's digest
+            return self.routes
         self.add("/404.html", ("404.html",), "404", (), lambda: (self.s("not_found"), "", Head(), {}),
                  in_sitemap=False)  # fmt: skip
         if config.search:
@@ -237,12 +262,15 @@ class _Planner:
     def plan_stories(self):
         stories, views, digests = self.archive.stories, self.views, self.digests
         by_url = {s.url: s for s in stories}
-        related = {url: tuple(by_url[u] for u in urls) for url, urls in self.related.items()}
         for index, story in enumerate(stories):
             newer = stories[index - 1] if index > 0 else None
             older = stories[index + 1] if index + 1 < len(stories) else None
+            related_urls = self.related[story.url]
+            if self.skip((story.url, *(s.url for s in (newer, older) if s), *related_urls)):
+                continue
+            related = tuple(by_url[u] for u in related_urls)
 
-            def make(story=story, newer=newer, older=older):
+            def make(story=story, newer=newer, older=older, related=related):
                 view = views.story(story)
                 canonical = story.article.source.url if story.article.syndicated else None
                 year, month = view.date.year, view.date.month
@@ -252,11 +280,11 @@ class _Planner:
                 context = {"story": view, "body": views.body_of(story.rendered),
                            "newer": views.story(newer) if newer else None,
                            "older": views.story(older) if older else None,
-                           "related": tuple(views.story(s) for s in related[story.url])}  # fmt: skip
+                           "related": tuple(views.story(s) for s in related)}  # fmt: skip
                 return view.title, view.summary, head, context
 
             key = (digests[story.url], digests[newer.url] if newer else None, digests[older.url] if older else None,
-                   tuple(digests[s.url] for s in related[story.url]))  # fmt: skip
+                   tuple(digests[s.url] for s in related))  # fmt: skip
             self.add(story.url, ("article.html",), "article", key, make,
                      origin=(story.article.file.rel, story.article.slug_at), lastmod=modified(story))  # fmt: skip
 
@@ -267,8 +295,9 @@ class _Planner:
         head = Head(trail=((index_title, index_url),), collection=True)
         context = {f"{kind}s": ordered, "letters": _by_letter(ordered)}
         key = tuple((v.slug, v.name, v.count, v.weight, v.description) for v in ordered)
-        self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
-                 lastmod=self.lastmod(all_stories))
+        if self.changed is None:  # counts and names only: no story's digest
+                self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
+                     lastmod=self.lastmod(all_stories))
         for term, view in zip(terms, views, strict=True):
             if kind == "tag":
                 description = term.description or self.s("tag_description", name=term.name)
@@ -303,7 +332,9 @@ class _Planner:
 
         # The overview shows counts, not stories: an edited story does not change it.
         counts = tuple((y.year, tuple((m.month, len(m.stories)) for m in y.months)) for y in archive.years)
-        self.add("/archive/", ("archive.html",), "archive", counts, make_archive, lastmod=self.lastmod(archive.stories))
+        if self.changed is None:
+            self.add("/archive/", ("archive.html",), "archive", counts, make_archive,
+                     lastmod=self.lastmod(archive.stories))  # fmt: skip
         years = archive.years
         for index, year in enumerate(years):
             newer = years[index - 1] if index > 0 else None
@@ -319,10 +350,13 @@ class _Planner:
                 return str(year.year), self.s("period_description", period=year.year), head, context
 
             refs = tuple(y and (y.year, y.count) for y in (newer, older))
-            key = (year.year, tuple(digests[s.url] for s in year_stories), refs)
-            self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories))
+            if not self.skip(s.url for s in year_stories):
+                key = (year.year, tuple(digests[s.url] for s in year_stories), refs)
+                self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories))
             for month in year.months:
                 month_url = f"/{month.year:04d}/{month.month:02d}/"
+                if self.skip(s.url for s in month.stories):
+                    continue
 
                 def make_month(year=year, month=month, month_url=month_url, year_url=year_url):
                     view = self.month_view(month)
@@ -363,6 +397,15 @@ def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, b
     planner = _Planner(archive, config, links, strings, bodies, related)
     routes = planner.plan()
     return routes, _collisions(routes), planner.digests
+
+
+def plan_changed(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
+                 related: dict[str, tuple[str, ...]], digests: dict[str, str],
+                 changed: set[str]) -> list[Route]:  # fmt: skip
+    """The routes whose key holds the digest of a story or page in ``changed``
+    (an archive of the same structure as the last build's; ``digests`` is the
+    last build's, with the changed stories' new digests)."""
+    return _Planner(archive, config, links, strings, bodies, related, digests, changed).plan()
 
 
 def _collisions(routes: list[Route]) -> list[Diagnostic]:

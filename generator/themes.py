@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 import jinja2.meta as jinja2_meta
 
+from generator import __version__
 from generator.diagnostics import Diagnostic, error
 from generator.validate import Checker
 from generator.yamlsource import parse_yaml
@@ -37,6 +38,7 @@ def _bundled_themes() -> Path:
 
 BUNDLED = _bundled_themes()
 MAX_DEPTH = 10
+_COMPILED = f"ssg-{__version__}"  # compiled templates of another ssg version are not used
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,10 @@ def _read_theme_yml(path: Path, root: Path):
     return parent, where, check.diagnostics
 
 
-def make_environment(chain: list[Theme], globals_: dict) -> jinja2.Environment:
-    """One Environment per build: autoescape on, undefined names are errors."""
+def make_environment(chain: list[Theme], globals_: dict, compiled: Path | None = None) -> jinja2.Environment:
+    """One Environment per build: autoescape on, undefined names are errors.
+    ``compiled`` is a folder that keeps compiled templates from one build to the
+    next (Jinja checks each against its template's source before using it)."""
     by_name = jinja2.PrefixLoader(
         {theme.name: jinja2.FileSystemLoader(str(theme.templates)) for theme in chain}, delimiter=":"
     )
@@ -133,6 +137,7 @@ def make_environment(chain: list[Theme], globals_: dict) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled), f"{_COMPILED}-%s.cache") if compiled else None,
     )
     env.globals.update(globals_)
     return env

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import jinja2
 
+from generator.cache import digest
 from generator.diagnostics import Diagnostic
 from generator.feeds import FeedSpec
 from generator.parallel import run_chunks
 from generator.render import Renderer
 from generator.routes import Route
+from generator.urls import output_file
 from generator.writer import Staging, clear, safe_parts, write_new
 
 
@@ -26,6 +28,27 @@ class Output:
     route: Route | None = None  # a page to render
     feed: FeedSpec | None = None  # a feed to write
     source: Path | None = None  # a file to copy
+
+
+def page_outputs(routes, site_key: str, templates) -> list[Output]:
+    """Each route's output file; its key adds the site's and its templates' digests to the route's."""
+    return [Output(output_file(r.url), digest(f"{site_key}|{templates(r.templates)}|{r.key}".encode()), route=r)
+            for r in routes]  # fmt: skip
+
+
+def feed_outputs(specs, site_key: str) -> list[Output]:
+    return [Output(spec.path.lstrip("/"), digest(f"{site_key}|{spec.key}".encode()), feed=spec) for spec in specs]
+
+
+def copy_output(rel: str, source: Path) -> Output:
+    """A file copied as it is: known from its path, size and mtime."""
+    st = source.stat()
+    return Output(rel, digest(f"{source}|{st.st_size}|{st.st_mtime_ns}".encode()), source=source)
+
+
+class Missing(Exception):
+    """An output to reuse as it is (nothing to make it from) is neither in the
+    spare tree nor in the live output as the manifest recorded it."""
 
 
 @dataclass
@@ -67,6 +90,8 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
         elif (reuse := _intact(output, previous, live)) is not None:
             staging.link(output.rel, out / output.rel)
             written.manifest[output.rel] = reuse
+        elif output.route is None and output.feed is None and output.source is None:
+            raise Missing(output.rel)
         else:
             staging.keep(output.rel)  # claimed now: two outputs for one file are refused before any work
             todo.append(output)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import generator.parallel as parallel
 from conftest import Site, story, tree_hashes
-from generator.cache import BuildCache, digest
+from generator.cache import BodyReader, BuildCache, digest
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
 BASE = "title: T\nbase_url: https://example.org/\nsearch: false\n"
@@ -35,7 +35,8 @@ def _write_story(site: Site, name: str, n: int, tags: list[str], day: int):
 
 EDITS = st.lists(
     st.tuples(
-        st.sampled_from(["add", "edit", "body", "retag", "redate", "delete", "rename", "page", "template", "config"]),
+        st.sampled_from(["add", "edit", "body", "retag", "redate", "delete", "rename", "page", "draft", "template",
+                         "config"]),  # fmt: skip
         st.integers(0, 7),
         st.lists(st.sampled_from(TAGS), min_size=1, max_size=3, unique=True),
         st.integers(1, 28),
@@ -65,6 +66,9 @@ def test_any_sequence_of_edits_matches_a_clean_build(tmp_path_factory, edits):
         elif action == "body":  # the same front matter, another body
             path = site.root / f"content/articles/{target}.md"
             path.write_text(path.read_text(encoding="utf-8") + f"\nMore text, version {version}.\n", encoding="utf-8")
+        elif action == "draft":  # not on the site: editing it changes nothing there
+            site.write("content/articles/wip.md", story(title="Work in progress", extra="draft: true\n",
+                                                        body=f"Draft {version}."))  # fmt: skip
         elif action == "page":  # a standalone page: its title is in every page's navigation
             site.write("content/pages/about.md", f"---\ntitle: About v{version}\nslug: about\n---\nText {day}.\n")
         elif action == "delete" and len(names) > 1:
@@ -256,11 +260,8 @@ def test_parallel_output_is_identical_to_serial(many, tmp_path, monkeypatch):
     assert tree_hashes(many.public) == parallel_tree
 
 
-def test_resident_documents_stand_in_for_the_cache_while_it_holds_them(many, tmp_path, monkeypatch):
-    """`ssg serve` keeps each build's documents in memory: a rebuild reads none
-    of the unchanged ones from the cache, and takes none whose body the cache lost."""
-    from generator.build import BuildOptions, build
-
+def _count_looked_up(monkeypatch) -> list[int]:
+    """How many documents each ``BuildCache.get_docs`` call asks for."""
     asked: list[int] = []
     real_get_docs = BuildCache.get_docs
 
@@ -269,6 +270,15 @@ def test_resident_documents_stand_in_for_the_cache_while_it_holds_them(many, tmp
         return real_get_docs(self, keys, files)
 
     monkeypatch.setattr(BuildCache, "get_docs", spy)
+    return asked
+
+
+def test_resident_documents_stand_in_for_the_cache_while_it_holds_them(many, tmp_path, monkeypatch):
+    """`ssg serve` keeps each build's documents in memory: a rebuild reads none
+    of the unchanged ones from the cache, and takes none whose body the cache lost."""
+    from generator.build import BuildOptions, build
+
+    asked = _count_looked_up(monkeypatch)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW["SOURCE_DATE_EPOCH"])
     resident: dict = {}
     options = BuildOptions(config_path=many.root / "site.yml", jobs=1, resident=resident)
@@ -296,3 +306,101 @@ def test_a_page_title_edit_reaches_every_page_s_navigation(many, tmp_path):
     _built(many)
     assert "Who we are" in (many.public / "tags/index.html").read_text(encoding="utf-8")
     assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
+QUICK = "the archive kept its structure"
+
+
+def _append(site: Site, name: str, text: str) -> None:
+    path = site.root / f"content/articles/{name}.md"
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+@pytest.fixture
+def years(site):
+    """40 stories over four years, so that no list page shows them all."""
+    site.write("site.yml", BASE + "per_page: 4\nfeeds:\n  entries: 4\n")
+    for i in range(40):
+        site.write(f"content/articles/y{i:02d}.md", story(title=f"Story {i}", date=f"{2020 + i % 4}-0{1 + i % 9}-10",
+                                                          url=f"https://news.example.com/y{i}",
+                                                          extra=f"tags: [{TAGS[i % 5]}]\n"))  # fmt: skip
+    return site
+
+
+def test_a_body_edit_is_built_without_loading_the_archive(years, tmp_path, monkeypatch):
+    _built(years)
+    read: list[str] = []
+    real_doc = BodyReader.doc
+
+    def doc(self, key, files):
+        read.append(key)
+        return real_doc(self, key, files)
+
+    monkeypatch.setattr(BodyReader, "doc", doc)
+    asked = _count_looked_up(monkeypatch)
+    _append(years, "y13", "\nA corrected sentence.\n")
+    out = _built(years)
+    monkeypatch.undo()
+    assert QUICK in out and "parsed 1 files" in out
+    assert asked == [1]  # the edited file's new key, in case its content was cached already
+    # The stories shown on the pages rendered (its own, its neighbours', and those of the stories it is
+    # related to, and the lists and feeds it is in: 28 here), not all 40.
+    assert 0 < len(set(read)) < 40
+    assert "A corrected sentence." in (years.public / "2021/05/story-13/index.html").read_text(encoding="utf-8")
+    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+    _append(years, "y13", "\nAnd another.\n")  # from a quick build to the next
+    assert QUICK in _built(years)
+    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+
+
+def test_an_edit_that_moves_a_story_takes_the_full_build(years, tmp_path):
+    _built(years)
+    path = years.root / "content/articles/y13.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("tags: [Film]", "tags: [Games]"), encoding="utf-8")
+    out = _built(years)
+    assert QUICK not in out and "parsed 1 files" in out
+    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+
+
+def test_the_quick_way_reuses_only_output_that_is_as_recorded(years, tmp_path):
+    _built(years)
+    (years.public / "tags/index.html").unlink()  # a page no body edit touches
+    _append(years, "y13", "\nA corrected sentence.\n")
+    out = _built(years)
+    assert QUICK not in out  # it could not be linked as it was: the full build makes it again
+    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+
+
+def test_a_related_stories_result_of_another_archive_is_not_trusted(years, tmp_path):
+    _built(years)
+    cache = BuildCache(years.root)
+    cache.save_manifest("related", {"key": "another archive", "urls": {}})
+    cache.close()
+    _append(years, "y13", "\nA corrected sentence.\n")
+    assert QUICK not in _built(years)
+    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+
+
+def test_an_edit_with_a_problem_is_reported_with_the_whole_archive(years):
+    _built(years)
+    before = tree_hashes(years.public)
+    _append(years, "y13", "\nSee [the other](y99.md).\n")
+    path = years.root / "content/articles/y14.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2022", "date: 20x2"), encoding="utf-8")
+    result = years.ssg("build", env=NOW)
+    assert result.code == 1
+    assert "content/articles/y13.md:11:17: error: body: link to 'y99.md': no published story" in result.err
+    assert "content/articles/y14.md:3:7: error: date:" in result.err
+    assert tree_hashes(years.public) == before
+
+
+def test_a_replaced_image_is_copied_again_though_its_story_is_untouched(site, tmp_path):
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nsearch: false\n")
+    site.write("content/articles/a.md", story(extra="image:\n  src: photo.svg\n  alt: A photo\n"))
+    site.write("content/articles/photo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    _built(site)
+    site.write("content/articles/photo.svg", "<svg xmlns='http://www.w3.org/2000/svg'><title>new</title></svg>")
+    out = _built(site)
+    assert "rendered 1 of" in out
+    assert "new" in (site.public / "2023/07/a-story/photo.svg").read_text(encoding="utf-8")
+    assert tree_hashes(site.public) == _clean_build(site, tmp_path)

@@ -9,12 +9,13 @@ is reported again on the next build until it is fixed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.cache import VERSION, BuildCache, body_blob, collector_paused, digest, doc_blob, read_doc
 from generator.config import SiteConfig
 from generator.content.frontmatter import parse
 from generator.content.model import SourceFile
+from generator.content.shape import shape
 from generator.diagnostics import Diagnostic, error
 from generator.markdown import Rendered, prepare, render_markdown
 from generator.parallel import iter_chunks
@@ -31,7 +32,7 @@ class Loaded:
 def parse_settings(config: SiteConfig) -> str:
     """Everything besides a file's bytes that changes what parsing it gives."""
     return repr((VERSION, str(config.root), config.content_dir, config.timezone, config.extra_front_matter,
-                 config.markdown))  # fmt: skip
+                 config.markdown, config.news_sitemap))  # fmt: skip
 
 
 def _parse_one(file: SourceFile, config: SiteConfig, key: str):
@@ -42,7 +43,7 @@ def _parse_one(file: SourceFile, config: SiteConfig, key: str):
     rendered, html, problems = render_markdown(doc, config.markdown, key)
     if rendered is None:
         return None, b"", problems
-    return doc_blob(rendered), body_blob(html), problems
+    return doc_blob(replace(rendered, shape=shape(rendered, config))), body_blob(html), problems
 
 
 def _assets_present(rendered: Rendered) -> bool:
@@ -50,7 +51,7 @@ def _assets_present(rendered: Rendered) -> bool:
 
 
 def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig, cache: BuildCache,
-                   jobs: int, resident: dict | None = None) -> Loaded:  # fmt: skip
+                   jobs: int, resident: dict | None = None, previous: dict | None = None) -> Loaded:  # fmt: skip
     """``stats_now`` holds each file's ``os.stat`` result (None if it vanished).
 
     A file whose size and mtime are as recorded has a known digest; another is
@@ -62,9 +63,10 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
 
     ``resident`` (key -> document, kept by a long-running process between
     builds) stands in for the cache's copy of a document that the cache still
-    holds (with its body); it is refilled with this build's documents."""
+    holds (with its body); it is refilled with this build's documents.
+    ``previous`` is the cache's ``files`` manifest, when the caller has read it."""
     settings = parse_settings(config)
-    previous = cache.manifest("files")
+    previous = cache.manifest("files") if previous is None else previous
     stats: dict[str, tuple[int, int, str]] = {}
     keys: list[str | None] = []  # None: to be digested by the parsing worker
     diagnostics: list[Diagnostic] = []

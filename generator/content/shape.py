@@ -1,0 +1,44 @@
+"""A document's shape: what it contributes to the archive's structure, apart
+from what its own view shows.
+
+Two versions of a story with the same shape sit in the same place of the same
+archive: the same URL, date, tags and outlet, the same links to other files,
+the same publication status. Every page that shows the story depends on its
+content through the story's digest (see ``routes.story_digest``); everything
+else a build computes from the whole archive (collections, pagination, related
+stories, URL and duplicate checks, sitemaps, copies of assets, the site's
+navigation) depends only on shapes. An edit that keeps every shape can
+therefore be built by re-rendering the pages whose key holds the story's
+digest (``generator/incremental.py``).
+
+Positions (line and column) are left out: they only place error messages,
+and an edit that moves a paragraph should not count as a change of place.
+"""
+
+from __future__ import annotations
+
+from generator.cache import digest
+from generator.config import SiteConfig
+from generator.content.model import Article
+
+
+def shape(rendered, config: SiteConfig) -> str:
+    doc = rendered.doc
+    common = (
+        type(doc).__name__,
+        doc.slug,
+        doc.draft,
+        repr(doc.date),
+        repr(doc.updated),
+        tuple((link.target, link.anchor) for link in rendered.links),
+        rendered.ids,
+        tuple((str(asset.source), asset.target) for asset in rendered.assets),
+    )
+    if isinstance(doc, Article):
+        source = doc.source
+        # The title is in the news sitemap; a page's title is in every page's navigation.
+        title = doc.title if config.news_sitemap else None
+        own = (tuple((ref.name, ref.slug) for ref in doc.tags), (source.name, source.url, source.slug), title)
+    else:
+        own = (doc.title,)
+    return digest(repr((common, own)).encode())

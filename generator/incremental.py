@@ -1,0 +1,206 @@
+"""The incremental plan: an edit that keeps the archive's structure is built
+without loading, collecting or planning the whole archive.
+
+Every build that writes saves a **snapshot** of the archive: the archive's
+structure (the ``plan`` manifest: the stories in order with their URLs and
+tags; the members of every tag, outlet, year and month by number; the assets
+to copy), and what an edit changes in it (the ``plan-docs`` manifest: each
+content file's cache key, shape (``content/shape.py``) and URL, and each
+story's digest). A quick build saves only the second.
+
+The next build takes the quick way when the snapshot is the last build's
+(same fingerprint), every input but the content files is as it was (the
+frame: ssg's version, options, ``site.yml``, theme files, which content
+files exist), no embargo has lifted since, a few content files changed, each
+parses without a problem and each keeps its shape. Then only those files are
+parsed; the archive is rebuilt from the snapshot with stories whose documents
+are read from the cache only when a page being rendered shows them; only the
+pages and feeds whose key holds a changed digest are planned; and every other
+output keeps the key the last build recorded for it, so it is kept or linked
+as it is. Anything else takes the full build, which gives the same output
+(``tests/test_incremental.py`` compares both with clean builds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from generator.cache import BuildCache
+from generator.config import SiteConfig
+from generator.content.archive import Archive, Month, Standalone, Story, Term, Year, article_url, page_url
+from generator.content.load import Loaded, load_documents
+from generator.content.model import Article
+from generator.routes import Route, story_digest
+
+STRUCTURE, DOCUMENTS = "plan", "plan-docs"  # the snapshot's two manifests
+MAX_CHANGED = 50  # more changed files than this take the full build: its parallel parse pays off
+
+
+def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, str],
+             routes: list[Route], assets: dict[str, str], related: str) -> tuple[dict, dict]:  # fmt: skip
+    """What the next build needs to take the quick way (its two manifests): see the module's doc.
+    ``documents`` are every loaded document, published or not; ``assets`` the
+    stories' and pages' files to copy (output path -> source path); ``related``
+    the key of the related stories (the ``related`` manifest must still hold it)."""
+    urls = {s.article.file.rel: s.url for s in archive.stories} | {p.page.file.rel: p.url for p in archive.pages}
+    number = {s.url: i for i, s in enumerate(archive.stories)}
+
+    def members(stories) -> tuple[int, ...]:
+        return tuple(number[s.url] for s in stories)
+
+    return {
+        "id": print_,
+        "frame": frame,
+        "stories": tuple((s.article.file.rel, s.url, s.tags) for s in archive.stories),
+        "pages": tuple((p.page.file.rel, p.url) for p in archive.pages),
+        "tags": tuple((t.slug, t.name, t.description, members(t.stories)) for t in archive.tags),
+        "sources": tuple((t.slug, t.name, t.description, members(t.stories)) for t in archive.sources),
+        "years": tuple((y.year, tuple((m.month, members(m.stories)) for m in y.months)) for y in archive.years),
+        "url_of": archive.url_of,
+        "assets": assets,
+        "articles": tuple(r.url for r in routes if r.kind == "article"),
+        "related": related,
+    }, {
+        "fingerprint": print_,  # of the last build, quick or not
+        "structure": print_,  # the id of the structure it goes with
+        "docs": {r.doc.file.rel: (r.key, r.shape, urls.get(r.doc.file.rel)) for r in documents},
+        "digests": digests,
+    }
+
+
+class _Documents:
+    """Documents by file: the freshly parsed ones, else read from the cache."""
+
+    def __init__(self, keys: dict[str, str], files: dict[str, object], bodies, fresh: dict):
+        self.keys, self.files, self.bodies, self.fresh = keys, files, bodies, fresh
+
+    def get(self, rel: str):
+        found = self.fresh.get(rel)
+        return found if found is not None else self.bodies.doc(self.keys[rel], self.files)
+
+
+class _LazyStory(Story):
+    """A story of the snapshot: its URL and tags are known, its document is
+    read when something first asks for it. Compared by identity (there is
+    one object per story), so that comparing never reads documents."""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __init__(self, rel: str, url: str, tags: tuple[str, ...], documents: _Documents):
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "tags", tags)
+        object.__setattr__(self, "_rel", rel)
+        object.__setattr__(self, "_documents", documents)
+
+    def __getattr__(self, name: str):
+        if name not in ("rendered", "article"):
+            raise AttributeError(name)
+        rendered = self._documents.get(self._rel)
+        object.__setattr__(self, "rendered", rendered)
+        object.__setattr__(self, "article", rendered.doc)
+        return rendered if name == "rendered" else rendered.doc
+
+
+class _LazyPage(Standalone):
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __init__(self, rel: str, url: str, documents: _Documents):
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "_rel", rel)
+        object.__setattr__(self, "_documents", documents)
+
+    def __getattr__(self, name: str):
+        if name != "rendered":
+            raise AttributeError(name)
+        rendered = self._documents.get(self._rel)
+        object.__setattr__(self, "rendered", rendered)
+        return rendered
+
+
+def _archive(snap: dict, documents: _Documents) -> Archive:
+    stories = tuple(_LazyStory(rel, url, tags, documents) for rel, url, tags in snap["stories"])
+
+    def terms(rows) -> tuple[Term, ...]:
+        return tuple(Term(slug, name, text, tuple(stories[i] for i in members)) for slug, name, text, members in rows)
+
+    years = tuple(Year(year, tuple(Month(year, month, tuple(stories[i] for i in members)) for month, members in months))
+                  for year, months in snap["years"])  # fmt: skip
+    pages = tuple(_LazyPage(rel, url, documents) for rel, url in snap["pages"])
+    return Archive(stories, pages, terms(snap["tags"]), terms(snap["sources"]), years, snap["url_of"])
+
+
+@dataclass
+class Quick:
+    """An edit the quick way: the archive (of lazy stories), the URLs of the
+    stories and pages whose content changed, the digests brought up to date,
+    the changed files' documents and what the cache must learn of them."""
+
+    archive: Archive
+    changed: set[str]
+    digests: dict[str, str]
+    loaded: Loaded
+    files: dict[str, tuple[int, int, str]]  # the whole files manifest, brought up to date
+    stale: list[str]  # cache keys of documents no file has any more
+    structure: dict
+    documents: dict  # the snapshot's DOCUMENTS manifest, brought up to date
+
+
+def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, cache: BuildCache,
+          bodies, published) -> tuple[Quick | None, int]:  # fmt: skip
+    """The quick way for this build, or None when it must be a full build;
+    and how many files were parsed to find out (they are in the cache now).
+    ``published(doc)`` says whether a document is on the site."""
+    last = cache.state("fingerprint")
+    snap, known = cache.manifest(STRUCTURE), cache.manifest(DOCUMENTS)
+    if not last or known.get("fingerprint") != last or not snap or known["structure"] != snap["id"]:
+        return None, 0
+    if snap["frame"] != frame:
+        return None, 0
+    recorded = cache.manifest("files")
+    docs = known["docs"]
+    touched = []
+    for file in files:
+        st, old = stats_now[file.rel], recorded.get(file.rel)
+        if st is None or old is None or file.rel not in docs:
+            return None, 0  # a file that cannot be read, or did not load last time: the full build reports it
+        if (old[0], old[1]) != (st.st_mtime_ns, st.st_size):
+            touched.append(file)
+    if len(touched) > MAX_CHANGED:
+        return None, 0
+    loaded = load_documents(touched, stats_now, config, cache, 1, previous=recorded)
+    if loaded.diagnostics or len(loaded.documents) != len(touched):
+        return None, loaded.parsed  # every problem is reported by the full build, with the whole archive's
+    fresh, changed, stale = {}, set(), []
+    for rendered in loaded.documents:
+        rel, doc = rendered.doc.file.rel, rendered.doc
+        key, shape, url = docs[rel]
+        if rendered.key == key:
+            continue  # touched, not changed
+        if rendered.shape != shape or (url is not None) != published(doc):
+            return None, loaded.parsed
+        if url is not None and url != (article_url(doc, config) if isinstance(doc, Article) else page_url(doc, config)):
+            return None, loaded.parsed
+        fresh[rel] = rendered
+        stale.append(key)
+        if url is not None:
+            changed.add(url)
+    keys = {rel: entry[0] for rel, entry in docs.items()} | {rel: r.key for rel, r in fresh.items()}
+    archive = _archive(snap, _Documents(keys, {f.rel: f for f in files}, bodies, fresh))
+    digests = dict(known["digests"])
+    if changed:
+        tag_names = {t.slug: t.name for t in archive.tags}
+        source_names = {t.slug: t.name for t in archive.sources}
+        for story in archive.stories:
+            if story.url in changed:
+                digests[story.url] = story_digest(story, tag_names, source_names, archive.url_of)
+    docs = docs | {rel: (r.key, r.shape, docs[rel][2]) for rel, r in fresh.items()}
+    known = {"fingerprint": print_, "structure": snap["id"], "docs": docs, "digests": digests}
+    return Quick(archive, changed, digests, loaded, recorded | loaded.stats, stale, snap, known), loaded.parsed
+
+
+def lifted(until: str | None, now: datetime) -> bool:
+    """An embargo has lifted (or a story left the news window) since the last build."""
+    return until is None or now.timestamp() >= float(until)
