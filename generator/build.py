@@ -251,8 +251,10 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         cache.prune({r.key for r in loaded.documents})
         until = valid_until(loaded.documents, archive, options, config, now)
         assets = {rel: str(source) for rel, source in copies.items() if rel not in static.files}
+        copied = dict.fromkeys(sorted(set(assets.values())))
+        print_ = fingerprint(frame_, stats, copied)  # as the next build will see it: with the files copied now
         structure, known = snapshot(print_, frame_, loaded.documents, archive, digests, routes, assets, related)
-        cache.save_manifest("assets", dict.fromkeys(sorted(set(assets.values()))))
+        cache.save_manifest("assets", copied)
         cache.save_manifest(STRUCTURE, structure)
         cache.save_manifest(DOCUMENTS, known)
         cache.set_state({"fingerprint": print_, "valid_until": str(until), "output": str(out),
