@@ -174,6 +174,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         scratch = tempfile.TemporaryDirectory(prefix="ssg-check-")
         cache = BuildCache(Path(scratch.name))
     bodies = cache.bodies()
+    site: Site | None = None
     try:
         settings = repr((options.drafts, options.future, str(out), config.base_url))
         start = time.perf_counter()
@@ -189,6 +190,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                 output=out, timings=stages.timings, warnings=stages.warnings,
             )  # fmt: skip
         site = Site(config, out, cache, bodies, stages, progress, jobs, started, options.write, options.stale_search)
+        if options.write:
+            site.list_spare()
         tried = 0  # files parsed while finding out whether the quick way is open
         if options.write and not fresh_cache and not lifted(cache.state("valid_until"), now):
             start = time.perf_counter()
@@ -267,6 +270,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             timings=stages.timings, warnings=stages.warnings,
         )  # fmt: skip
     finally:
+        if site is not None:
+            site.close()
         bodies.close()
         cache.close()
         if not options.write:

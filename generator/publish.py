@@ -20,7 +20,7 @@ from generator.render import Renderer
 from generator.search import FOLDER as SEARCH_FOLDER
 from generator.search import index, reuse_index
 from generator.writeplan import Output, Written, write_outputs
-from generator.writer import MARKER, SPARE, Staging, clear, discard_spare, is_real_folder, same_device
+from generator.writer import MARKER, SPARE, Listing, Staging, clear, discard_spare, is_real_folder, same_device
 
 
 @dataclass
@@ -37,6 +37,21 @@ class Site:
     started: float
     write: bool = True  # False for `ssg check`
     stale_search: bool = False
+    listing: Listing | None = None  # of the spare tree, started early (see `list_spare`)
+
+    @property
+    def spare_dir(self) -> Path:
+        return self.config.root / CACHE_DIR / SPARE
+
+    def list_spare(self) -> None:
+        """Start listing the spare tree the cache recorded for this output, if
+        any, so that the listing is ready when the write stage needs it."""
+        if is_real_folder(self.spare_dir) and self.cache.state("spare") == str(self.out):
+            self.listing = Listing(self.spare_dir)
+
+    def close(self) -> None:
+        if self.listing is not None:
+            self.listing.close()
 
     @property
     def compiled(self) -> Path | None:
@@ -58,10 +73,11 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
     # The spare is used whenever the cache recorded one for this output: every file in it is
     # checked against its manifest and the tree is walked, so nothing it should not hold survives
     # (a spare restored by CI, with new inodes, is used too).
-    spare_dir = config.root / CACHE_DIR / SPARE
-    spare = {}
+    spare_dir = site.spare_dir
+    spare, listed = {}, None
     if is_real_folder(spare_dir) and cache.state("spare") == str(out):
         spare = cache.manifest("spare")
+        listed = site.listing.result() if site.listing is not None else None
     if not spare:
         discard_spare(spare_dir)
     cache.set_state({"spare": ""})  # from here until the end, what the spare holds is not known
@@ -72,7 +88,7 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
         if staging.reused:
             clear(staging.path / SEARCH_FOLDER)
             wanted = {o.rel for o in outputs} | {rel for rel, _ in machine} | {MARKER}
-            staging.remove([rel for rel in staging.files() if rel not in wanted])
+            staging.remove([rel for rel in staging.files(listed) if rel not in wanted])
         written = write_outputs(outputs, staging, previous, out, renderer, site.jobs, site.progress, spare)
         stages.timed("render+write", start)
         stages.absorb(written.diagnostics)

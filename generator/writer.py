@@ -30,6 +30,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 MARKER = ".ssg-output"
@@ -110,11 +111,14 @@ class Staging:
             raise OutputError(f"two outputs want the same file {rel!r}")
         self.written.add(rel)
 
-    def files(self) -> list[str]:
+    def files(self, listed: list[str] | None = None) -> list[str]:
         """Every file (or link, or other non-folder) in the staging tree, as
         output paths: a reused spare is walked, not trusted to hold only what
         its manifest says (a file put into the output by hand must not come
-        back from the spare)."""
+        back from the spare). ``listed``: the spare's :class:`Listing`, taken
+        just before it became the staging tree."""
+        if listed is not None:
+            return listed
         found: list[str] = []
 
         def walk(folder: str, prefix: str) -> None:
@@ -183,6 +187,47 @@ class Staging:
     def abort(self) -> None:
         """A reused spare may be large: it is deleted in the background."""
         discard(self.path, self.reused)
+
+
+FIND = "find"
+
+
+class Listing:
+    """Every file (or link, or other non-folder) below ``root``, as relative
+    paths, listed by GNU find in the background while the build goes on (the
+    spare tree of 10,000 stories: 0.13 s walked in Python, on the other core
+    instead). :meth:`result` is None when find is missing or is not GNU find;
+    the caller then walks the tree itself."""
+
+    def __init__(self, root: Path):
+        # Into a file, not a pipe: find would stop at every full pipe buffer until this process reads.
+        self._out = tempfile.TemporaryFile()
+        try:
+            self._proc: subprocess.Popen | None = subprocess.Popen(
+                [FIND, str(root), "-mindepth", "1", "!", "-type", "d", "-printf", "%P\\0"],
+                stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        except OSError:
+            self._proc = None
+
+    def result(self) -> list[str] | None:
+        """The listing, once find is done (waits for it)."""
+        if self._proc is None:
+            return None
+        ok = self._proc.wait() == 0
+        self._proc = None
+        self._out.seek(0)
+        out = self._out.read()
+        self.close()
+        return [os.fsdecode(name) for name in out.split(b"\0") if name] if ok else None
+
+    def close(self) -> None:
+        """Stop find if the build ends before it needs the listing."""
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+        self._out.close()
 
 
 def clear(path: Path | str) -> None:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import generator.parallel as parallel
+import generator.writer as writer
 from conftest import Site, story, tree_hashes
 from generator.cache import BodyReader, BuildCache, digest
 
@@ -161,8 +162,13 @@ def test_the_output_before_last_is_brought_up_to_date(many, tmp_path):
     assert not any("s02" in rel for rel in tree_hashes(many.public))
 
 
+@pytest.mark.parametrize("lister", ["find", "walk"])
 @pytest.mark.parametrize("tamper", ["replace", "write-through", "extra", "deep-extra", "symlink", "killed"])
-def test_a_spare_tree_that_changed_is_repaired_or_replaced(many, tmp_path, tamper):
+def test_a_spare_tree_that_changed_is_repaired_or_replaced(many, tmp_path, tamper, lister, monkeypatch):
+    """Whether the spare is listed by find(1) in the background or walked by
+    the build, and whether the edits are built the full or the quick way."""
+    if lister == "walk":
+        monkeypatch.setattr(writer, "FIND", "/nonexistent/find")
     _built(many)
     _write_story(many, "s01", 1, ["AI"], 3)
     _built(many)
@@ -194,6 +200,12 @@ def test_a_spare_tree_that_changed_is_repaired_or_replaced(many, tmp_path, tampe
     assert tree_hashes(many.public) == _clean_build(many, tmp_path)
     assert (elsewhere / "keep.txt").read_text() == "not ssg's"
     kept = spare.stat().st_ino  # the output this build replaced, kept although the cache misdescribed it
+    if tamper == "deep-extra":  # again, and this time the edit keeps the archive's structure
+        (many.public / "tags/extra.html").write_text("not from this site")
+        _append(many, "s06", "\nA corrected sentence.\n")
+        assert QUICK in _built(many)
+        assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+        kept = spare.stat().st_ino
     _write_story(many, "s06", 1, ["Film"], 13)
     _built(many)
     assert tree_hashes(many.public) == _clean_build(many, tmp_path)
