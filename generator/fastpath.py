@@ -23,7 +23,7 @@ def file_stats(files) -> dict[str, os.stat_result | None]:
     stats: dict[str, os.stat_result | None] = {}
     for file in files:
         try:
-            stats[file.rel] = os.stat(file.path)
+            stats[file.rel] = os.stat(file.location)
         except OSError:
             stats[file.rel] = None
     return stats

@@ -48,7 +48,7 @@ def _config(tmp_path):
 def _check_outcome(tmp_path, config, text):
     path = tmp_path / "content/articles/x.md"
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
-    doc, problems = parse(SourceFile("article", "content/articles/x.md", path), config)
+    doc, problems = parse(SourceFile("article", "content/articles/x.md", str(path)), config)
     assert (doc is None) == bool(problems)
     for problem in problems:
         assert problem.line >= 1 and problem.col >= 1 and problem.path == "content/articles/x.md"

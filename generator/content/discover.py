@@ -56,9 +56,9 @@ def _walk(folder: Path, rel_folder: str, kind: str, real_root: Path, found: list
                 elif not path.is_file():
                     diagnostics.append(warning(rel, 1, 1, "", "is not a regular file; skipped"))
                 else:
-                    found.append(SourceFile(kind=kind, rel=rel, path=path))
+                    found.append(SourceFile(kind, rel, entry.path))
         elif name.endswith(".md"):
             if entry.is_file(follow_symlinks=False):
-                found.append(SourceFile(kind=kind, rel=rel, path=folder / name))
+                found.append(SourceFile(kind, rel, entry.path))
             else:
                 diagnostics.append(warning(rel, 1, 1, "", "is not a regular file; skipped"))
