@@ -1,6 +1,7 @@
 """The build cache and incremental builds: after any edits, the output is
 byte-identical to a clean build of the same files."""
 
+import os
 import shutil
 import sqlite3
 
@@ -417,3 +418,49 @@ def test_a_replaced_image_is_copied_again_though_its_story_is_untouched(site, tm
     assert "rendered 1 of" in out
     assert "new" in (site.public / "2023/07/a-story/photo.svg").read_text(encoding="utf-8")
     assert tree_hashes(site.public) == _clean_build(site, tmp_path)
+
+
+KEEPING = st.lists(
+    st.tuples(st.sampled_from(["body", "title", "summary", "credit", "touch", "page"]), st.integers(0, 11),
+              st.integers(1, 99)),  # fmt: skip
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=KEEPING)
+def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds(tmp_path_factory, edits):
+    tmp_path = tmp_path_factory.mktemp("keep")
+    site = Site(tmp_path / "site")
+    site.write("site.yml", BASE + "per_page: 3\nfeeds:\n  entries: 3\n")
+
+    def write(i: int, title: str = "", summary: str = "", credit: str = "", body: str = "Body.") -> None:
+        extra = f"slug: s{i}\ntags: [{TAGS[i % 5]}, {TAGS[(i + 2) % 5]}]\n"
+        extra += f'summary: "{summary}"\n' if summary else ""
+        extra += f'credit: "{credit}"\n' if credit else ""
+        date = f"{2021 + i % 3}-0{1 + i % 4}-1{i % 10}"
+        site.write(f"content/articles/s{i}.md", story(title=title or f"Story {i}", date=date, extra=extra, body=body,
+                                                      url=f"https://news.example.com/{i}"))  # fmt: skip
+
+    for i in range(12):
+        write(i)
+    site.write("content/pages/about.md", "---\ntitle: About\nslug: about\n---\nText.\n")
+    assert site.ssg("build", "-j", "1", env=NOW).code == 0
+    for action, i, n in edits:
+        if action == "body":
+            write(i, body=f"Body, version {n}.\n\nA [link](https://example.com/{n}).")
+        elif action == "title":  # the slug is fixed: the story stays where it is
+            write(i, title=f"Story {i}, retitled {n}")
+        elif action == "summary":
+            write(i, summary=f"What happened, take {n}")
+        elif action == "credit":
+            write(i, credit=f"Photo: Agency {n}")
+        elif action == "touch":  # saved without a change
+            os.utime(site.root / f"content/articles/s{i}.md", ns=(n * 10**9, n * 10**9))
+        else:
+            site.write("content/pages/about.md", f"---\ntitle: About\nslug: about\n---\nText {n}.\n")
+        result = site.ssg("build", "-v", "-j", "1", env=NOW)
+        assert result.code == 0, result.err
+        assert QUICK in result.out or result.out.startswith("Nothing changed"), (action, result.out)
+        assert tree_hashes(site.public) == _clean_build(site, tmp_path), (action, i)
