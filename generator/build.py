@@ -256,7 +256,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         assets = {rel: str(source) for rel, source in copies.items() if rel not in static.files}
         copied = dict.fromkeys(sorted(set(assets.values())))
         print_ = fingerprint(frame_, stats, copied)  # as the next build will see it: with the files copied now
-        structure, known = snapshot(print_, frame_, loaded.documents, archive, digests, routes, assets, related)
+        structure, known = snapshot(print_, frame_, loaded.documents, archive, digests, assets, related)
         cache.save_manifest("assets", copied)
         cache.save_manifest(STRUCTURE, structure)
         cache.save_manifest(DOCUMENTS, known)
@@ -315,7 +315,7 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
         return None
     stages.timed("keys", start)
     try:
-        written = publish(site, outputs, [], renderer, previous, {output_file(url) for url in snap["articles"]})
+        written = publish(site, outputs, [], renderer, previous, {output_file(s.url) for s in archive.stories})
     except Missing:
         return None
     start = time.perf_counter()

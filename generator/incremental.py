@@ -31,14 +31,14 @@ from generator.config import SiteConfig
 from generator.content.archive import Archive, Month, Standalone, Story, Term, Year, article_url, page_url
 from generator.content.load import Loaded, load_documents
 from generator.content.model import Article
-from generator.routes import Route, story_digest
+from generator.routes import story_digest
 
 STRUCTURE, DOCUMENTS = "plan", "plan-docs"  # the snapshot's two manifests
 MAX_CHANGED = 50  # more changed files than this take the full build: its parallel parse pays off
 
 
-def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, str],
-             routes: list[Route], assets: dict[str, str], related: str) -> tuple[dict, dict]:  # fmt: skip
+def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, str], assets: dict[str, str],
+             related: str) -> tuple[dict, dict]:  # fmt: skip
     """What the next build needs to take the quick way (its two manifests): see the module's doc.
     ``documents`` are every loaded document, published or not; ``assets`` the
     stories' and pages' files to copy (output path -> source path); ``related``
@@ -57,9 +57,7 @@ def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict
         "tags": tuple((t.slug, t.name, t.description, members(t.stories)) for t in archive.tags),
         "sources": tuple((t.slug, t.name, t.description, members(t.stories)) for t in archive.sources),
         "years": tuple((y.year, tuple((m.month, members(m.stories)) for m in y.months)) for y in archive.years),
-        "url_of": archive.url_of,
         "assets": assets,
-        "articles": tuple(r.url for r in routes if r.kind == "article"),
         "related": related,
     }, {
         "fingerprint": print_,  # of the last build, quick or not
@@ -129,7 +127,8 @@ def _archive(snap: dict, documents: _Documents) -> Archive:
     years = tuple(Year(year, tuple(Month(year, month, tuple(stories[i] for i in members)) for month, members in months))
                   for year, months in snap["years"])  # fmt: skip
     pages = tuple(_LazyPage(rel, url, documents) for rel, url in snap["pages"])
-    return Archive(stories, pages, terms(snap["tags"]), terms(snap["sources"]), years, snap["url_of"])
+    url_of = {rel: url for rel, url, _ in snap["stories"]} | dict(snap["pages"])
+    return Archive(stories, pages, terms(snap["tags"]), terms(snap["sources"]), years, url_of)
 
 
 @dataclass
