@@ -206,7 +206,7 @@ class _Planner:
         pages = paginate(stories, per_page, list_url, links.href)
         for part in pages:
             number = part.pagination.number
-            if self.changed is not None and self.skip(ends) and self.skip(s.url for s in part.items):
+            if self.skip(ends) and self.skip(s.url for s in part.items):
                 continue
 
             def make(part=part, number=number):
@@ -266,7 +266,8 @@ class _Planner:
             newer = stories[index - 1] if index > 0 else None
             older = stories[index + 1] if index + 1 < len(stories) else None
             related_urls = self.related[story.url]
-            if self.skip((story.url, *(s.url for s in (newer, older) if s), *related_urls)):
+            if self.changed is not None and self.skip((story.url, *(s.url for s in (newer, older) if s),
+                                                       *related_urls)):  # fmt: skip
                 continue
             related = tuple(by_url[u] for u in related_urls)
 
@@ -296,7 +297,7 @@ class _Planner:
         context = {f"{kind}s": ordered, "letters": _by_letter(ordered)}
         key = tuple((v.slug, v.name, v.count, v.weight, v.description) for v in ordered)
         if self.changed is None:  # counts and names only: no story's digest
-                self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
+            self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
                      lastmod=self.lastmod(all_stories))
         for term, view in zip(terms, views, strict=True):
             if kind == "tag":
