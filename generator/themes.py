@@ -122,6 +122,51 @@ def _read_theme_yml(path: Path, root: Path):
     return parent, where, check.diagnostics
 
 
+# Partials that show one story in a list, and the only variables they may use
+# besides the template globals for their output to be kept per story (below).
+STORY_PARTIALS = {"partials/story.html": ("item", "level")}
+_KEPT_MAX = 50_000  # stories x heading levels kept per process; past this, rendered each time
+
+
+class _Environment(jinja2.Environment):
+    """Renders a story partial once per story and heading level: a story is
+    shown on its home, tag, outlet, year and month lists, and rendering its
+    card again for each was a fifth of a cold build's Jinja time. Only when
+    the partial uses nothing but its story, its level and the globals, so
+    that what it gives cannot differ between two lists."""
+
+    def _load_template(self, name, globals):  # noqa: A002 - Jinja's signature
+        template = super()._load_template(name, globals)
+        if name in STORY_PARTIALS and not getattr(template, "_ssg_kept", False):
+            template._ssg_kept = True
+            source = self.loader.get_source(self, name)[0]
+            used = jinja2_meta.find_undeclared_variables(self.parse(source))
+            if used <= set(STORY_PARTIALS[name]) | set(self.globals):
+                template.root_render_func = _kept_per_story(template.root_render_func, STORY_PARTIALS[name])
+        return template
+
+
+def _kept_per_story(render, names: tuple[str, str]):
+    kept: dict[tuple, str] = {}
+    item_name, level_name = names
+
+    def root_render_func(context):
+        item, level = context.get(item_name), context.get(level_name)
+        url = getattr(item, "url", None)
+        if not isinstance(url, str):
+            yield from render(context)
+            return
+        key = (url, level)
+        html = kept.get(key)
+        if html is None:
+            html = "".join(render(context))
+            if len(kept) < _KEPT_MAX:
+                kept[key] = html
+        yield html
+
+    return root_render_func
+
+
 def make_environment(chain: list[Theme], globals_: dict, compiled: Path | None = None) -> jinja2.Environment:
     """One Environment per build: autoescape on, undefined names are errors.
     ``compiled`` is a folder that keeps compiled templates from one build to the
@@ -130,7 +175,7 @@ def make_environment(chain: list[Theme], globals_: dict, compiled: Path | None =
         {theme.name: jinja2.FileSystemLoader(str(theme.templates)) for theme in chain}, delimiter=":"
     )
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader([str(t.templates) for t in chain]), by_name])
-    env = jinja2.Environment(
+    env = _Environment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -135,3 +135,43 @@ def test_related_stories_share_tags_deterministically(site):
     related = site.read("public/2023/01/a/index.html").split('<aside class="related"', 1)[1].split("</aside>")[0]
     assert re.findall(r'<li><a href="/2023/01/(\w)/">', related) == ["b", "d", "c"]
     assert '<aside class="related"' not in site.read("public/2023/01/e/index.html")
+
+
+def test_a_story_card_is_rendered_once_per_story_and_level(tmp_path):
+    """The story partial uses only its story, its level and the globals, so the
+    card of a story shown on five lists is rendered once (for each level)."""
+    from generator.themes import load_chain, make_environment
+
+    chain, problems = load_chain("default", tmp_path)
+    assert not problems
+    env = make_environment(chain, {"t": lambda key, **values: key})
+    reads: list[str] = []
+
+    class Card:
+        url, summary = "/2023/07/a/", ""
+        date = type("D", (), {"iso": "2023-07-26", "text": "26 July 2023"})()
+        source = type("S", (), {"name": "The Outlet"})()
+
+        @property
+        def title(self):
+            reads.append("title")
+            return "A <story>"
+
+    lists = env.from_string('{% for item in items %}{% with level = 3 %}{% include "partials/story.html" %}'
+                            "{% endwith %}{% endfor %}")  # fmt: skip
+    card = Card()
+    first = lists.render(items=[card, card, card])
+    assert len(reads) == 1 and first.count("A &lt;story&gt;") == 3
+
+
+def test_a_story_partial_that_reads_its_list_is_rendered_for_each_list(site):
+    _child(site, {
+        "templates/partials/story.html": '<p class="card">{{ item.title }} in {{ list.kind if list is defined '
+                                         'else "a month" }}</p>\n',
+    })  # fmt: skip
+    site.write("content/articles/a.md", story(title="A", extra="tags: [AI]\n"))
+    result = site.ssg("build")
+    assert result.code == 0, result.err
+    assert '<p class="card">A in home</p>' in site.read("public/index.html")
+    assert '<p class="card">A in tag</p>' in site.read("public/tags/ai/index.html")
+    assert '<p class="card">A in a month</p>' in site.read("public/2023/07/index.html")
