@@ -11,12 +11,19 @@ What it keeps, and why a build may trust it:
   same for the output before last, kept in ``.ssg-cache/spare`` to be brought
   up to date instead of built anew (see ``writer.py``); ``related``, the last
   related-stories result under its key; ``templates``, the templates each
-  template source names;
+  template source names; ``assets``, the files the last build copied beside
+  stories (the no-change check looks at them too); ``plan`` and
+  ``plan-docs``, the snapshot of the archive an edit that keeps its structure
+  is built from (see ``incremental.py``);
 * ``docs``: a parsed and rendered story or page, keyed by the file's digest and
   everything else that shapes the result (the parse settings, ssg's version);
 * ``bodies``: each rendered body, stored apart so that bodies are read one at a
   time when a page needs them, never all held in memory;
 * ``state``: the last build's id and its fingerprint for the no-change check.
+
+Beside the database, ``.ssg-cache/`` holds the spare output tree (``spare/``,
+see ``writer.py``) and Jinja's compiled templates (``templates/``, each
+checked against its template's source before use).
 
 Every blob carries a checksum. A cache that cannot be opened, has another
 schema or ssg version, or fails a checksum raises :class:`CacheCorrupt`; the

@@ -38,7 +38,9 @@ def _bundled_themes() -> Path:
 
 BUNDLED = _bundled_themes()
 MAX_DEPTH = 10
-_COMPILED = f"ssg-{__version__}"  # compiled templates of another ssg version are not used
+# How templates are compiled: compiled templates kept under other options (or by another ssg) are not used.
+_OPTIONS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+_COMPILED = f"ssg-{__version__}-{hashlib.blake2b(repr(sorted(_OPTIONS.items())).encode(), digest_size=4).hexdigest()}"
 
 
 @dataclass(frozen=True)
@@ -177,10 +179,8 @@ def make_environment(chain: list[Theme], globals_: dict, compiled: Path | None =
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader([str(t.templates) for t in chain]), by_name])
     env = _Environment(
         loader=loader,
-        autoescape=True,
+        **_OPTIONS,
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
         auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled), f"{_COMPILED}-%s.cache") if compiled else None,
     )
