@@ -78,44 +78,39 @@ class _Documents:
         return found if found is not None else self.bodies.doc(self.keys[rel], self.files)
 
 
-class _LazyStory(Story):
-    """A story of the snapshot: its URL and tags are known, its document is
-    read when something first asks for it. Compared by identity (there is
-    one object per story), so that comparing never reads documents."""
+class _Lazy:
+    """A story or page of the snapshot: its URL is known, its document is read
+    when something first asks for it. Compared by identity (there is one
+    object per document), so that comparing never reads documents."""
 
     __eq__ = object.__eq__
     __hash__ = object.__hash__
+    _filled: tuple[str, ...] = ("rendered",)  # attributes that come from the document
+
+    def _known(self, rel: str, documents: _Documents, **values) -> None:
+        for name, value in (("_rel", rel), ("_documents", documents), *values.items()):
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str):
+        if name not in self._filled:
+            raise AttributeError(name)
+        rendered = self._documents.get(self._rel)
+        object.__setattr__(self, "rendered", rendered)
+        if "article" in self._filled:
+            object.__setattr__(self, "article", rendered.doc)
+        return getattr(self, name)
+
+
+class _LazyStory(_Lazy, Story):
+    _filled = ("rendered", "article")
 
     def __init__(self, rel: str, url: str, tags: tuple[str, ...], documents: _Documents):
-        object.__setattr__(self, "url", url)
-        object.__setattr__(self, "tags", tags)
-        object.__setattr__(self, "_rel", rel)
-        object.__setattr__(self, "_documents", documents)
-
-    def __getattr__(self, name: str):
-        if name not in ("rendered", "article"):
-            raise AttributeError(name)
-        rendered = self._documents.get(self._rel)
-        object.__setattr__(self, "rendered", rendered)
-        object.__setattr__(self, "article", rendered.doc)
-        return rendered if name == "rendered" else rendered.doc
+        self._known(rel, documents, url=url, tags=tags)
 
 
-class _LazyPage(Standalone):
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
-
+class _LazyPage(_Lazy, Standalone):
     def __init__(self, rel: str, url: str, documents: _Documents):
-        object.__setattr__(self, "url", url)
-        object.__setattr__(self, "_rel", rel)
-        object.__setattr__(self, "_documents", documents)
-
-    def __getattr__(self, name: str):
-        if name != "rendered":
-            raise AttributeError(name)
-        rendered = self._documents.get(self._rel)
-        object.__setattr__(self, "rendered", rendered)
-        return rendered
+        self._known(rel, documents, url=url)
 
 
 def _archive(snap: dict, documents: _Documents) -> Archive:
