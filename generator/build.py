@@ -222,10 +222,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         static = static_files(chain)
         copies = stages.run("assets", _copies, archive, static, {output_file(r.url) for r in routes})
         start = time.perf_counter()
-        env = make_environment(chain, _template_globals(links, static, strings), site.compiled)
-        renderer = Renderer(env, config.root)
-        site_key = _site_key(config, strings, static, archive)
-        templates = TemplateDigests(env, cache.manifest("templates"))
+        renderer, site_key, templates = _rendering(site, chain, links, strings, static, archive)
         outputs = page_outputs(routes, site_key, templates)
         outputs += feed_outputs(FeedWriter(archive, config, links, bodies, digests).all(), site_key)
         outputs += [copy_output(rel, source) for rel, source in copies.items()]
@@ -246,7 +243,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                                timings=stages.timings, warnings=stages.warnings,
                                documents=loaded.documents)  # fmt: skip
 
-        previous = cache.manifest("outputs") if cache.state("output") == str(out) else {}
+        previous = _last_outputs(cache, out)
         articles = {output_file(r.url) for r in routes if r.kind == "article"}
         written = publish(site, outputs, machine, renderer, previous, articles)
         start = time.perf_counter()
@@ -285,7 +282,7 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
     start = time.perf_counter()
     archive, snap = edit.archive, edit.structure
     related = cache.manifest("related")
-    previous = cache.manifest("outputs") if cache.state("output") == str(out) else {}
+    previous = _last_outputs(cache, out)
     if related.get("key") != snap["related"] or not previous:
         return None
     links = Links(config.base_url)
@@ -293,10 +290,7 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
     stages.timed("plan", start)
     start = time.perf_counter()
     static = static_files(chain)
-    env = make_environment(chain, _template_globals(links, static, strings), site.compiled)
-    renderer = Renderer(env, config.root)
-    site_key = _site_key(config, strings, static, archive)
-    templates = TemplateDigests(env, cache.manifest("templates"))
+    renderer, site_key, templates = _rendering(site, chain, links, strings, static, archive)
     specs = FeedWriter(archive, config, links, site.bodies, edit.digests).all(edit.changed)
     made = {o.rel: o for o in page_outputs(routes, site_key, templates) + feed_outputs(specs, site_key)}
     copies = dict(static.files) | {rel: Path(source) for rel, source in snap["assets"].items()}
@@ -329,6 +323,18 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
         rendered=written.rendered, parsed=edit.loaded.parsed, seconds=time.perf_counter() - site.started,
         output=out, timings=stages.timings, warnings=stages.warnings, quick=True,
     )  # fmt: skip
+
+
+def _rendering(site: Site, chain, links: Links, strings, static: StaticFiles, archive: Archive):
+    """The renderer, the site's key and the template digests, for either kind of build."""
+    env = make_environment(chain, _template_globals(links, static, strings), site.compiled)
+    site_key = _site_key(site.config, strings, static, archive)
+    return Renderer(env, site.config.root), site_key, TemplateDigests(env, site.cache.manifest("templates"))
+
+
+def _last_outputs(cache: BuildCache, out: Path) -> dict:
+    """The manifest of what the last build wrote, if it wrote into ``out``."""
+    return cache.manifest("outputs") if cache.state("output") == str(out) else {}
 
 
 def _site_key(config: SiteConfig, strings, static: StaticFiles, archive: Archive) -> str:
