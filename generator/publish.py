@@ -43,10 +43,14 @@ class Site:
     def spare_dir(self) -> Path:
         return self.config.root / CACHE_DIR / SPARE
 
+    def has_spare(self) -> bool:
+        """The cache recorded a spare tree for this output, and it is a real folder."""
+        return is_real_folder(self.spare_dir) and self.cache.state("spare") == str(self.out)
+
     def list_spare(self) -> None:
-        """Start listing the spare tree the cache recorded for this output, if
-        any, so that the listing is ready when the write stage needs it."""
-        if is_real_folder(self.spare_dir) and self.cache.state("spare") == str(self.out):
+        """Start listing the spare tree, if there is one, so that the listing
+        is ready when the write stage needs it."""
+        if self.has_spare():
             self.listing = Listing(self.spare_dir)
 
     def close(self) -> None:
@@ -75,7 +79,7 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
     # (a spare restored by CI, with new inodes, is used too).
     spare_dir = site.spare_dir
     spare, listed = {}, None
-    if is_real_folder(spare_dir) and cache.state("spare") == str(out):
+    if site.has_spare():
         spare = cache.manifest("spare")
         listed = site.listing.result() if site.listing is not None else None
     if not spare:
