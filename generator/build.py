@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.cache import CACHE_DIR, VERSION, BuildCache, CacheCorrupt, digest
 from generator.config import SiteConfig, load_config
@@ -218,7 +218,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         stages.stop_on_errors()
 
         links = Links(config.base_url)
-        routes, digests, related = stages.run("plan", _plan, archive, config, links, strings, bodies, cache)
+        routes, digests, related = stages.run("plan", _plan, archive, config, links, strings, bodies, cache, jobs)
         static = static_files(chain)
         copies = stages.run("assets", _copies, archive, static, {output_file(r.url) for r in routes})
         start = time.perf_counter()
@@ -355,13 +355,13 @@ def _unchanged(cache: BuildCache, print_: str, out: Path, now: datetime) -> bool
     return output_intact(out, cache.manifest("outputs"))
 
 
-def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies, cache: BuildCache):
+def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies, cache: BuildCache, jobs: int):
     key = related_key(archive)
     saved = cache.manifest("related")
     if saved.get("key") == key:
         related = saved["urls"]
     else:
-        related = related_urls(archive)
+        related = related_urls(archive, jobs=jobs)
         cache.save_manifest("related", {"key": key, "urls": related})
     routes, diagnostics, digests = plan(archive, config, links, strings, bodies, related)
     return (routes, digests, key), diagnostics
@@ -377,7 +377,7 @@ def _template_globals(links: Links, static: StaticFiles, strings) -> dict:
 
     def time_element(date) -> Markup:
         """``<time datetime="…">26 July 2023</time>`` for a DateView."""
-        return Markup('<time datetime="{}">{}</time>').format(date.iso, date.text)
+        return Markup(f'<time datetime="{escape(date.iso)}">{escape(date.text)}</time>')
 
     return {"static": static_url, "t": strings.text, "count": strings.count, "time": time_element}
 

@@ -84,6 +84,13 @@ def _heading_id(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def _parser(options: MarkdownOptions):
+    md = markdown_it_parser(options)
+    _skip_idle_rules(md)
+    return md
+
+
+def markdown_it_parser(options: MarkdownOptions):
+    """The parser with markdown-it's own core rules (the tests compare with it)."""
     # Imported here: a build whose documents all come from the cache never
     # parses Markdown, and these imports are a tenth of ssg's start-up.
     from markdown_it import MarkdownIt
@@ -99,6 +106,31 @@ def _parser(options: MarkdownOptions):
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
     md.normalizeLink = _normalize_link
     return md
+
+
+def _skip_idle_rules(md) -> None:
+    """Two of markdown-it's core rules scan every story for characters many
+    stories lack: ``normalize`` rewrites line ends (the front-matter split has
+    made them all ``\n`` already) and NUL characters, and the typographer's
+    ``smartquotes`` looks for straight quotes token by token. On the benchmark
+    corpus they took a seventh of markdown-it's time. Each now runs only when
+    the story's source holds what it looks for: every inline token's text is
+    cut from that source, so a rule that finds nothing there finds nothing in
+    them either (``tests/test_markdown.py`` compares with markdown-it's own)."""
+    from markdown_it.rules_core.normalize import normalize
+    from markdown_it.rules_core.smartquotes import smartquotes
+
+    def normalize_if_needed(state) -> None:
+        if "\r" in state.src or "\0" in state.src:
+            normalize(state)
+
+    def smartquotes_if_needed(state) -> None:
+        if "'" in state.src or '"' in state.src:
+            smartquotes(state)
+
+    md.core.ruler.at("normalize", normalize_if_needed)
+    if "smartquotes" in [rule.name for rule in md.core.ruler.__rules__]:
+        md.core.ruler.at("smartquotes", smartquotes_if_needed)
 
 
 def _normalize_link(url: str) -> str:

@@ -347,3 +347,24 @@ def test_link_normalizing_shortcut_is_taken_for_plain_urls():
         assert _PLAIN_URL.fullmatch(url)
     for url in ("https://ex%41mple.com/", "https://exämple.com/", "//host/x", "javascript:alert(1)", "a b"):
         assert not _PLAIN_URL.fullmatch(url)
+
+
+_MARKDOWN = st.lists(
+    st.sampled_from(["a", "b ", '"', "'", "\r", "\r\n", "\n", "\n\n", "\0", "*", "_", "`", "-", "--", "...",
+                     "(c)", "> ", "- ", "1. ", "# ", "| a | b |\n|---|---|\n| 'x' | \"y\" |\n", "[l](u 't')",
+                     "&quot;", "\\\"", "    code 'q'\n", "```\n\"f\"\n```\n", "[^1]\n\n[^1]: 'n'\n"]),
+    max_size=30,
+).map("".join)
+
+
+@PROFILE
+@given(body=_MARKDOWN, typographer=st.booleans(), html=st.booleans())
+def test_skipped_markdown_rules_change_nothing(body, typographer, html):
+    """The normalize and smartquotes rules run only when the source holds what
+    they look for; the tokens must be what markdown-it's own rules give."""
+    from generator.config import MarkdownOptions
+    from generator.markdown import _parser, markdown_it_parser
+
+    options = MarkdownOptions(html=html, typographer=typographer)
+    ours, stock = _parser(options), markdown_it_parser(options)
+    assert [t.as_dict() for t in ours.parse(body)] == [t.as_dict() for t in stock.parse(body)]
