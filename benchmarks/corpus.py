@@ -7,8 +7,10 @@ stories of about 750 words (paragraphs with links and emphasis, a quote,
 sometimes a list, sometimes a co-located image with a credit), 2–6 tags drawn
 from a 300-tag vocabulary with a Zipf distribution, dates spread over 20
 years, 60 source outlets. With ``--hugo`` it also writes ``OUT_DIR/hugo/``:
-the same stories as a Hugo site with a minimal theme that renders the same
-page set (article pages, paginated home, tag and source lists, term indexes).
+the same stories as a Hugo site with two themes: a minimal one (article
+pages, paginated home, tag and source lists, term indexes) and, with
+``parity.toml``, one that makes the same kinds of output as ssg (feeds,
+related stories, JSON-LD, date archives; see ``HUGO_PARITY_CONFIG``).
 The same seed always gives the same files.
 """
 
@@ -145,6 +147,101 @@ HUGO_LAYOUTS = {
 }
 
 
+# The same kinds of output ssg makes, for a like-for-like timing (run.py's
+# "hugo same pages"): feeds with full content for the site and for every tag
+# and outlet, a JSON feed, related stories and JSON-LD on article pages, head
+# metadata, story cards with outlet and tags on list pages, and paginated year
+# and month archives (an "archives" taxonomy: Hugo has no date archives).
+# Hugo's own /articles/ section list is left out, as ssg has none.
+HUGO_PARITY_CONFIG = """baseURL = "https://bench.example.org/"
+title = "Benchmark Archive"
+disableKinds = ["section"]
+[pagination]
+  pagerSize = 20
+[taxonomies]
+  tag = "tags"
+  source = "sources"
+  archive = "archives"
+[permalinks]
+  articles = "/:year/:month/:slug/"
+[services.rss]
+  limit = 20
+[outputs]
+  home = ["HTML", "RSS", "JSONFeed"]
+  taxonomy = ["HTML"]
+  term = ["HTML", "RSS"]
+[outputFormats.JSONFeed]
+  mediaType = "application/json"
+  baseName = "feed"
+  isPlainText = true
+[related]
+  includeNewer = true
+  threshold = 1
+  toLower = false
+  [[related.indices]]
+    name = "tags"
+    weight = 100
+  [[related.indices]]
+    name = "date"
+    weight = 10
+[module]
+  [[module.mounts]]
+    source = "content"
+    target = "content"
+  [[module.mounts]]
+    source = "static"
+    target = "static"
+  [[module.mounts]]
+    source = "layouts-parity"
+    target = "layouts"
+"""
+
+_CARD = ('<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p><time datetime="{{ .Date.Format '
+         '"2006-01-02T15:04:05Z07:00" }}">{{ .Date.Format "2 January 2006" }}</time> · {{ .Params.source_name }}</p>'
+         "<p>{{ .Summary | plainify | truncate 240 }}</p><p>{{ range .Params.tags }}<a href=\"{{ \"/tags/\" | relURL }}"
+         '{{ . | urlize }}/">{{ . }}</a> {{ end }}</p></article>')  # fmt: skip
+_PAGER = ('{{ with .Paginator.Prev }}<a href="{{ .URL }}">Newer</a>{{ end }}{{ with .Paginator.Next }}'
+          '<a href="{{ .URL }}">Older</a>{{ end }}')  # fmt: skip
+HUGO_PARITY_LAYOUTS = {
+    "_default/baseof.html": '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="canonical" href="{{ .Permalink }}">'
+    '<meta name="description" content="{{ with .Summary }}{{ . | plainify | truncate 160 }}{{ else }}{{ .Site.Title }}'
+    '{{ end }}"><meta property="og:title" content="{{ .Title }}"><meta property="og:url" content="{{ .Permalink }}">'
+    '<link rel="alternate" type="application/rss+xml" href="{{ "index.xml" | absURL }}">'
+    '<link rel="stylesheet" href="/style.css"></head><body><header><a href="/">{{ .Site.Title }}</a>'
+    '<a href="/tags/">Tags</a><a href="/sources/">Sources</a><a href="/archives/">Archive</a></header>'
+    '<main>{{ block "main" . }}{{ end }}</main></body></html>',
+    "_default/single.html": '{{ define "main" }}<script type="application/ld+json">{{ dict "@context" '
+    '"https://schema.org" "@type" "NewsArticle" "headline" .Title "url" .Permalink "datePublished" (.Date.Format '
+    '"2006-01-02T15:04:05Z07:00") "isBasedOn" .Params.source_url "keywords" .Params.tags "publisher" (dict "@type" '
+    '"Organization" "name" .Params.source_name) | jsonify | safeJS }}</script><article><h1>{{ .Title }}</h1><p><time>'
+    '{{ .Date.Format "2 January 2006" }}</time></p><aside><p>Originally reported for {{ .Params.source_name }}</p>'
+    '<a href="{{ .Params.source_url }}">Read the original</a></aside>{{ with .Params.image }}<figure><img src="{{ . }}"'
+    ' alt=""></figure>{{ end }}{{ .Content }}<p>{{ range .Params.tags }}<a href="{{ "/tags/" | relURL }}{{ . | urlize'
+    ' }}/">{{ . }}</a> {{ end }}</p></article>{{ with first 5 (.Site.RegularPages.Related .) }}<aside><h2>Related'
+    '</h2><ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2 January 2006"'
+    ' }}</time> · {{ .Params.source_name }}</li>{{ end }}</ul></aside>{{ end }}{{ with .PrevInSection }}<a href="'
+    '{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}'
+    "</a>{{ end }}{{ end }}",
+    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}' + _CARD + "{{ end }}"
+    + _PAGER + "{{ end }}",
+    "_default/terms.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.Alphabetical }}<li>'
+    '<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}',
+    "index.html": '{{ define "main" }}<h1>{{ .Site.Title }}</h1>{{ range (.Paginate .Site.RegularPages).Pages }}'
+    + _CARD + "{{ end }}" + _PAGER + "{{ end }}",
+    "_default/rss.xml": '{{ printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?>" | safeHTML }}<rss version="2.0">'
+    "<channel><title>{{ .Title }}</title><link>{{ .Permalink }}</link>{{ if ne .Data.Plural \"archives\" }}{{ $pages :="
+    ' .RegularPages }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end }}{{ range first 20 $pages }}<item>'
+    "<title>{{ .Title }}</title><link>{{ .Permalink }}</link><guid>{{ .Permalink }}</guid><pubDate>{{ .Date.Format"
+    ' "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate><author>{{ .Params.source_name }}</author>{{ range .Params.tags }}'
+    "<category>{{ . }}</category>{{ end }}<description>{{ .Content | transform.XMLEscape | safeHTML }}</description>"
+    "</item>{{ end }}{{ end }}</channel></rss>",
+    "index.jsonfeed.json": '{{- $items := slice -}}{{- range first 20 .Site.RegularPages -}}{{- $items = $items | '
+    'append (dict "id" .Permalink "url" .Permalink "title" .Title "content_html" .Content "date_published" '
+    '(.Date.Format "2006-01-02T15:04:05Z07:00") "tags" .Params.tags) -}}{{- end -}}{{- dict "version" '
+    '"https://jsonfeed.org/version/1.1" "title" .Site.Title "home_page_url" .Site.BaseURL "items" $items | jsonify -}}',
+}
+
 def write(out: Path, stories: int, seed: int, hugo: bool) -> None:
     rng = random.Random(seed)
     vocab = Vocabulary(rng)
@@ -157,10 +254,12 @@ def write(out: Path, stories: int, seed: int, hugo: bool) -> None:
     if hugo:
         hugo_articles.mkdir(parents=True)
         (out / "hugo" / "hugo.toml").write_text(HUGO_CONFIG)
-        for rel, text in HUGO_LAYOUTS.items():
-            path = out / "hugo" / "layouts" / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+        (out / "hugo" / "parity.toml").write_text(HUGO_PARITY_CONFIG)
+        for folder, layouts in (("layouts", HUGO_LAYOUTS), ("layouts-parity", HUGO_PARITY_LAYOUTS)):
+            for rel, text in layouts.items():
+                path = out / "hugo" / folder / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
         (out / "hugo" / "static").mkdir()
         (out / "hugo" / "static" / "style.css").write_text("body{font-family:serif}\n")
     for index in range(stories):
@@ -174,7 +273,8 @@ def write(out: Path, stories: int, seed: int, hugo: bool) -> None:
             body = text.split("\n---\n", 1)[1]
             tag_list = ", ".join(f'"{t}"' for t in tags)
             front = (f'---\ntitle: "{title}"\ndate: {date:%Y-%m-%dT%H:%M:%S}Z\nslug: {slug}\ntags: [{tag_list}]\n'
-                     f'sources: ["{outlet}"]\nsource_name: "{outlet}"\nsource_url: https://news.example.org/{slug}\n'
+                     f'sources: ["{outlet}"]\narchives: ["{date:%Y}", "{date:%Y-%m}"]\nsource_name: "{outlet}"\n'
+                     f"source_url: https://news.example.org/{slug}\n"
                      + (f"image: https://img.example.org/{slug}.svg\n" if image else "") + "---\n")  # fmt: skip
             (hugo_articles / f"{slug}.md").write_text(front + body)
 

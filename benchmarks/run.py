@@ -6,9 +6,11 @@ For each size it generates the corpus (benchmarks/corpus.py, same seed), then
 times, as separate processes: a cold build (no output, no cache), a no-change
 rebuild, a one-story edit (the first after a cold build, which also sets up
 the spare output tree), another one-story edit (every later edit), a
-one-template edit, and Hugo's cold build of the same corpus. It prints wall
-time, peak memory (largest process) and files written, and the ratios to
-Hugo's cold build. The site is built with ``search: false`` (Hugo builds no
+one-template edit, and Hugo's cold build of the same corpus, twice: with a
+minimal theme ("hugo cold") and with a theme that makes the same kinds of
+output as ssg ("hugo same": feeds, related stories, JSON-LD, date archives;
+see corpus.py). It prints wall time, peak memory (largest process) and files
+written, and the ratios to both. The site is built with ``search: false`` (Hugo builds no
 search index either) unless ``--search`` is given. Nothing here is asserted:
 figures go to docs/performance.md.
 
@@ -78,7 +80,7 @@ def set_aside(path: Path, trash: Path) -> None:
 
 def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) -> dict:
     site = work / f"corpus-{stories}"
-    if not (site / "site.yml").exists() or not (site / "hugo").exists():
+    if not (site / "site.yml").exists() or not (site / "hugo" / "parity.toml").exists():
         corpus.write(site, stories, seed=1, hugo=True)
     for rel, text in CHILD_THEME.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -113,6 +115,11 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
         os.sync()
         results["hugo cold"] = run_measured(["hugo", "--quiet", "-d", str(out)], site / "hugo")
         results["hugo files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
+        set_aside(out, work / "trash")
+        os.sync()
+        same = ["hugo", "--quiet", "--config", "parity.toml", "-d", str(out)]
+        results["hugo same"] = run_measured(same, site / "hugo")
+        results["hugo same files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
     results["files"] = (files, 0, "")
     return results
 
@@ -129,17 +136,19 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}")
     for stories in args.stories:
         results = bench_size(args.work, stories, args.jobs, args.hugo, args.search)
-        hugo = results.get("hugo cold")
+        hugo, same = results.get("hugo cold"), results.get("hugo same")
         print(f"\n{stories} stories, {results['files'][0]} files written by ssg"
-              + (f", {results['hugo files'][0]} by Hugo" if hugo else ""))  # fmt: skip
-        print(f"{'build':<14}{'wall s':>9}{'peak MB':>10}{'x Hugo cold':>13}  detail")
-        for name in ("cold", "no change", "one story", "story again", "one template", "hugo cold"):
+              + (f", {results['hugo files'][0]} by Hugo (minimal theme), {results['hugo same files'][0]} by Hugo"
+                 " (same pages)" if hugo else ""))  # fmt: skip
+        print(f"{'build':<14}{'wall s':>9}{'peak MB':>10}{'x Hugo cold':>13}{'x same pages':>14}  detail")
+        for name in ("cold", "no change", "one story", "story again", "one template", "hugo cold", "hugo same"):
             if name not in results:
                 continue
             wall, peak, out = results[name]
             ratio = f"{wall / hugo[0]:.2f}" if hugo else "-"
+            ratio_same = f"{wall / same[0]:.2f}" if same else "-"
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
-            print(f"{name:<14}{wall:>9.2f}{peak:>10.0f}{ratio:>13}  {detail}")
+            print(f"{name:<14}{wall:>9.2f}{peak:>10.0f}{ratio:>13}{ratio_same:>14}  {detail}")
     shutil.rmtree(args.work / "trash", ignore_errors=True)
     return 0
 
