@@ -153,9 +153,14 @@ HUGO_LAYOUTS = {
 # metadata, story cards with outlet and tags on list pages, and paginated year
 # and month archives (an "archives" taxonomy: Hugo has no date archives).
 # Hugo's own /articles/ section list is left out, as ssg has none.
+# parity-norelated.toml is the same without related stories: Hugo's .Related
+# compares a story with every story sharing a tag with it, where ssg looks at
+# the 12 nearest in time in each tag, and took most of that build's time.
 HUGO_PARITY_CONFIG = """baseURL = "https://bench.example.org/"
 title = "Benchmark Archive"
 disableKinds = ["section"]
+[params]
+  related = true
 [pagination]
   pagerSize = 20
 [taxonomies]
@@ -218,9 +223,10 @@ HUGO_PARITY_LAYOUTS = {
     '{{ .Date.Format "2 January 2006" }}</time></p><aside><p>Originally reported for {{ .Params.source_name }}</p>'
     '<a href="{{ .Params.source_url }}">Read the original</a></aside>{{ with .Params.image }}<figure><img src="{{ . }}"'
     ' alt=""></figure>{{ end }}{{ .Content }}<p>{{ range .Params.tags }}<a href="{{ "/tags/" | relURL }}{{ . | urlize'
-    ' }}/">{{ . }}</a> {{ end }}</p></article>{{ with first 5 (.Site.RegularPages.Related .) }}<aside><h2>Related'
-    '</h2><ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2 January 2006"'
-    ' }}</time> · {{ .Params.source_name }}</li>{{ end }}</ul></aside>{{ end }}{{ with .PrevInSection }}<a href="'
+    ' }}/">{{ . }}</a> {{ end }}</p></article>{{ if site.Params.related }}{{ with first 5 (.Site.RegularPages.Related'
+    ' .) }}<aside><h2>Related</h2><ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.'
+    'Format "2 January 2006" }}</time> · {{ .Params.source_name }}</li>{{ end }}</ul></aside>{{ end }}{{ end }}'
+    '{{ with .PrevInSection }}<a href="'
     '{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}'
     "</a>{{ end }}{{ end }}",
     "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}' + _CARD + "{{ end }}"
@@ -255,6 +261,8 @@ def write(out: Path, stories: int, seed: int, hugo: bool) -> None:
         hugo_articles.mkdir(parents=True)
         (out / "hugo" / "hugo.toml").write_text(HUGO_CONFIG)
         (out / "hugo" / "parity.toml").write_text(HUGO_PARITY_CONFIG)
+        without_related = HUGO_PARITY_CONFIG.replace("related = true", "related = false")
+        (out / "hugo" / "parity-norelated.toml").write_text(without_related)
         for folder, layouts in (("layouts", HUGO_LAYOUTS), ("layouts-parity", HUGO_PARITY_LAYOUTS)):
             for rel, text in layouts.items():
                 path = out / "hugo" / folder / rel

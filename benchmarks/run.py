@@ -9,8 +9,9 @@ the spare output tree), another one-story edit (every later edit), a
 one-template edit, and Hugo's cold build of the same corpus, twice: with a
 minimal theme ("hugo cold") and with a theme that makes the same kinds of
 output as ssg ("hugo same": feeds, related stories, JSON-LD, date archives;
-see corpus.py). It prints wall time, peak memory (largest process) and files
-written, and the ratios to both. The site is built with ``search: false`` (Hugo builds no
+see corpus.py), and that one without related stories ("hugo no related").
+It prints wall time, peak memory (largest process) and files written, and
+the ratios to each. The site is built with ``search: false`` (Hugo builds no
 search index either) unless ``--search`` is given. Nothing here is asserted:
 figures go to docs/performance.md.
 
@@ -80,7 +81,7 @@ def set_aside(path: Path, trash: Path) -> None:
 
 def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) -> dict:
     site = work / f"corpus-{stories}"
-    if not (site / "site.yml").exists() or not (site / "hugo" / "parity.toml").exists():
+    if not (site / "site.yml").exists() or not (site / "hugo" / "parity-norelated.toml").exists():
         corpus.write(site, stories, seed=1, hugo=True)
     for rel, text in CHILD_THEME.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -114,12 +115,12 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
         set_aside(out, work / "trash")
         os.sync()
         results["hugo cold"] = run_measured(["hugo", "--quiet", "-d", str(out)], site / "hugo")
-        results["hugo files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
-        set_aside(out, work / "trash")
-        os.sync()
-        same = ["hugo", "--quiet", "--config", "parity.toml", "-d", str(out)]
-        results["hugo same"] = run_measured(same, site / "hugo")
-        results["hugo same files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
+        results["hugo cold files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
+        for name, config in (("hugo same", "parity.toml"), ("hugo no related", "parity-norelated.toml")):
+            set_aside(out, work / "trash")
+            os.sync()
+            results[name] = run_measured(["hugo", "--quiet", "--config", config, "-d", str(out)], site / "hugo")
+            results[f"{name} files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
     results["files"] = (files, 0, "")
     return results
 
@@ -136,19 +137,16 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}")
     for stories in args.stories:
         results = bench_size(args.work, stories, args.jobs, args.hugo, args.search)
-        hugo, same = results.get("hugo cold"), results.get("hugo same")
+        hugos = [name for name in ("hugo cold", "hugo same", "hugo no related") if name in results]
         print(f"\n{stories} stories, {results['files'][0]} files written by ssg"
-              + (f", {results['hugo files'][0]} by Hugo (minimal theme), {results['hugo same files'][0]} by Hugo"
-                 " (same pages)" if hugo else ""))  # fmt: skip
-        print(f"{'build':<14}{'wall s':>9}{'peak MB':>10}{'x Hugo cold':>13}{'x same pages':>14}  detail")
-        for name in ("cold", "no change", "one story", "story again", "one template", "hugo cold", "hugo same"):
-            if name not in results:
-                continue
+              + "".join(f", {results[f'{name} files'][0]} by {name}" for name in hugos))  # fmt: skip
+        columns = "".join(f"{'x ' + name:>18}" for name in hugos)
+        print(f"{'build':<16}{'wall s':>9}{'peak MB':>10}{columns}  detail")
+        for name in ("cold", "no change", "one story", "story again", "one template", *hugos):
             wall, peak, out = results[name]
-            ratio = f"{wall / hugo[0]:.2f}" if hugo else "-"
-            ratio_same = f"{wall / same[0]:.2f}" if same else "-"
+            ratios = "".join(f"{wall / results[hugo][0]:>18.2f}" for hugo in hugos)
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
-            print(f"{name:<14}{wall:>9.2f}{peak:>10.0f}{ratio:>13}{ratio_same:>14}  {detail}")
+            print(f"{name:<16}{wall:>9.2f}{peak:>10.0f}{ratios}  {detail}")
     shutil.rmtree(args.work / "trash", ignore_errors=True)
     return 0
 
