@@ -19,7 +19,7 @@ from generator.progress import Progress
 from generator.render import Renderer
 from generator.search import FOLDER as SEARCH_FOLDER
 from generator.search import index, reuse_index
-from generator.writeplan import Output, Written, write_outputs
+from generator.writeplan import Missing, Output, Written, write_outputs
 from generator.writer import MARKER, SPARE, Listing, Staging, clear, discard_spare, is_real_folder, same_device
 
 
@@ -114,6 +114,12 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
         keep = bool(previous) and same_device(spare_dir.parent, out.parent)
         kept = staging.commit(spare_dir if keep else None, background=len(outputs) > 2000)
         stages.timed("swap", start)
+    except Missing:  # the quick way cannot reuse the last output: the full build will, with the spare
+        if staging.reused and staging.give_back(spare_dir):
+            cache.set_state({"spare": str(out)})
+        else:
+            staging.abort()
+        raise
     except BaseException:
         staging.abort()
         raise

@@ -184,6 +184,16 @@ class Staging:
         discard(old, background)
         return False
 
+    def give_back(self, spare: Path) -> bool:
+        """A reused spare, not swapped in, becomes the spare again. Files may
+        have been removed or replaced in it: the next build checks each one
+        against the spare's manifest (key, size, mtime) and walks the tree."""
+        try:
+            os.rename(self.path, spare)
+            return True
+        except OSError:
+            return False
+
     def abort(self) -> None:
         """A reused spare may be large: it is deleted in the background."""
         discard(self.path, self.reused)
