@@ -1,6 +1,8 @@
 """Write every output file into the staging tree: keep it when the staging
 tree is the spare and already has it, link it from the live output when its
-inputs are unchanged, else render (or copy) it, in parallel worker processes."""
+inputs are unchanged, else render (or copy) it. Links, renders and copies are
+made in parallel worker processes: the first edit after a cold build links
+15,900 files into a new tree (0.63 s in one process at 10,000 stories)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from generator.parallel import run_chunks
 from generator.render import Renderer
 from generator.routes import Route
 from generator.urls import output_file
-from generator.writer import Staging, clear, safe_parts, write_new
+from generator.writer import Staging, clear, link, safe_parts, write_new
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
     todo: list[Output] = []
     spare = spare or {}
     staged, live = (str(staging.path), str(out)) if staging is not None else ("", "")
+    linked: dict[str, tuple[str, int, int]] = {}  # unchanged since the last build: linked from the live output
     for output in outputs:
         safe_parts(output.rel)
         if staging is None:
@@ -88,20 +91,21 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
             staging.keep(output.rel)
             written.manifest[output.rel] = kept
         elif (reuse := _intact(output, previous, live)) is not None:
-            staging.link(output.rel, out / output.rel)
-            written.manifest[output.rel] = reuse
+            staging.keep(output.rel)
+            linked[output.rel] = reuse
+            todo.append(output)
         elif output.route is None and output.feed is None and output.source is None:
             raise Missing(output.rel)
         else:
             staging.keep(output.rel)  # claimed now: two outputs for one file are refused before any work
             todo.append(output)
     for output in todo:  # compile templates once, before the workers fork
-        if output.route is not None:
+        if output.route is not None and output.rel not in linked:
             try:
                 renderer.template(output.route.templates)
             except jinja2.TemplateError:
                 pass  # reported, with its place, when the page is rendered
-    progress.update("render", 0, len(todo))
+    progress.update("render", 0, len(todo) - len(linked))
     base = str(staging.path) if staging is not None else None
     reused = staging is not None and staging.reused
 
@@ -111,12 +115,14 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
         made: set[str] = set()  # folders this process made: one mkdir each
         for output in todo[start:stop]:
             data = None
-            if output.route is not None:
+            if output.rel in linked:
+                pass
+            elif output.route is not None:
                 page = renderer.render(output.route)
                 data = page.data if page is not None else None
             elif output.feed is not None:
                 data = output.feed.make()
-            if base is None or (data is None and output.source is None):
+            if base is None or (data is None and output.source is None and output.rel not in linked):
                 continue
             path = os.path.join(base, *safe_parts(output.rel))
             folder = os.path.dirname(path)
@@ -125,6 +131,10 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
                 made.add(folder)
             if reused:
                 clear(path)
+            if output.rel in linked:
+                link(os.path.join(live, output.rel), path)
+                results.append((output.rel, *linked[output.rel]))
+                continue
             if output.source is not None:
                 shutil.copyfile(output.source, path)
                 st = os.stat(path)
@@ -137,5 +147,5 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
         written.diagnostics.extend(diagnostics)
         for rel, key, size, mtime_ns in results:
             written.manifest[rel] = (key, size, mtime_ns)
-    written.rendered = len(todo)
+    written.rendered = len(todo) - len(linked)
     return written

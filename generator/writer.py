@@ -148,15 +148,6 @@ class Staging:
                     break
                 parent = parent.parent
 
-    def link(self, rel: str, source: Path) -> None:
-        """The previous build's file, unchanged: a hard link costs no copy."""
-        target = self._target(rel)
-        if self.reused:
-            clear(target)
-        try:
-            os.link(source, target)
-        except OSError:  # a file system without hard links
-            shutil.copyfile(source, target)
 
     def commit(self, spare: Path | None = None, background: bool = False) -> bool:
         """Swap the new site in. The previous one becomes the spare tree at
@@ -253,6 +244,15 @@ def clear(path: Path | str) -> None:
         if not os.path.isdir(path):
             raise
         shutil.rmtree(path)
+
+
+def link(source: str, target: str) -> None:
+    """The previous build's file, unchanged, into a staging tree: a hard link
+    costs no copy (a copy where the file system has no hard links)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def write_new(path: str, data: bytes) -> os.stat_result:
