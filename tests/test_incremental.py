@@ -273,6 +273,19 @@ def test_parallel_output_is_identical_to_serial(many, tmp_path, monkeypatch):
     assert tree_hashes(many.public) == parallel_tree
 
 
+def test_unchanged_files_are_linked_in_parallel(many, tmp_path, monkeypatch):
+    """The first edit after a cold build links every unchanged file from the
+    live output into a new tree, in the worker processes."""
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 2)
+    _built(many, "-j", "2")
+    before = (many.public / "tags/index.html").stat().st_ino
+    _append(many, "s03", "\nA correction.\n")
+    _built(many, "-j", "2")
+    assert (many.public / "tags/index.html").stat().st_ino == before  # linked, not written again
+    assert (_spare(many) / "tags/index.html").stat().st_ino == before
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
 def _count_looked_up(monkeypatch) -> list[int]:
     """How many documents each ``BuildCache.get_docs`` call asks for."""
     asked: list[int] = []
