@@ -8,15 +8,18 @@ run reports every problem of a file.
 from __future__ import annotations
 
 import difflib
+import re
 from urllib.parse import urlsplit
 
 from generator.diagnostics import Diagnostic, error
 from generator.yamlsource import Node
 
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
 
 def check_url(text: str) -> str | None:
     """Return why ``text`` is not an absolute http(s) URL, or ``None``."""
-    if text != text.strip() or any(ch.isspace() or ord(ch) < 32 for ch in text):
+    if _SPACE_OR_CONTROL.search(text):  # the same characters as str.isspace() or below 32
         return "must not contain spaces or control characters"
     try:
         parts = urlsplit(text)

@@ -85,6 +85,14 @@ def test_slugs_are_safe_and_folding_is_idempotent(text):
     assert "/" not in slug and ".." not in slug
 
 
+@PROFILE
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_slugs_skip_transliteration_with_the_same_result(text):
+    from generator.slugs import _DROPPED, transliterated
+
+    assert _DROPPED.sub("", text.lower()) == transliterated(text)
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=st.text(min_size=1, max_size=60), tags=st.lists(st.text(max_size=12), max_size=4))
 def test_whole_builds_never_crash_or_escape(tmp_path_factory, title, tags):
@@ -368,3 +376,12 @@ def test_skipped_markdown_rules_change_nothing(body, typographer, html):
     options = MarkdownOptions(html=html, typographer=typographer)
     ours, stock = _parser(options), markdown_it_parser(options)
     assert [t.as_dict() for t in ours.parse(body)] == [t.as_dict() for t in stock.parse(body)]
+
+
+@PROFILE
+@given(url=st.text(alphabet=st.sampled_from("ab:/.\t\n \u00a0\u2028\x1f\x7f\x85é"), max_size=20))
+def test_urls_with_spaces_or_control_characters_are_refused(url):
+    from generator.validate import check_url
+
+    refused = url != url.strip() or any(ch.isspace() or ord(ch) < 32 for ch in url)
+    assert (check_url(url) == "must not contain spaces or control characters") == refused
