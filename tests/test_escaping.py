@@ -1,12 +1,9 @@
 """Text from front matter is escaped on every page where it appears."""
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markupsafe import Markup, escape
 
 from conftest import story
-from generator.strings import Strings
 
 PAYLOAD = "<script>alert(1)</script>"
 
@@ -69,24 +66,3 @@ def test_xml_escaping_matches_the_standard_library(value):
     allowed = _INVALID_XML.sub("", value)
     assert text(value) == escape(allowed)
     assert attr(value) == quoteattr(allowed)
-
-
-_PIECE = st.sampled_from(["Read ", "<b>", "&amp; ", "{a}", "{b}", "{a!r}", "{b:>6}", "{{", "}}", " at {a}", "'"])
-_VALUE = st.one_of(st.text(alphabet="<>&\"'ab é", max_size=8), st.integers(-5, 5000),
-                   st.text(alphabet="<>ab", max_size=6).map(lambda s: Markup(f"<a>{s}</a>")))  # fmt: skip
-
-
-@settings(max_examples=300, deadline=None)
-@given(template=st.lists(_PIECE, max_size=6).map("".join), a=_VALUE, b=_VALUE)
-def test_theme_strings_fill_in_as_markup_format_does(template, a, b):
-    """``t()`` formats plain ``{name}`` fields itself; the result, escaping
-    included, must be what ``Markup.format`` gives (or the same error)."""
-    strings = Strings({"key": template}, "en")
-    try:
-        expected = Markup(escape(template)).format(a=a, b=b)
-    except (ValueError, KeyError, IndexError) as exc:
-        with pytest.raises(type(exc)):
-            strings.text("key", a=a, b=b)
-        return
-    got = strings.text("key", a=a, b=b)
-    assert type(got) is Markup and got == expected
