@@ -37,7 +37,7 @@ from generator.lock import build_lock
 from generator.parallel import default_jobs, fewer_collections
 from generator.progress import Progress
 from generator.publish import Site, publish
-from generator.related import related_key, related_urls
+from generator.related import related_inputs, related_key, related_urls, updated_related
 from generator.render import Renderer
 from generator.routes import plan, plan_changed
 from generator.search import find_pagefind, index
@@ -361,8 +361,13 @@ def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies, c
     if saved.get("key") == key:
         related = saved["urls"]
     else:
-        related = related_urls(archive, jobs=jobs)
+        last = cache.manifest("related-inputs")
+        if saved and last.get("key") == saved["key"]:  # an edit: rank again only what it can change
+            related = updated_related(archive, last["inputs"], saved["urls"], jobs)
+        else:
+            related = related_urls(archive, jobs=jobs)
         cache.save_manifest("related", {"key": key, "urls": related})
+        cache.save_manifest("related-inputs", {"key": key, "inputs": related_inputs(archive)})
     routes, diagnostics, digests = plan(archive, config, links, strings, bodies, related)
     return (routes, digests, key), diagnostics
 

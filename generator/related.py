@@ -23,16 +23,25 @@ WINDOW = 12
 LIMIT = 5
 
 
+MAX_CHANGED = 200  # more changed stories than this: every story is ranked again
+
+
+def related_inputs(archive: Archive) -> tuple[tuple[str, tuple[str, ...], float], ...]:
+    """What related stories are made of: each story's URL, tags and time, in the archive's order."""
+    return tuple((s.url, s.tags, s.article.date.at.timestamp()) for s in archive.stories)
+
+
 def related_key(archive: Archive, limit: int = LIMIT) -> str:
-    stories = tuple((s.url, s.tags, s.article.date.at.timestamp()) for s in archive.stories)
     members = tuple((t.slug, tuple(s.url for s in t.stories)) for t in archive.tags)
-    return digest(repr((WINDOW, limit, stories, members)).encode())
+    return digest(repr((WINDOW, limit, related_inputs(archive), members)).encode())
 
 
-def related_urls(archive: Archive, limit: int = LIMIT, jobs: int = 1) -> dict[str, tuple[str, ...]]:
+def related_urls(archive: Archive, limit: int = LIMIT, jobs: int = 1,
+                 only: set[str] | None = None) -> dict[str, tuple[str, ...]]:  # fmt: skip
     """Each story's URL -> the URLs of its related stories, best first; with
     ``jobs`` > 1, stories are ranked in worker processes (0.45 s at 10,000
-    stories, while the other core had nothing to do)."""
+    stories, while the other core had nothing to do). ``only``: rank just
+    these stories."""
     stories = archive.stories
     number = {s.url: i for i, s in enumerate(stories)}
     urls = [s.url for s in stories]
@@ -44,10 +53,11 @@ def related_urls(archive: Archive, limit: int = LIMIT, jobs: int = 1) -> dict[st
         members = [number[s.url] for s in term.stories]
         for place, i in enumerate(members):
             places[i].append((members, place))
+    wanted = range(len(stories)) if only is None else [number[url] for url in urls if url in only]
 
     def rank(start: int, stop: int) -> list[tuple[str, ...]]:
         ranked = []
-        for i in range(start, stop):
+        for i in wanted[start:stop]:
             near: set[int] = set()
             for members, place in places[i]:
                 near.update(members[max(0, place - WINDOW) : place + WINDOW + 1])
@@ -57,5 +67,41 @@ def related_urls(archive: Archive, limit: int = LIMIT, jobs: int = 1) -> dict[st
             ranked.append(tuple(urls[j] for *_, j in best))
         return ranked
 
-    ranked = [best for chunk in run_chunks(rank, len(stories), jobs) for best in chunk]
-    return dict(zip(urls, ranked, strict=True))
+    ranked = [best for chunk in run_chunks(rank, len(wanted), jobs) for best in chunk]
+    return dict(zip((urls[i] for i in wanted), ranked, strict=True))
+
+
+def updated_related(archive: Archive, last_inputs, last: dict[str, tuple[str, ...]],
+                    jobs: int = 1) -> dict[str, tuple[str, ...]]:  # fmt: skip
+    """:func:`related_urls` of the archive, given the result ``last`` for an
+    earlier archive and that archive's :func:`related_inputs`: only stories
+    that may rank differently are ranked again.
+
+    A story's result depends on its own tags and time and on the stories in
+    its windows (the ``WINDOW`` nearest in each of its tags' lists). Stories
+    whose URL, tags or time changed (or that came or went) move in, out or
+    within those lists; the stories of other windows keep their order among
+    themselves, so a window changes only if a changed story is in it, before
+    or after the edit: the stories within ``WINDOW`` places of a changed one,
+    in each list it was or is in. Those, and the changed ones, are ranked
+    again (``tests/test_incremental.py`` compares with ranking everything)."""
+    now = related_inputs(archive)
+    before = {url: (tags, when) for url, tags, when in last_inputs}
+    after = {url: (tags, when) for url, tags, when in now}
+    changed = {url for url, item in after.items() if before.get(url) != item} | (before.keys() - after.keys())
+    if len(changed) > MAX_CHANGED:
+        return related_urls(archive, jobs=jobs)
+    touched = {slug for url in changed for item in (before.get(url), after.get(url)) if item for slug in item[0]}
+    affected = set(changed)
+    for inputs in (last_inputs, now):
+        lists: dict[str, list[str]] = {slug: [] for slug in touched}
+        for url, tags, _ in inputs:
+            for slug in tags:
+                if slug in lists:
+                    lists[slug].append(url)
+        for members in lists.values():
+            for place, url in enumerate(members):
+                if url in changed:
+                    affected.update(members[max(0, place - WINDOW) : place + WINDOW + 1])
+    fresh = related_urls(archive, jobs=jobs, only=affected & after.keys())
+    return {url: fresh[url] if url in fresh else last[url] for url in after}
