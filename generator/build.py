@@ -356,18 +356,19 @@ def _unchanged(cache: BuildCache, print_: str, out: Path, now: datetime) -> bool
 
 
 def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies, cache: BuildCache, jobs: int):
-    key = related_key(archive)
+    inputs = related_inputs(archive)
+    key = related_key(archive, inputs)
     saved = cache.manifest("related")
     if saved.get("key") == key:
         related = saved["urls"]
     else:
         last = cache.manifest("related-inputs")
         if saved and last.get("key") == saved["key"]:  # an edit: rank again only what it can change
-            related = updated_related(archive, last["inputs"], saved["urls"], jobs)
+            related = updated_related(archive, inputs, last["inputs"], saved["urls"], jobs)
         else:
             related = related_urls(archive, jobs=jobs)
         cache.save_manifest("related", {"key": key, "urls": related})
-        cache.save_manifest("related-inputs", {"key": key, "inputs": related_inputs(archive)})
+        cache.save_manifest("related-inputs", {"key": key, "inputs": inputs})
     routes, diagnostics, digests = plan(archive, config, links, strings, bodies, related)
     return (routes, digests, key), diagnostics
 

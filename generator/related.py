@@ -31,9 +31,11 @@ def related_inputs(archive: Archive) -> tuple[tuple[str, tuple[str, ...], float]
     return tuple((s.url, s.tags, s.article.date.at.timestamp()) for s in archive.stories)
 
 
-def related_key(archive: Archive, limit: int = LIMIT) -> str:
+def related_key(archive: Archive, inputs=None, limit: int = LIMIT) -> str:
+    """A digest of what the result is made of (``inputs``: the archive's :func:`related_inputs`)."""
     members = tuple((t.slug, tuple(s.url for s in t.stories)) for t in archive.tags)
-    return digest(repr((WINDOW, limit, related_inputs(archive), members)).encode())
+    inputs = related_inputs(archive) if inputs is None else inputs
+    return digest(repr((WINDOW, limit, inputs, members)).encode())
 
 
 def related_urls(archive: Archive, limit: int = LIMIT, jobs: int = 1,
@@ -71,11 +73,12 @@ def related_urls(archive: Archive, limit: int = LIMIT, jobs: int = 1,
     return dict(zip((urls[i] for i in wanted), ranked, strict=True))
 
 
-def updated_related(archive: Archive, last_inputs, last: dict[str, tuple[str, ...]],
+def updated_related(archive: Archive, now, last_inputs, last: dict[str, tuple[str, ...]],
                     jobs: int = 1) -> dict[str, tuple[str, ...]]:  # fmt: skip
-    """:func:`related_urls` of the archive, given the result ``last`` for an
-    earlier archive and that archive's :func:`related_inputs`: only stories
-    that may rank differently are ranked again.
+    """:func:`related_urls` of the archive (whose :func:`related_inputs` are
+    ``now``), given the result ``last`` for an earlier archive and that
+    archive's inputs ``last_inputs``: only stories that may rank differently
+    are ranked again.
 
     A story's result depends on its own tags and time and on the stories in
     its windows (the ``WINDOW`` nearest in each of its tags' lists). Stories
@@ -85,7 +88,6 @@ def updated_related(archive: Archive, last_inputs, last: dict[str, tuple[str, ..
     or after the edit: the stories within ``WINDOW`` places of a changed one,
     in each list it was or is in. Those, and the changed ones, are ranked
     again (``tests/test_incremental.py`` compares with ranking everything)."""
-    now = related_inputs(archive)
     before = {url: (tags, when) for url, tags, when in last_inputs}
     after = {url: (tags, when) for url, tags, when in now}
     changed = {url for url, item in after.items() if before.get(url) != item} | (before.keys() - after.keys())
