@@ -58,13 +58,15 @@ def split(raw: bytes, rel: str) -> tuple[str, int, str, int] | Diagnostic:
     return error(rel, 1, 1, "", "front matter is not closed: add a '---' line after it")
 
 
-def parse(file: SourceFile, config: SiteConfig) -> tuple[Article | Page | None, list[Diagnostic]]:
+def parse(file: SourceFile, config: SiteConfig,
+          raw: bytes | None = None) -> tuple[Article | Page | None, list[Diagnostic]]:  # fmt: skip
+    """``raw``: the file's bytes, when the caller has read them already."""
     try:
-        size = file.path.stat().st_size
+        size = file.path.stat().st_size if raw is None else len(raw)
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // 2**20
             return None, [error(file.rel, 1, 1, "", f"file is {size / 2**20:.1f} MB; the limit is {limit} MB")]
-        raw = file.path.read_bytes()
+        raw = file.path.read_bytes() if raw is None else raw
     except OSError as exc:
         return None, [error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}")]
     parts = split(raw, file.rel)

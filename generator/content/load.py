@@ -35,9 +35,9 @@ def parse_settings(config: SiteConfig) -> str:
                  config.markdown, config.news_sitemap))  # fmt: skip
 
 
-def _parse_one(file: SourceFile, config: SiteConfig, key: str):
+def _parse_one(file: SourceFile, config: SiteConfig, key: str, raw: bytes | None = None):
     """The document as the cache stores it (record and body), or None and the problems."""
-    doc, problems = parse(file, config)
+    doc, problems = parse(file, config, raw)
     if doc is None:
         return None, b"", problems
     rendered, html, problems = render_markdown(doc, config.markdown, key)
@@ -111,16 +111,17 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
     def task(start: int, stop: int):
         done = []
         for i in todo[start:stop]:
-            key, file_digest = keys[i], None
-            if key is None:
+            key, file_digest, raw = keys[i], None, None
+            if key is None:  # read once: for its digest, and to parse
                 try:
-                    file_digest = digest(files[i].path.read_bytes())
+                    raw = files[i].path.read_bytes()
                 except OSError as exc:
                     problem = error(files[i].rel, 1, 1, "", f"cannot read: {exc.strerror}")
                     done.append((i, "", None, None, "", [problem]))
                     continue
+                file_digest = digest(raw)
                 key = _doc_key(file_digest, files[i], settings)
-            done.append((i, key, file_digest, *_parse_one(files[i], config, key)))
+            done.append((i, key, file_digest, *_parse_one(files[i], config, key, raw)))
         return done
 
     if todo:
