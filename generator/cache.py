@@ -11,11 +11,11 @@ What it keeps, and why a build may trust it:
   same for the output before last, kept in ``.ssg-cache/spare`` to be brought
   up to date instead of built anew (see ``writer.py``); ``related``, the last
   related-stories result under its key, and ``related-inputs``, what it was
-  made of (an edit ranks again only the stories it can change); ``templates``, the templates each
-  template source names; ``assets``, the files the last build copied beside
-  stories (the no-change check looks at them too); ``plan`` and
-  ``plan-docs``, the snapshot of the archive an edit that keeps its structure
-  is built from (see ``incremental.py``);
+  made of (an edit ranks again only the stories it can change);
+  ``templates``, the templates each template source names; ``assets``, the
+  files the last build copied beside stories (the no-change check looks at
+  them too); ``plan`` and ``plan-docs``, the snapshot of the archive an edit
+  that keeps its structure is built from (see ``incremental.py``);
 * ``docs``: a parsed and rendered story or page, keyed by the file's digest and
   everything else that shapes the result (the parse settings, ssg's version);
 * ``bodies``: each rendered body, stored apart so that bodies are read one at a

@@ -8,7 +8,8 @@ fully deterministic: shared tags, then distance in time, then URL.
 The result depends only on each story's URL, date and tags (and on the tags'
 member lists they make), so :func:`related_key` digests exactly that: the
 build keeps the last result under that key, and an edit that changes no tag
-or date (a body, a title, a credit) does not compute it again.
+or date (a body, a title, a credit) does not compute it again. An edit that
+does is ranked again only where it reaches (:func:`updated_related`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from generator.parallel import run_chunks
 
 WINDOW = 12
 LIMIT = 5
-
-
 MAX_CHANGED = 200  # more changed stories than this: every story is ranked again
 
 

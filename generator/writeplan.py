@@ -114,16 +114,16 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
         renderer.diagnostics = []
         made: set[str] = set()  # folders this process made: one mkdir each
         for output in todo[start:stop]:
+            before = linked.get(output.rel)  # unchanged: linked from the live output
             data = None
-            if output.rel in linked:
-                pass
-            elif output.route is not None:
-                page = renderer.render(output.route)
-                data = page.data if page is not None else None
-            elif output.feed is not None:
-                data = output.feed.make()
-            if base is None or (data is None and output.source is None and output.rel not in linked):
-                continue
+            if before is None:
+                if output.route is not None:
+                    page = renderer.render(output.route)
+                    data = page.data if page is not None else None
+                elif output.feed is not None:
+                    data = output.feed.make()
+                if base is None or (data is None and output.source is None):
+                    continue
             path = os.path.join(base, *safe_parts(output.rel))
             folder = os.path.dirname(path)
             if folder not in made:
@@ -131,9 +131,9 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
                 made.add(folder)
             if reused:
                 clear(path)
-            if output.rel in linked:
+            if before is not None:
                 link(os.path.join(live, output.rel), path)
-                results.append((output.rel, *linked[output.rel]))
+                results.append((output.rel, *before))
                 continue
             if output.source is not None:
                 shutil.copyfile(output.source, path)

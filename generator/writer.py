@@ -148,7 +148,6 @@ class Staging:
                     break
                 parent = parent.parent
 
-
     def commit(self, spare: Path | None = None, background: bool = False) -> bool:
         """Swap the new site in. The previous one becomes the spare tree at
         ``spare`` (which must not exist), or is deleted (in a detached process
