@@ -484,8 +484,9 @@ def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds
 def test_a_deleted_output_is_rebuilt_from_the_spare(many, tmp_path, gone):
     """Without the live output (deleted, or a CI job that restored only the
     cache), the output before last is brought up to date, not rendered anew:
-    the quick way, which needs the last output, gives the spare back to the
-    full build when it finds that output missing."""
+    the quick way, which needs the last output, finds pages it would keep
+    missing and gives the spare back to the full build. With one page gone,
+    the full build links the rest from the live output."""
     _built(many)
     _append(many, "s01", "\nA correction.\n")
     _built(many)
@@ -515,8 +516,8 @@ STORY_EDITS = st.lists(
 @given(edits=STORY_EDITS)
 def test_related_stories_ranked_again_only_where_an_edit_reaches_are_all_right(tmp_path_factory, edits):
     """After an edit, only the stories within a window of a changed story are
-    ranked again; with a window of two in lists of 15–25 stories, most are
-    not. The result must be what ranking every story gives."""
+    ranked again; with a window of two in tag lists of about 14 stories, most
+    are not. The result must be what ranking every story gives."""
     import generator.related as related
 
     tmp_path = tmp_path_factory.mktemp("related")
