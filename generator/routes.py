@@ -292,11 +292,11 @@ class _Planner:
     def plan_terms(self, kind: str, index_url: str, index_title: str, terms: tuple[Term, ...], make_view):
         views = [make_view(term) for term in terms]
         ordered = tuple(sorted(views, key=lambda v: (v.name.casefold(), v.slug)))
-        all_stories = [s for term in terms for s in term.stories]
         head = Head(trail=((index_title, index_url),), collection=True)
         context = {f"{kind}s": ordered, "letters": _by_letter(ordered)}
         key = tuple((v.slug, v.name, v.count, v.weight, v.description) for v in ordered)
         if self.changed is None:  # counts and names only: no story's digest
+            all_stories = [s for term in terms for s in term.stories]
             self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
                      lastmod=self.lastmod(all_stories))
         for term, view in zip(terms, views, strict=True):
