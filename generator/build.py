@@ -36,7 +36,7 @@ from generator.incremental import DOCUMENTS, STRUCTURE, Quick, lifted, quick, sn
 from generator.lock import build_lock
 from generator.parallel import default_jobs, fewer_collections
 from generator.progress import Progress
-from generator.publish import Site, publish
+from generator.publish import Site, folders_ahead, publish
 from generator.related import related_inputs, related_key, related_urls, updated_related
 from generator.render import Renderer
 from generator.routes import plan, plan_changed
@@ -216,6 +216,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         docs = [r for r in loaded.documents if _published(r.doc, options, now)]
         archive: Archive = stages.run("collect", collect, docs, config, defer=True)
         stages.stop_on_errors()
+        if options.write and jobs > 1 and not site.has_spare():  # a new tree: its story folders are made now
+            site.stage(folders_ahead(s.url for s in archive.stories))
 
         links = Links(config.base_url)
         routes, digests, related = stages.run("plan", _plan, archive, config, links, strings, bodies, cache, jobs)

@@ -22,7 +22,7 @@ MIN_PER_WORKER = 50  # below this, forking costs more than it saves
 _TASK: Callable[[int, int], object] | None = None
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Workers end when the build that forked them is killed (Linux)."""
     import ctypes.util
 
@@ -89,7 +89,7 @@ def iter_chunks(task: Callable[[int, int], T], count: int, jobs: int) -> Iterato
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
             futures = [pool.submit(_run_chunk, start, stop) for start, stop in ranges]
             try:
                 for future in futures:

@@ -9,6 +9,7 @@ for a finished one (by the no-change check or the quick way).
 
 from __future__ import annotations
 
+import posixpath
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,19 @@ from generator.progress import Progress
 from generator.render import Renderer
 from generator.search import FOLDER as SEARCH_FOLDER
 from generator.search import index, reuse_index
+from generator.urls import output_file
 from generator.writeplan import Missing, Output, Written, write_outputs
-from generator.writer import MARKER, SPARE, Listing, Staging, clear, discard_spare, is_real_folder, same_device
+from generator.writer import (
+    MARKER,
+    SPARE,
+    FoldersAhead,
+    Listing,
+    Staging,
+    clear,
+    discard_spare,
+    is_real_folder,
+    same_device,
+)
 
 
 @dataclass
@@ -38,6 +50,9 @@ class Site:
     write: bool = True  # False for `ssg check`
     stale_search: bool = False
     listing: Listing | None = None  # of the spare tree, started early (see `list_spare`)
+    staging: Staging | None = None  # once `stage` has made it, until it is swapped in or dropped
+    spare: dict | None = None  # the manifest of the staging tree when it is the reused spare
+    ahead: FoldersAhead | None = None  # folders of a new staging tree, made while the build plans
 
     @property
     def spare_dir(self) -> Path:
@@ -56,6 +71,35 @@ class Site:
     def close(self) -> None:
         if self.listing is not None:
             self.listing.close()
+        if self.ahead is not None:
+            self.ahead.stop()
+        if self.staging is not None:  # the build stopped before its write stage
+            self.staging.abort()
+            self.staging = None
+
+    def stage(self, folders: list[str] | None = None) -> Staging:
+        """The staging tree: the spare output tree when the cache recorded one
+        for this output (every file in it is checked against its manifest and
+        the tree is walked, so nothing it should not hold survives; a spare
+        restored by CI, with new inodes, is used too), else a new folder, in
+        which ``folders`` (output paths, each after its parent) are made ahead
+        in another process."""
+        if self.staging is not None:
+            return self.staging
+        spare = self.cache.manifest("spare") if self.has_spare() else {}
+        if not spare:
+            discard_spare(self.spare_dir)
+        self.cache.set_state({"spare": ""})  # from here until the end, what the spare holds is not known
+        self.staging = Staging(self.out, self.spare_dir if spare else None)
+        self.spare = spare if self.staging.reused else {}
+        if folders and not self.staging.reused:
+            self.ahead = FoldersAhead(self.staging.path, folders)
+        return self.staging
+
+    def made_ahead(self) -> set[str]:
+        """The folders made ahead (waits for them)."""
+        ahead, self.ahead = self.ahead, None
+        return ahead.result() if ahead is not None else set()
 
     @property
     def compiled(self) -> Path | None:
@@ -67,6 +111,22 @@ class Site:
         return folder
 
 
+AHEAD_MIN = 200  # folders: fewer are made by the writers, without a process of their own
+
+
+def folders_ahead(urls) -> list[str]:
+    """The output folders of the pages at ``urls`` (``/2023/07/slug/``) and
+    their parents, each after its parent: the story pages' folders, known once
+    the archive is collected, are made while the build plans (see :meth:`Site.stage`)."""
+    folders: set[str] = set()
+    for url in urls:
+        folder = posixpath.dirname(output_file(url))
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return sorted(folders, key=lambda f: (f.count("/"), f)) if len(folders) >= AHEAD_MIN else []
+
+
 def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, previous: dict,
             articles: set[str]) -> Written:  # fmt: skip
     """Write every output into a staging tree (the spare output tree when
@@ -74,26 +134,18 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
     written. ``previous`` is the manifest of the live output; ``articles``
     the output files of story pages (what the search index is made from)."""
     config, cache, out, stages = site.config, site.cache, site.out, site.stages
-    # The spare is used whenever the cache recorded one for this output: every file in it is
-    # checked against its manifest and the tree is walked, so nothing it should not hold survives
-    # (a spare restored by CI, with new inodes, is used too).
     spare_dir = site.spare_dir
-    spare, listed = {}, None
-    if site.has_spare():
-        spare = cache.manifest("spare")
-        listed = site.listing.result() if site.listing is not None else None
-    if not spare:
-        discard_spare(spare_dir)
-    cache.set_state({"spare": ""})  # from here until the end, what the spare holds is not known
-    staging = Staging(out, spare_dir if spare else None)
-    spare = spare if staging.reused else {}
+    staging = site.stage()
+    site.staging = None  # this function swaps it in or drops it
     try:
         start = time.perf_counter()
         if staging.reused:
+            listed = site.listing.result() if site.listing is not None else None
             clear(staging.path / SEARCH_FOLDER)
             wanted = {o.rel for o in outputs} | {rel for rel, _ in machine} | {MARKER}
             staging.remove([rel for rel in staging.files(listed) if rel not in wanted])
-        written = write_outputs(outputs, staging, previous, out, renderer, site.jobs, site.progress, spare)
+        written = write_outputs(outputs, staging, previous, out, renderer, site.jobs, site.progress, site.spare,
+                                site.made_ahead())  # fmt: skip
         stages.timed("render+write", start)
         stages.absorb(written.diagnostics)
         if config.search:
@@ -121,6 +173,7 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
             staging.abort()
         raise
     except BaseException:
+        site.made_ahead()  # its process is done before the tree goes
         staging.abort()
         raise
     start = time.perf_counter()

@@ -74,10 +74,12 @@ def _intact(output: Output, manifest: dict, tree: str) -> tuple[str, int, int] |
 
 
 def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict, out: Path | None,
-                  renderer: Renderer, jobs: int, progress, spare: dict | None = None) -> Written:  # fmt: skip
+                  renderer: Renderer, jobs: int, progress, spare: dict | None = None,
+                  made: set[str] | None = None) -> Written:  # fmt: skip
     """``previous`` is the manifest of the live output ``out``; ``spare`` the
-    manifest of the staging tree when it is the reused spare. With ``staging``
-    None (``ssg check``), render everything and write nothing."""
+    manifest of the staging tree when it is the reused spare; ``made``, folders
+    of the staging tree known to exist (full paths). With ``staging`` None
+    (``ssg check``), render everything and write nothing."""
     written = Written()
     todo: list[Output] = []
     spare = spare or {}
@@ -107,12 +109,13 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
                 pass  # reported, with its place, when the page is rendered
     progress.update("render", 0, len(todo) - len(linked))
     base = str(staging.path) if staging is not None else None
+    made = made or set()
     reused = staging is not None and staging.reused
 
     def task(start: int, stop: int):
         results: list[tuple[str, str, int, int]] = []
         renderer.diagnostics = []
-        made: set[str] = set()  # folders this process made: one mkdir each
+        made_here: set[str] = set()  # folders this process made: one mkdir each
         for output in todo[start:stop]:
             before = linked.get(output.rel)  # unchanged: linked from the live output
             data = None
@@ -126,9 +129,9 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
                     continue
             path = os.path.join(base, *safe_parts(output.rel))
             folder = os.path.dirname(path)
-            if folder not in made:
+            if folder not in made_here and folder not in made:
                 os.makedirs(folder, exist_ok=True)
-                made.add(folder)
+                made_here.add(folder)
             if reused:
                 clear(path)
             if before is not None:

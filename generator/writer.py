@@ -27,11 +27,14 @@ import ctypes.util
 import os
 import secrets
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from generator.parallel import die_with_parent
 
 MARKER = ".ssg-output"
 MARKER_TEXT = b"This folder is written by ssg build. Its content is replaced on every build.\n"
@@ -187,6 +190,49 @@ class Staging:
     def abort(self) -> None:
         """A reused spare may be large: it is deleted in the background."""
         discard(self.path, self.reused)
+
+
+class FoldersAhead:
+    """Folders of a new staging tree made by a forked process while this one
+    goes on planning: at 10,000 stories the story folders cost about a second
+    of kernel time (ext4 allocates an inode and a block for each), which the
+    render workers would otherwise spend while the other core waits.
+    ``folders`` are output paths, each after its parent. :meth:`result` is the
+    set of folders made (their full paths), empty if the process failed or
+    could not start: the writers then make them themselves."""
+
+    def __init__(self, root: Path, folders: list[str]):
+        self._paths = [os.path.join(root, *safe_parts(rel)) for rel in folders]
+        self._pid: int | None = None
+        if not self._paths or not hasattr(os, "fork"):
+            return
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child leaves by os._exit, so coverage never sees it
+            code = 1
+            try:
+                die_with_parent()
+                for path in self._paths:
+                    os.mkdir(path)
+                code = 0
+            finally:
+                os._exit(code)
+        self._pid = pid
+
+    def result(self) -> set[str]:
+        """Waits for the process."""
+        if self._pid is None:
+            return set()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        return set(self._paths) if os.waitstatus_to_exitcode(status) == 0 else set()
+
+    def stop(self) -> None:
+        """The build ends before it needs the folders: stop making them."""
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = None
 
 
 FIND = "find"

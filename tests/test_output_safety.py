@@ -6,6 +6,8 @@ import shutil
 import pytest
 
 from conftest import Site, story, tree_hashes
+from generator import build as build_module
+from generator import publish, writer
 
 
 @pytest.fixture
@@ -124,3 +126,58 @@ def test_symlinked_output_keeps_a_spare_and_stays_right(built, tmp_path):
     shutil.copytree(built.root, clean, ignore=shutil.ignore_patterns("public", ".ssg-cache"))
     assert Site(clean).ssg("build").code == 0
     assert tree_hashes(target) == tree_hashes(clean / "public")
+
+
+@pytest.fixture
+def ahead(built, monkeypatch):
+    """A site whose story folders are made ahead, by their own process, even
+    though it is small; ``made`` records the folders each build got that way."""
+    monkeypatch.setattr(publish, "AHEAD_MIN", 1)
+    made: list[set[str]] = []
+    result = writer.FoldersAhead.result
+
+    def recorded(self):
+        folders = result(self)
+        made.append(folders)
+        return folders
+
+    monkeypatch.setattr(writer.FoldersAhead, "result", recorded)
+    for n, date in enumerate(["2021-03-04", "2023-07-26", "2023-07-27"]):
+        built.write(f"content/articles/s{n}.md", story(title=f"Story {n}", date=date))
+    built.made = made
+    return built
+
+
+def test_folders_made_ahead_give_the_same_site(ahead):
+    assert ahead.ssg("build", "-j", "2").code == 0
+    staging = os.path.commonpath(ahead.made[0])  # the folders' full paths, in the staging tree
+    assert {os.path.relpath(f, staging) for f in ahead.made[0]} == {
+        "2021", "2021/03", "2021/03/story-0", "2023", "2023/07", "2023/07/a", "2023/07/story-1", "2023/07/story-2"
+    }  # fmt: skip
+    assert ahead.ssg("build", "-j", "1", "-o", "one").code == 0
+    assert len(ahead.made) == 1  # one process: no folders ahead
+    assert tree_hashes(ahead.public) == tree_hashes(ahead.root / "one")
+    assert not [d for d, subdirs, files in os.walk(ahead.public) if not subdirs and not files]
+
+
+def test_a_build_stopped_after_folders_ahead_leaves_no_staging(ahead, monkeypatch):
+    assert ahead.ssg("build", "-j", "2").code == 0
+    before = tree_hashes(ahead.public)
+    ahead.write("content/articles/s3.md", story(title="Story 3", date="2024-01-02"))
+
+    def stopped(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "_plan", stopped)
+    assert ahead.ssg("build", "-j", "2").code == 130
+    assert tree_hashes(ahead.public) == before
+    assert sorted(p.name for p in ahead.root.iterdir()) == [".ssg-cache", "content", "public", "site.yml"]
+
+
+def test_folders_ahead_that_fail_are_made_by_the_writers(tmp_path):
+    made = writer.FoldersAhead(tmp_path, ["a", "a/b", "c/d"])  # c/d's parent is missing
+    assert made.result() == set()
+    assert (tmp_path / "a/b").is_dir()
+    slow = writer.FoldersAhead(tmp_path, [f"x{n}" for n in range(20000)])
+    slow.stop()
+    assert slow.result() == set()
