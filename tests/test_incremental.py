@@ -250,6 +250,20 @@ def test_no_cache_flag_rebuilds_everything(many):
     assert "parsed 30 files" in out
 
 
+def test_a_new_cache_is_put_in_place_whole_and_a_half_written_one_is_not_used(many, tmp_path):
+    folder = many.root / ".ssg-cache"
+    folder.mkdir()
+    (folder / "cache.sqlite.new").write_bytes(b"left by a build that was killed")  # never trusted
+    assert "parsed 30 files" in _built(many)
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith("cache")) == ["cache.sqlite"]
+    _write_story(many, "s01", 5, ["AI"], 3)
+    assert "parsed 1 file" in _built(many)  # the cold build's cache, read by the next build
+    db = sqlite3.connect(folder / "cache.sqlite")
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # an existing cache is updated in place
+    db.close()
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
 def test_embargo_lifting_is_noticed(many):
     many.write("content/articles/later.md", story(title="Later", date="2026-01-02T00:00:00Z"))
     _built(many)

@@ -140,6 +140,7 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
                     fresh[key] = (record, body)
         if fresh:
             cache.put_docs(fresh)
+    cache.stored()
     documents = [r for r in results if r is not None]
     if resident is not None:
         resident.clear()
