@@ -101,7 +101,8 @@ def attribution_html(story: Story) -> str:
 class FeedWriter:
     """Plans every feed; bodies are read from the body store only for feeds that are written."""
 
-    def __init__(self, archive: Archive, config: SiteConfig, links: Links, bodies, digests: dict[str, str]):
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links, bodies,
+                 digests: dict[str, tuple[str, str]]):  # fmt: skip
         self.archive = archive
         self.config = config
         self.links = links
@@ -116,7 +117,7 @@ class FeedWriter:
         return absolute_html(html, self.links.absolute(story.url)) + attribution_html(story)
 
     def _spec(self, path: str, stories, make) -> FeedSpec:
-        key = digest(repr((path, self._settings, [self.digests[s.url] for s in stories])).encode())
+        key = digest(repr((path, self._settings, [self.digests[s.url][0] for s in stories])).encode())
         return FeedSpec(path, key, make)
 
     def all(self, changed: set[str] | None = None) -> list[FeedSpec]:

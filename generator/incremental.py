@@ -37,8 +37,8 @@ STRUCTURE, DOCUMENTS = "plan", "plan-docs"  # the snapshot's two manifests
 MAX_CHANGED = 50  # more changed files than this take the full build: its parallel parse pays off
 
 
-def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, str], assets: dict[str, str],
-             related: str) -> tuple[dict, dict]:  # fmt: skip
+def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, tuple[str, str]],
+             assets: dict[str, str], related: str) -> tuple[dict, dict]:  # fmt: skip
     """What the next build needs to take the quick way (its two manifests): see the module's doc.
     ``documents`` are every loaded document, published or not; ``assets`` the
     stories' and pages' files to copy (output path -> source path); ``related``
@@ -134,7 +134,7 @@ class Quick:
 
     archive: Archive
     changed: set[str]
-    digests: dict[str, str]
+    digests: dict[str, tuple[str, str]]
     loaded: Loaded
     files: dict[str, tuple[int, int, str]]  # the whole files manifest, brought up to date
     stale: list[str]  # cache keys of documents no file has any more

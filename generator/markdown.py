@@ -51,6 +51,7 @@ class Rendered:
     ids: tuple[str, ...] = ()  # the body's heading ids, for links with an anchor
     external: tuple[tuple[str, int, int], ...] = ()  # (http(s) URL, line, col) of links out, for `check --links`
     shape: str = ""  # digest of its place in the archive (generator/content/shape.py)
+    card: str = ""  # digest of what its view shows, names apart (generator/content/shape.py)
 
 
 @dataclass(frozen=True)

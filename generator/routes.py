@@ -102,12 +102,16 @@ class Head:
     collection: bool = False
 
 
-def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> str:
-    """Everything a story's view shows: its content, the archive-wide names it
-    uses and the URLs of the stories it links to."""
+def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> tuple[str, str]:
+    """``(whole, card)``. ``whole`` stands for everything the story's own page
+    and feed entries show: its content, the archive-wide names it uses and the
+    URLs of the stories it links to. ``card`` stands for its view alone (the
+    front matter and summary, ``content/shape.py``, and the names), which is all
+    that lists, neighbours and related stories show of it."""
     names = (source_names[story.article.source.slug], tuple(tag_names[slug] for slug in story.tags))
     targets = tuple(url_of[link.target] for link in story.rendered.links)
-    return digest(repr((story.rendered.key, story.url, names, targets)).encode())
+    whole = digest(repr((story.rendered.key, story.url, names, targets)).encode())
+    return whole, digest(repr((story.rendered.card, story.url, names)).encode())
 
 
 class _Planner:
@@ -117,7 +121,7 @@ class _Planner:
     them, without reading any other story (``generator/incremental.py``)."""
 
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
-                 related: dict[str, tuple[str, ...]], digests: dict[str, str] | None = None,
+                 related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]] | None = None,
                  changed: set[str] | None = None):  # fmt: skip
         self.archive = archive
         self.related = related
@@ -200,14 +204,16 @@ class _Planner:
         if feed:
             feed_title = self.s("feed_title", site=self.config.title, name=title)
             feed_link = FeedLink(feed_title, links.href(list_url + "feed.xml"), ATOM_TYPE)
-        ends = (stories[-1].url, stories[0].url) if stories else ()
         term_key = (term.name, term.count, term.weight, term.description) if term else None
         lastmod = self.lastmod(stories)
         pages = paginate(stories, per_page, list_url, links.href)
+        span = None  # the dates of the oldest and newest story, which every page shows
         for part in pages:
             number = part.pagination.number
-            if self.skip(ends) and self.skip(s.url for s in part.items):
+            if self.skip(s.url for s in part.items):  # (an edit the quick way keeps every date)
                 continue
+            if span is None:
+                span = tuple(repr(s.article.date) for s in (stories[-1], stories[0])) if stories else ()
 
             def make(part=part, number=number):
                 story_views = tuple(views.story(s) for s in part.items)
@@ -222,8 +228,8 @@ class _Planner:
                            "groups": month_groups(story_views, views, links)}  # fmt: skip
                 return shown, description, head, context
 
-            key = (title, description, len(stories), tuple(self.digests[url] for url in ends), term_key, number,
-                   len(pages), tuple(self.digests[s.url] for s in part.items))  # fmt: skip
+            key = (title, description, len(stories), span, term_key, number, len(pages),
+                   tuple(self.digests[s.url][1] for s in part.items))  # fmt: skip
             self.add(part.url, templates, kind, key, make, lastmod=lastmod)
 
     def plan(self) -> list[Route]:
@@ -284,8 +290,8 @@ class _Planner:
                            "related": tuple(views.story(s) for s in related)}  # fmt: skip
                 return view.title, view.summary, head, context
 
-            key = (digests[story.url], digests[newer.url] if newer else None, digests[older.url] if older else None,
-                   tuple(digests[s.url] for s in related))  # fmt: skip
+            key = (digests[story.url][0], digests[newer.url][1] if newer else None,
+                   digests[older.url][1] if older else None, tuple(digests[s.url][1] for s in related))  # fmt: skip
             self.add(story.url, ("article.html",), "article", key, make,
                      origin=(story.article.file.rel, story.article.slug_at), lastmod=modified(story))  # fmt: skip
 
@@ -352,7 +358,7 @@ class _Planner:
 
             refs = tuple(y and (y.year, y.count) for y in (newer, older))
             if not self.skip(s.url for s in year_stories):
-                key = (year.year, tuple(digests[s.url] for s in year_stories), refs)
+                key = (year.year, tuple(digests[s.url][1] for s in year_stories), refs)
                 self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories))
             for month in year.months:
                 month_url = f"/{month.year:04d}/{month.month:02d}/"
@@ -366,7 +372,8 @@ class _Planner:
                                "groups": month_groups(view.stories, self.views, self.links)}  # fmt: skip
                     return view.name, self.s("period_description", period=view.name), head, context
 
-                key = (month.year, month.month, (year.year, year.count), tuple(digests[s.url] for s in month.stories))
+                key = (month.year, month.month, (year.year, year.count),
+                       tuple(digests[s.url][1] for s in month.stories))  # fmt: skip
                 self.add(month_url, ("month.html",), "month", key, make_month, lastmod=self.lastmod(month.stories))
 
 
@@ -401,7 +408,7 @@ def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, b
 
 
 def plan_changed(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
-                 related: dict[str, tuple[str, ...]], digests: dict[str, str],
+                 related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]],
                  changed: set[str]) -> list[Route]:  # fmt: skip
     """The routes whose key holds the digest of a story or page in ``changed``
     (an archive of the same structure as the last build's; ``digests`` is the

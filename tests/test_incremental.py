@@ -123,6 +123,25 @@ def test_one_story_edit_renders_only_what_shows_it(many):
     assert 0 < rendered < total / 3
 
 
+def test_a_body_edit_past_the_summary_renders_only_the_story_s_page_and_feeds(many, tmp_path):
+    """The newest and the oldest story are on every page of the lists they are
+    in (their dates are the list's span) and beside other stories (neighbours,
+    related): none of those pages shows the body, so none is made again."""
+    _built(many)
+    shown = ["index.html", "page/2/index.html", "tags/labour/index.html", "tags/labour/page/2/index.html",
+             "2023/05/index.html", "2023/05/story-s26-v0/index.html", "2023/05/story-s00-v0/index.html"]  # fmt: skip
+    before = {rel: (many.public / rel).stat().st_ino for rel in shown}
+    feeds = sorted(p.relative_to(many.public).as_posix() for p in many.public.rglob("feed.*"))
+    for name in ("s27", "s28"):  # the newest story (28 May), the oldest (1 May)
+        _append(many, name, "\nA corrected sentence at the end.\n")
+    out = _built(many)
+    assert QUICK in out
+    assert {rel: (many.public / rel).stat().st_ino for rel in shown} == before  # kept, not made again
+    made = [rel for rel in feeds if b"corrected sentence" in (many.public / rel).read_bytes()]
+    assert made and f"rendered {2 + len(made)} of" in out  # the two stories' pages and the feeds with their text
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
 def test_template_change_renders_only_pages_using_it(many):
     _built(many)
     many.write("themes/mine/theme.yml", "extends: default\n")

@@ -15,7 +15,7 @@ from generator.cache import VERSION, BuildCache, body_blob, collector_paused, di
 from generator.config import SiteConfig
 from generator.content.frontmatter import parse
 from generator.content.model import SourceFile
-from generator.content.shape import shape
+from generator.content.shape import card, shape
 from generator.diagnostics import Diagnostic, error
 from generator.markdown import Rendered, prepare, render_markdown
 from generator.parallel import iter_chunks
@@ -43,7 +43,7 @@ def _parse_one(file: SourceFile, config: SiteConfig, key: str, raw: bytes | None
     rendered, html, problems = render_markdown(doc, config.markdown, key)
     if rendered is None:
         return None, b"", problems
-    return doc_blob(replace(rendered, shape=shape(rendered, config))), body_blob(html), problems
+    return doc_blob(replace(rendered, shape=shape(rendered, config), card=card(rendered))), body_blob(html), problems
 
 
 def _assets_present(rendered: Rendered) -> bool:

@@ -13,9 +13,16 @@ digest (``generator/incremental.py``).
 
 Positions (line and column) are left out: they only place error messages,
 and an edit that moves a paragraph should not count as a change of place.
+
+A document's card is what its view shows apart from the archive-wide names
+(``routes.story_digest``): the front matter and the summary, not the body.
+Lists, neighbours and related stories show only the view, so an edit of the
+body past its first paragraph re-renders the story's own page and feeds alone.
 """
 
 from __future__ import annotations
+
+from dataclasses import fields
 
 from generator.cache import digest
 from generator.config import SiteConfig
@@ -42,3 +49,12 @@ def shape(rendered, config: SiteConfig) -> str:
     else:
         own = (doc.title,)
     return digest(repr((common, own)).encode())
+
+
+_NOT_SHOWN = {"file", "body", "body_line", "slug_at", "source_url_at"}  # the source and where fields were written
+
+
+def card(rendered) -> str:
+    doc = rendered.doc
+    shown = tuple((f.name, getattr(doc, f.name)) for f in fields(doc) if f.name not in _NOT_SHOWN)
+    return digest(repr((type(doc).__name__, shown, rendered.summary)).encode())
