@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from generator.cache import CACHE_DIR, VERSION, BuildCache, CacheCorrupt, digest
 from generator.config import SiteConfig, load_config
-from generator.content.archive import Archive, collect
+from generator.content.archive import Archive, article_url, collect
 from generator.content.discover import discover
 from generator.content.load import load_documents
 from generator.content.model import Article, Page
@@ -214,10 +214,11 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         stages.timed("load", start)
         stages.absorb(loaded.diagnostics, defer=True)
         docs = [r for r in loaded.documents if _published(r.doc, options, now)]
+        if options.write and jobs > 1 and not stages.errors and not site.has_spare():
+            # A new tree: its story folders are made from here on, while the build collects and plans.
+            site.stage(folders_ahead(article_url(r.doc, config) for r in docs if isinstance(r.doc, Article)))
         archive: Archive = stages.run("collect", collect, docs, config, defer=True)
         stages.stop_on_errors()
-        if options.write and jobs > 1 and not site.has_spare():  # a new tree: its story folders are made now
-            site.stage(folders_ahead(s.url for s in archive.stories))
 
         links = Links(config.base_url)
         routes, digests, related = stages.run("plan", _plan, archive, config, links, strings, bodies, cache, jobs)

@@ -142,6 +142,13 @@ def ahead(built, monkeypatch):
         return folders
 
     monkeypatch.setattr(writer.FoldersAhead, "result", recorded)
+    stop = writer.FoldersAhead.stop
+
+    def stopped(self):
+        made.append("stopped")
+        stop(self)
+
+    monkeypatch.setattr(writer.FoldersAhead, "stop", stopped)
     for n, date in enumerate(["2021-03-04", "2023-07-26", "2023-07-27"]):
         built.write(f"content/articles/s{n}.md", story(title=f"Story {n}", date=date))
     built.made = made
@@ -160,16 +167,22 @@ def test_folders_made_ahead_give_the_same_site(ahead):
     assert not [d for d, subdirs, files in os.walk(ahead.public) if not subdirs and not files]
 
 
-def test_a_build_stopped_after_folders_ahead_leaves_no_staging(ahead, monkeypatch):
+@pytest.mark.parametrize("stop", ["interrupt", "collision"])
+def test_a_build_stopped_after_folders_ahead_leaves_no_staging(ahead, monkeypatch, stop):
     assert ahead.ssg("build", "-j", "2").code == 0
     before = tree_hashes(ahead.public)
     ahead.write("content/articles/s3.md", story(title="Story 3", date="2024-01-02"))
+    if stop == "collision":  # found by collect, after the folders were started
+        ahead.write("content/articles/s4.md", story(title="Story 3", date="2024-01-02", url="https://b.example/"))
+        assert ahead.ssg("build", "-j", "2").code == 1
+    else:
 
-    def stopped(*args):
-        raise KeyboardInterrupt
+        def stopped(*args):
+            raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "_plan", stopped)
-    assert ahead.ssg("build", "-j", "2").code == 130
+        monkeypatch.setattr(build_module, "_plan", stopped)
+        assert ahead.ssg("build", "-j", "2").code == 130
+    assert ahead.made[-1] == "stopped"  # the folders were being made when the build stopped
     assert tree_hashes(ahead.public) == before
     assert sorted(p.name for p in ahead.root.iterdir()) == [".ssg-cache", "content", "public", "site.yml"]
 
