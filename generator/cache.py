@@ -35,6 +35,7 @@ blindly.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import hashlib
 import io
@@ -50,6 +51,7 @@ from generator.content.model import SourceFile
 CACHE_DIR = ".ssg-cache"
 SCHEMA = 4
 _NEW = ".new"  # a new cache, until it is complete
+_SYNC_FILE_RANGE_WRITE = 2
 VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
 
 
@@ -139,6 +141,25 @@ def read_doc(blob: bytes, files: dict[str, object]):
         raise CacheCorrupt(f"a cached document cannot be read: {exc}") from exc
 
 
+def _start_writeback(path: Path) -> None:
+    """Have the kernel start writing a file's pages to disk, without waiting
+    for it (Linux's ``sync_file_range``; elsewhere nothing): a new cache holds
+    86 MB at 10,000 stories, written without syncs, and the first sync after
+    (a checkpoint at the end of the build) waited 0.1 s for all of it."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        sync_file_range = ctypes.CDLL(None, use_errno=True).sync_file_range
+        fd = os.open(path, os.O_RDONLY)
+    except (OSError, AttributeError):
+        return
+    try:
+        sync_file_range.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+        sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
+    finally:
+        os.close(fd)
+
+
 class BuildCache:
     """The cache of one build. An existing cache is updated in place (WAL
     journal). A new one is written into ``cache.sqlite.new`` with neither WAL
@@ -180,6 +201,7 @@ class BuildCache:
         with the WAL journal)."""
         if self._final is not None:
             self._guard(self._journal)
+            _start_writeback(self.path)
 
     def _schema(self) -> None:
         db = self.db
@@ -299,7 +321,10 @@ class BuildCache:
         self._guard(run)
 
     def prune(self, keep: set[str]) -> None:
-        """Forget documents and bodies no file has any more."""
+        """Forget documents and bodies no file has any more (a new cache holds
+        only what this build stored)."""
+        if self._final is not None:
+            return
 
         def run():
             with self.db:
