@@ -116,8 +116,9 @@ AHEAD_MIN = 200  # folders: fewer are made by the writers, without a process of 
 
 def folders_ahead(urls) -> list[str]:
     """The output folders of the pages at ``urls`` (``/2023/07/slug/``) and
-    their parents, each after its parent: the story pages' folders, known once
-    the archive is collected, are made while the build plans (see :meth:`Site.stage`)."""
+    their parents, each after its parent: the story pages' folders, known from
+    the loaded documents, are made while the build collects and plans (see
+    :meth:`Site.stage`)."""
     folders: set[str] = set()
     for url in urls:
         folder = posixpath.dirname(output_file(url))

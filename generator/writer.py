@@ -194,7 +194,7 @@ class Staging:
 
 class FoldersAhead:
     """Folders of a new staging tree made by a forked process while this one
-    goes on planning: at 10,000 stories the story folders cost about a second
+    goes on collecting and planning: at 10,000 stories the story folders cost about a second
     of kernel time (ext4 allocates an inode and a block for each), which the
     render workers would otherwise spend while the other core waits.
     ``folders`` are output paths, each after its parent. :meth:`result` is the
