@@ -36,7 +36,7 @@ from generator.incremental import DOCUMENTS, STRUCTURE, Quick, lifted, quick, sn
 from generator.lock import build_lock
 from generator.parallel import default_jobs, fewer_collections
 from generator.progress import Progress
-from generator.publish import Site, folders_ahead, publish
+from generator.publish import Site, folders_ahead, folders_of, publish
 from generator.related import related_inputs, related_key, related_urls, updated_related
 from generator.render import Renderer
 from generator.routes import plan, plan_changed
@@ -192,6 +192,9 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         site = Site(config, out, cache, bodies, stages, progress, jobs, started, options.write, options.stale_search)
         if options.write:
             site.list_spare()
+            if jobs > 1 and not site.has_spare() and (folders := folders_of(site.last_outputs())):
+                # No spare tree to bring up to date: a new tree gets the last output's folders from now on.
+                site.stage(folders, race=True)
         tried = 0  # files parsed while finding out whether the quick way is open
         if options.write and not fresh_cache and not lifted(cache.state("valid_until"), now):
             start = time.perf_counter()
@@ -246,7 +249,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
                                timings=stages.timings, warnings=stages.warnings,
                                documents=loaded.documents)  # fmt: skip
 
-        previous = _last_outputs(cache, out)
+        previous = site.last_outputs()
         articles = {output_file(r.url) for r in routes if r.kind == "article"}
         written = publish(site, outputs, machine, renderer, previous, articles)
         start = time.perf_counter()
@@ -285,7 +288,7 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
     start = time.perf_counter()
     archive, snap = edit.archive, edit.structure
     related = cache.manifest("related")
-    previous = _last_outputs(cache, out)
+    previous = site.last_outputs()
     if related.get("key") != snap["related"] or not previous:
         return None
     links = Links(config.base_url)
@@ -333,11 +336,6 @@ def _rendering(site: Site, chain, links: Links, strings, static: StaticFiles, ar
     env = make_environment(chain, _template_globals(links, static, strings), site.compiled)
     site_key = _site_key(site.config, strings, static, archive)
     return Renderer(env, site.config.root), site_key, TemplateDigests(env, site.cache.manifest("templates"))
-
-
-def _last_outputs(cache: BuildCache, out: Path) -> dict:
-    """The manifest of what the last build wrote, if it wrote into ``out``."""
-    return cache.manifest("outputs") if cache.state("output") == str(out) else {}
 
 
 def _site_key(config: SiteConfig, strings, static: StaticFiles, archive: Archive) -> str:

@@ -9,6 +9,8 @@ for a finished one (by the no-change check or the quick way).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import posixpath
 import time
 from dataclasses import dataclass
@@ -53,6 +55,8 @@ class Site:
     staging: Staging | None = None  # once `stage` has made it, until it is swapped in or dropped
     spare: dict | None = None  # the manifest of the staging tree when it is the reused spare
     ahead: FoldersAhead | None = None  # folders of a new staging tree, made while the build plans
+    racing: bool = False  # the writers do not wait for the folders made ahead
+    _last: dict | None = None
 
     @property
     def spare_dir(self) -> Path:
@@ -68,6 +72,12 @@ class Site:
         if self.has_spare():
             self.listing = Listing(self.spare_dir)
 
+    def last_outputs(self) -> dict:
+        """The manifest of what the last build wrote, if it wrote into this output."""
+        if self._last is None:
+            self._last = self.cache.manifest("outputs") if self.cache.state("output") == str(self.out) else {}
+        return self._last
+
     def close(self) -> None:
         if self.listing is not None:
             self.listing.close()
@@ -77,13 +87,15 @@ class Site:
             self.staging.abort()
             self.staging = None
 
-    def stage(self, folders: list[str] | None = None) -> Staging:
+    def stage(self, folders: list[str] | None = None, race: bool = False) -> Staging:
         """The staging tree: the spare output tree when the cache recorded one
         for this output (every file in it is checked against its manifest and
         the tree is walked, so nothing it should not hold survives; a spare
         restored by CI, with new inodes, is used too), else a new folder, in
         which ``folders`` (output paths, each after its parent) are made ahead
-        in another process."""
+        in another process. With ``race``, the writers do not wait for them
+        (they are the last output's, made from the start of the build, while
+        the writers make what they need as they go)."""
         if self.staging is not None:
             return self.staging
         spare = self.cache.manifest("spare") if self.has_spare() else {}
@@ -94,12 +106,37 @@ class Site:
         self.spare = spare if self.staging.reused else {}
         if folders and not self.staging.reused:
             self.ahead = FoldersAhead(self.staging.path, folders)
+            self.racing = race
         return self.staging
 
     def made_ahead(self) -> set[str]:
-        """The folders made ahead (waits for them)."""
+        """The folders made ahead (waits for them), none when the writers race them."""
+        if self.ahead is None or self.racing:
+            return set()
         ahead, self.ahead = self.ahead, None
-        return ahead.result() if ahead is not None else set()
+        return ahead.result()
+
+    def end_ahead(self, written=None) -> None:
+        """Waits for the folders made ahead, if they are still being made;
+        given the output paths of every file ``written``, removes the folders
+        made ahead that none of them went into (the last output had a story
+        this build does not)."""
+        ahead, self.ahead = self.ahead, None
+        if ahead is None:
+            return
+        ahead.result()
+        if written is None:
+            return
+        used: set[str] = set()
+        for rel in written:
+            folder = posixpath.dirname(rel)
+            while folder and folder not in used:
+                used.add(folder)
+                folder = posixpath.dirname(folder)
+        for rel, path in zip(reversed(ahead.folders), reversed(ahead.paths), strict=True):  # deepest first
+            if rel not in used:
+                with contextlib.suppress(OSError):  # not empty, or not made
+                    os.rmdir(path)
 
     @property
     def compiled(self) -> Path | None:
@@ -119,9 +156,15 @@ def folders_ahead(urls) -> list[str]:
     their parents, each after its parent: the story pages' folders, known from
     the loaded documents, are made while the build collects and plans (see
     :meth:`Site.stage`)."""
+    return folders_of(output_file(url) for url in urls)
+
+
+def folders_of(files) -> list[str]:
+    """The folders of output files and their parents, each after its parent;
+    none when there are too few to be worth a process of their own."""
     folders: set[str] = set()
-    for url in urls:
-        folder = posixpath.dirname(output_file(url))
+    for rel in files:
+        folder = posixpath.dirname(rel)
         while folder and folder not in folders:
             folders.add(folder)
             folder = posixpath.dirname(folder)
@@ -147,6 +190,7 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
             staging.remove([rel for rel in staging.files(listed) if rel not in wanted])
         written = write_outputs(outputs, staging, previous, out, renderer, site.jobs, site.progress, site.spare,
                                 site.made_ahead())  # fmt: skip
+        site.end_ahead(written.manifest)
         stages.timed("render+write", start)
         stages.absorb(written.diagnostics)
         if config.search:
@@ -168,13 +212,14 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
         kept = staging.commit(spare_dir if keep else None, background=len(outputs) > 2000)
         stages.timed("swap", start)
     except Missing:  # the quick way cannot reuse the last output: the full build will, with the spare
+        site.end_ahead()
         if staging.reused and staging.give_back(spare_dir):
             cache.set_state({"spare": str(out)})
         else:
             staging.abort()
         raise
     except BaseException:
-        site.made_ahead()  # its process is done before the tree goes
+        site.end_ahead()  # its process is done before the tree goes
         staging.abort()
         raise
     start = time.perf_counter()

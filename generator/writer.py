@@ -202,17 +202,19 @@ class FoldersAhead:
     could not start: the writers then make them themselves."""
 
     def __init__(self, root: Path, folders: list[str]):
-        self._paths = [os.path.join(root, *safe_parts(rel)) for rel in folders]
+        self.folders = folders
+        self.paths = [os.path.join(root, *safe_parts(rel)) for rel in folders]
         self._pid: int | None = None
-        if not self._paths or not hasattr(os, "fork"):
+        if not self.paths or not hasattr(os, "fork"):
             return
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child leaves by os._exit, so coverage never sees it
             code = 1
             try:
                 die_with_parent()
-                for path in self._paths:
-                    os.mkdir(path)
+                for path in self.paths:
+                    with contextlib.suppress(FileExistsError):  # a writer that did not wait made it first
+                        os.mkdir(path)
                 code = 0
             finally:
                 os._exit(code)
@@ -224,7 +226,7 @@ class FoldersAhead:
             return set()
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
-        return set(self._paths) if os.waitstatus_to_exitcode(status) == 0 else set()
+        return set(self.paths) if os.waitstatus_to_exitcode(status) == 0 else set()
 
     def stop(self) -> None:
         """The build ends before it needs the folders: stop making them."""

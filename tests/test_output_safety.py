@@ -167,6 +167,27 @@ def test_folders_made_ahead_give_the_same_site(ahead):
     assert not [d for d, subdirs, files in os.walk(ahead.public) if not subdirs and not files]
 
 
+@pytest.mark.parametrize("edit", ["body", "delete"])
+def test_a_new_tree_gets_the_last_output_s_folders_from_the_start(ahead, edit):
+    """No spare tree after the first build: the next one makes a new tree, and
+    the last output's folders are made while it starts, the writers not waiting
+    for them. A folder no file goes into this time is removed again."""
+    assert ahead.ssg("build", "-j", "2").code == 0
+    assert len(ahead.made) == 1
+    story_0 = ahead.root / "content/articles/s0.md"
+    if edit == "body":
+        story_0.write_text(story_0.read_text() + "\nOne more sentence.\n")
+    else:
+        story_0.unlink()  # the only story of 2021
+    assert ahead.ssg("build", "-j", "2").code == 0
+    staging = os.path.commonpath(ahead.made[1])
+    assert "2021/03/story-0" in {os.path.relpath(f, staging) for f in ahead.made[1]}  # the last output's
+    assert (ahead.public / "2021").exists() == (edit == "body")
+    assert not [d for d, subdirs, files in os.walk(ahead.public) if not subdirs and not files]
+    assert ahead.ssg("build", "-j", "1", "-o", "one").code == 0
+    assert tree_hashes(ahead.public) == tree_hashes(ahead.root / "one")
+
+
 @pytest.mark.parametrize("stop", ["interrupt", "collision"])
 def test_a_build_stopped_after_folders_ahead_leaves_no_staging(ahead, monkeypatch, stop):
     assert ahead.ssg("build", "-j", "2").code == 0
