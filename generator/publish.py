@@ -127,12 +127,7 @@ class Site:
         ahead.result()
         if written is None:
             return
-        used: set[str] = set()
-        for rel in written:
-            folder = posixpath.dirname(rel)
-            while folder and folder not in used:
-                used.add(folder)
-                folder = posixpath.dirname(folder)
+        used = _folders(written)
         for rel, path in zip(reversed(ahead.folders), reversed(ahead.paths), strict=True):  # deepest first
             if rel not in used:
                 with contextlib.suppress(OSError):  # not empty, or not made
@@ -162,13 +157,18 @@ def folders_ahead(urls) -> list[str]:
 def folders_of(files) -> list[str]:
     """The folders of output files and their parents, each after its parent;
     none when there are too few to be worth a process of their own."""
+    folders = _folders(files)
+    return sorted(folders, key=lambda f: (f.count("/"), f)) if len(folders) >= AHEAD_MIN else []
+
+
+def _folders(files) -> set[str]:
     folders: set[str] = set()
     for rel in files:
         folder = posixpath.dirname(rel)
         while folder and folder not in folders:
             folders.add(folder)
             folder = posixpath.dirname(folder)
-    return sorted(folders, key=lambda f: (f.count("/"), f)) if len(folders) >= AHEAD_MIN else []
+    return folders
 
 
 def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, previous: dict,
