@@ -217,7 +217,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         stages.timed("load", start)
         stages.absorb(loaded.diagnostics, defer=True)
         docs = [r for r in loaded.documents if _published(r.doc, options, now)]
-        if options.write and jobs > 1 and not stages.errors and not site.has_spare():
+        if options.write and jobs > 1 and not stages.errors and site.staging is None and not site.has_spare():
             # A new tree: its story folders are made from here on, while the build collects and plans.
             site.stage(folders_ahead(article_url(r.doc, config) for r in docs if isinstance(r.doc, Article)))
         archive: Archive = stages.run("collect", collect, docs, config, defer=True)
