@@ -33,6 +33,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -151,6 +152,23 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool) ->
     return times
 
 
+def interpreter() -> str:
+    """Which CPython runs ssg here, and how it was built: ssg is Python, and a
+    build of CPython without profile-guided optimisation, whose executable
+    calls into a shared libpython, runs ssg's cold build about 15 % slower
+    (docs/performance.md). Run this script with another interpreter (one that
+    has ssg installed) to time ssg on it."""
+    configure = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    flags = [flag for flag in ("--enable-optimizations", "--with-lto") if flag in configure]
+    try:
+        maps = Path("/proc/self/maps").read_text()
+        shared = "libpython shared" if "libpython" in maps else "libpython static"
+    except OSError:
+        shared = "libpython unknown"
+    return (f"python {sys.version.split()[0]} at {sys.executable} ({shared}; "
+            f"configured with {' '.join(flags) or 'neither --enable-optimizations nor --with-lto'})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, nargs="+", default=[1000])
@@ -162,7 +180,7 @@ def main() -> int:
                         help="then this many more cold builds of each tool, interleaved; prints medians")  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}")
+    print(f"{interpreter()}\n{os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}")
     for stories in args.stories:
         results = bench_size(args.work, stories, args.jobs, args.hugo, args.search)
         hugos = [name for name in ("hugo cold", "hugo same", "hugo no related") if name in results]
