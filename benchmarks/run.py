@@ -166,11 +166,14 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool) ->
 
 
 def interpreter() -> str:
-    """Which CPython runs ssg here, and how it was built: ssg is Python, and a
-    build of CPython without profile-guided optimisation, whose executable
-    calls into a shared libpython, runs ssg's cold build about 15 % slower
-    (docs/performance.md). Run this script with another interpreter (one that
-    has ssg installed) to time ssg on it."""
+    """Which CPython runs ssg here, and what can be seen of how it was built:
+    ssg is Python, and pyenv's default build of CPython (no profile-guided
+    optimisation, the executable calling into a shared libpython) ran ssg's
+    cold build about 10 % slower than Debian's python3.11, a static
+    executable that Debian builds with PGO and LTO (docs/performance.md).
+    Debian leaves those flags out of sysconfig, so their absence there proves
+    nothing. Run this script with another interpreter that has ssg installed
+    to time ssg on it."""
     configure = sysconfig.get_config_var("CONFIG_ARGS") or ""
     flags = [flag for flag in ("--enable-optimizations", "--with-lto") if flag in configure]
     try:
@@ -179,7 +182,7 @@ def interpreter() -> str:
     except OSError:
         shared = "libpython unknown"
     return (f"python {sys.version.split()[0]} at {sys.executable} ({shared}; "
-            f"configured with {' '.join(flags) or 'neither --enable-optimizations nor --with-lto'})")
+            f"sysconfig names {' '.join(flags) or 'neither --enable-optimizations nor --with-lto'})")
 
 
 def main() -> int:
