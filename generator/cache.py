@@ -43,6 +43,7 @@ import os
 import pickle
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 
 from generator import __version__
@@ -109,7 +110,9 @@ class _DocPickler(pickle.Pickler):
     10,000 ``Path`` objects was a third of the cost of loading. Done in
     ``reducer_override``, which pickle calls for objects of our own classes
     only: a ``persistent_id`` method is called for every string and number
-    too, and was two thirds of the time to pickle a record."""
+    too, and was two thirds of the time to pickle a record. (Unpickling then
+    finds ``_source_file`` by pickle's own lookup: a ``find_class`` method
+    would be called for every class of the record.)"""
 
     def reducer_override(self, obj):
         if type(obj) is SourceFile:
@@ -117,19 +120,14 @@ class _DocPickler(pickle.Pickler):
         return NotImplemented
 
 
-def _source_file(rel: str):  # pragma: no cover - never called: _DocUnpickler.find_class stands in for it
-    raise pickle.UnpicklingError(f"a document's file {rel!r} read without the build's files")
+_reading = threading.local()  # .files: the files of the build whose record is being read
 
 
-class _DocUnpickler(pickle.Unpickler):
-    def __init__(self, file, files: dict[str, object]):
-        super().__init__(file)
-        self.files = files
-
-    def find_class(self, module, name):
-        if module == __name__ and name == "_source_file":
-            return self.files.__getitem__
-        return super().find_class(module, name)
+def _source_file(rel: str):
+    files = getattr(_reading, "files", None)
+    if files is None:
+        raise pickle.UnpicklingError(f"a document's file {rel!r} read without the build's files")
+    return files[rel]
 
 
 def doc_blob(record) -> bytes:
@@ -146,10 +144,13 @@ def body_blob(html: str) -> bytes:
 def read_doc(blob: bytes, files: dict[str, object]):
     """The record of :func:`doc_blob`; ``files`` (rel -> SourceFile) stands in
     for its file. Call it with the collector paused (many objects, no garbage)."""
+    _reading.files = files
     try:
-        return _DocUnpickler(io.BytesIO(_open_seal(blob)), files).load()
+        return pickle.loads(_open_seal(blob))
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, KeyError) as exc:
         raise CacheCorrupt(f"a cached document cannot be read: {exc}") from exc
+    finally:
+        _reading.files = None
 
 
 def _start_writeback(path: Path) -> None:
