@@ -7,10 +7,11 @@ times, as separate processes: a cold build (no output, no cache), a no-change
 rebuild, a one-story edit (the first after a cold build, which also sets up
 the spare output tree), another one-story edit (every later edit), a
 one-template edit, a retag of the same story (one tag more, or that tag
-taken away again on the next run), and Hugo's cold build of the same corpus, twice: with a
-minimal theme ("hugo cold") and with a theme that makes the same kinds of
-output as ssg ("hugo same": feeds, related stories, JSON-LD, date archives;
-see corpus.py), and that one without related stories ("hugo no related").
+taken away again on the next run), and Hugo's cold build of the same corpus,
+twice: with a minimal theme ("hugo cold") and with a theme that makes the
+same kinds of output as ssg ("hugo same": feeds, related stories, JSON-LD,
+date archives; see corpus.py), and that one without related stories ("hugo
+no related").
 It prints wall time, peak memory (largest process) and files written, and
 the ratios to each; with ``--rounds N``, N more cold builds of ssg and of
 Hugo (minimal, and same outputs without related stories), interleaved, and

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import generator.parallel as parallel
 import generator.writer as writer
 from conftest import Site, story, tree_hashes
-from generator.cache import BodyReader, BuildCache, digest
+from generator.cache import BodyReader, BuildCache, CacheCorrupt, digest, doc_blob, read_doc
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
 BASE = "title: T\nbase_url: https://example.org/\nsearch: false\n"
@@ -261,6 +261,29 @@ def test_damaged_cache_is_detected_and_rebuilt(many, damage):
     assert tree_hashes(many.public) == _clean_build(many, many.root.parent)
     if damage != "truncate":
         assert "rebuilt without it" in result.err
+
+
+def test_a_cached_record_is_read_back_with_the_builds_own_file(tmp_path):
+    """A record holds its file by path; reading it gives the build's object,
+    and a record whose file the build does not have is refused, not guessed."""
+    from generator.config import load_config
+    from generator.content.discover import discover
+    from generator.content.load import _parse_one
+
+    site = Site(tmp_path / "site")
+    site.write("site.yml", 'title: T\nbase_url: "https://example.org/"\n')
+    site.write("content/articles/2023/one.md", story("One", extra="tags: [AI, Film]\n"))
+    config, _ = load_config(site.root / "site.yml")
+    files, _ = discover(config)
+    record, _, problems = _parse_one(files[0], config, "key")
+    assert not problems
+    files_now = {f.rel: f for f in discover(config)[0]}  # another build's objects for the same files
+    doc = read_doc(record, files_now).doc
+    assert doc.file is files_now[files[0].rel] and doc.title == "One"
+    assert [t.name for t in doc.tags] == ["AI", "Film"]
+    assert read_doc(doc_blob(read_doc(record, files_now)), files_now).doc == doc  # stored again, the same
+    with pytest.raises(CacheCorrupt):
+        read_doc(record, {})
 
 
 def test_no_cache_flag_rebuilds_everything(many):
