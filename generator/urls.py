@@ -8,10 +8,16 @@ full URL for feeds, sitemaps and canonical links.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 _SAFE = "/#?=&%:@!$'()*+,;~-._"
+_PLAIN = re.compile(r"[A-Za-z0-9/_.~-]*")  # what quote() leaves as it is, whatever it is told is safe
+
+
+def _quoted(path: str) -> str:
+    return path if _PLAIN.fullmatch(path) else quote(path, safe=_SAFE)
 
 
 @dataclass(frozen=True)
@@ -29,14 +35,14 @@ class Links:
         if found is None:
             if not path.startswith("/"):
                 raise ValueError(f"site path must start with '/': {path!r}")
-            found = self._memo[path] = self.prefix + quote(path, safe=_SAFE)
+            found = self._memo[path] = self.prefix + _quoted(path)
         return found
 
     def absolute(self, path: str) -> str:
         key = ("abs", path)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = self.base_url.rstrip("/") + quote(path, safe=_SAFE)
+            found = self._memo[key] = self.base_url.rstrip("/") + _quoted(path)
         return found
 
 
