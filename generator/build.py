@@ -37,11 +37,12 @@ from generator.lock import build_lock
 from generator.parallel import default_jobs, fewer_collections
 from generator.progress import Progress
 from generator.publish import Site, folders_ahead, folders_of, publish
+from generator.regroup import moved_by, replaced
 from generator.related import related_inputs, related_key, related_urls, updated_related
 from generator.render import Renderer
 from generator.routes import plan, plan_changed
 from generator.search import find_pagefind, index
-from generator.sitemaps import Entry, news_sitemaps, robots, sitemaps
+from generator.sitemaps import news_sitemaps, robots, sitemaps
 from generator.strings import load_strings
 from generator.themes import StaticFiles, TemplateDigests, load_chain, make_environment, static_files, template_display
 from generator.urls import Links, output_file
@@ -77,7 +78,7 @@ class BuildResult:
     rendered: int = 0  # files rendered or copied in this build (the rest were linked)
     parsed: int = 0  # content files parsed in this build (the rest came from the cache)
     unchanged: bool = False  # nothing changed: the previous output stands
-    quick: bool = False  # the archive kept its structure: built the quick way (generator/incremental.py)
+    quick: bool = False  # only the edit's pages were planned: built the quick way (generator/incremental.py)
     seconds: float = 0.0
     output: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -232,7 +233,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         outputs = page_outputs(routes, site_key, templates)
         outputs += feed_outputs(FeedWriter(archive, config, links, bodies, digests).all(), site_key)
         outputs += [copy_output(rel, source) for rel, source in copies.items()]
-        machine = _machine_files(archive, routes, config, links, now)
+        entries = {r.url: r.lastmod for r in routes if r.in_sitemap}
+        machine = _machine_files(archive, entries, config, links, now)
         if templates.used != templates.known:  # new templates, or old ones no page uses any more
             cache.save_manifest("templates", templates.used)
         stages.timed("keys", start)
@@ -259,7 +261,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         assets = {rel: str(source) for rel, source in copies.items() if rel not in static.files}
         copied = dict.fromkeys(sorted(set(assets.values())))
         print_ = fingerprint(frame_, stats, copied)  # as the next build will see it: with the files copied now
-        structure, known = snapshot(print_, frame_, loaded.documents, archive, digests, assets, related)
+        structure, known = snapshot(print_, frame_, loaded.documents, archive, digests, assets, related, entries)
         cache.save_manifest("assets", copied)
         cache.save_manifest(STRUCTURE, structure)
         cache.save_manifest(DOCUMENTS, known)
@@ -282,50 +284,74 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
 
 
 def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildResult | None:
-    """Build an edit that kept the archive's structure (``generator/incremental.py``);
+    """Build an edit that kept the archive's structure, or a retag (``generator/incremental.py``);
     None when the last build's output cannot be reused as recorded."""
     config, cache, stages, out = site.config, site.cache, site.stages, site.out
     start = time.perf_counter()
-    archive, snap = edit.archive, edit.structure
+    archive, snap, regrouped = edit.archive, edit.structure, edit.regrouped
     related = cache.manifest("related")
     previous = site.last_outputs()
     if related.get("key") != snap["related"] or not previous:
         return None
+    urls, moved = related["urls"], None
+    if regrouped is not None:
+        last = cache.manifest("related-inputs")
+        if last.get("key") != related["key"]:
+            return None
+        moved, urls, inputs = moved_by(regrouped, last["inputs"], urls, site.jobs)
     links = Links(config.base_url)
-    routes = plan_changed(archive, config, links, strings, site.bodies, related["urls"], edit.digests, edit.changed)
+    routes = plan_changed(archive, config, links, strings, site.bodies, urls, edit.digests, edit.changed, moved)
     stages.timed("plan", start)
     start = time.perf_counter()
     static = static_files(chain)
     renderer, site_key, templates = _rendering(site, chain, links, strings, static, archive)
-    specs = FeedWriter(archive, config, links, site.bodies, edit.digests).all(edit.changed)
+    feeds = FeedWriter(archive, config, links, site.bodies, edit.digests)
+    specs = feeds.all(edit.changed, moved.terms if moved else frozenset())
     made = {o.rel: o for o in page_outputs(routes, site_key, templates) + feed_outputs(specs, site_key)}
     copies = dict(static.files) | {rel: Path(source) for rel, source in snap["assets"].items()}
-    if not made.keys() <= previous.keys() or not copies.keys() <= previous.keys():
+    gone, machine, pages = set(), [], int(cache.state("pages") or 0)
+    if regrouped is not None:  # the retagged tags' old pages and feeds go, the sitemap is made again
+        retag = replaced(regrouped, routes, made.keys(), previous, pages, config, links)
+        if retag is None:
+            return None
+        gone, machine, pages = retag.gone, retag.machine, retag.pages
+    if (regrouped is None and not made.keys() <= previous.keys()) or not copies.keys() <= previous.keys():
         return None
     outputs = []
     try:
         for rel, (key, _, _) in previous.items():
             if rel in made:
-                outputs.append(made[rel])
+                outputs.append(made.pop(rel))
+            elif rel in gone:
+                continue
             elif rel in copies:
                 outputs.append(copy_output(rel, copies[rel]))
             else:  # a page, feed or sitemap whose inputs did not change: kept or linked as it is
                 outputs.append(Output(rel, key))
     except OSError:  # a file to copy is gone: the full build reports it
         return None
+    outputs += made.values()  # the pages of a tag that is new, or longer
     stages.timed("keys", start)
     try:
-        written = publish(site, outputs, [], renderer, previous, {output_file(s.url) for s in archive.stories})
+        written = publish(site, outputs, machine, renderer, previous, {output_file(s.url) for s in archive.stories})
     except Missing:
         return None
     start = time.perf_counter()
     cache.save_manifest("files", edit.files)
     cache.forget(edit.stale)
-    cache.save_manifest(DOCUMENTS, edit.documents)
-    cache.set_state({"fingerprint": print_, "output": str(out)})
+    documents = edit.documents
+    if regrouped is not None:
+        key = related_key(inputs)
+        cache.save_manifest(STRUCTURE, snap | {"id": print_, "related": key, "sitemap": retag.sitemap})
+        cache.save_manifest("related", {"key": key, "urls": urls})
+        cache.save_manifest("related-inputs", {"key": key, "inputs": inputs})
+        documents = documents | {"structure": print_}
+    cache.save_manifest(DOCUMENTS, documents)
+    cache.set_state({"fingerprint": print_, "output": str(out), "pages": str(pages),
+                     "files": str(len(outputs) + len(machine))})  # fmt: skip
     stages.timed("save", start)
     return BuildResult(
-        stories=len(archive.stories), pages=int(cache.state("pages") or 0), files=len(outputs),
+        stories=len(archive.stories), pages=pages, files=len(outputs) + len(machine),
         rendered=written.rendered, parsed=edit.loaded.parsed, seconds=time.perf_counter() - site.started,
         output=out, timings=stages.timings, warnings=stages.warnings, quick=True,
     )  # fmt: skip
@@ -358,16 +384,16 @@ def _unchanged(cache: BuildCache, print_: str, out: Path, now: datetime) -> bool
 
 def _plan(archive: Archive, config: SiteConfig, links: Links, strings, bodies, cache: BuildCache, jobs: int):
     inputs = related_inputs(archive)
-    key = related_key(archive, inputs)
+    key = related_key(inputs)
     saved = cache.manifest("related")
     if saved.get("key") == key:
         related = saved["urls"]
     else:
         last = cache.manifest("related-inputs")
         if saved and last.get("key") == saved["key"]:  # an edit: rank again only what it can change
-            related = updated_related(archive, inputs, last["inputs"], saved["urls"], jobs)
+            related = updated_related(inputs, last["inputs"], saved["urls"], jobs)
         else:
-            related = related_urls(archive, jobs=jobs)
+            related = related_urls(inputs, jobs=jobs)
         cache.save_manifest("related", {"key": key, "urls": related})
         cache.save_manifest("related-inputs", {"key": key, "inputs": inputs})
     routes, diagnostics, digests = plan(archive, config, links, strings, bodies, related)
@@ -389,9 +415,9 @@ def _template_globals(links: Links, static: StaticFiles, strings) -> dict:
     return {"static": static_url, "t": strings.text, "count": strings.count, "time": time_element}
 
 
-def _machine_files(archive: Archive, routes, config: SiteConfig, links: Links, now: datetime):
-    """Sitemaps and robots.txt: small, rebuilt every time."""
-    maps = sitemaps([Entry(r.url, r.lastmod) for r in routes if r.in_sitemap], config, links)
+def _machine_files(archive: Archive, entries: dict, config: SiteConfig, links: Links, now: datetime):
+    """Sitemaps and robots.txt: small, rebuilt every time. ``entries``: URL -> last modified."""
+    maps = sitemaps(entries, config, links)
     if config.news_sitemap:
         maps += news_sitemaps(archive.stories, config, links, now)
     files = maps + [robots(maps, links)]

@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"Built {_counted(result)} ({result.files} files) into {shown} in {result.seconds:.2f} s")
         if args.verbose:
-            how = "; the archive kept its structure: only what shows the edit was planned" if result.quick else ""
+            how = "; the quick way: only what shows the edit was planned" if result.quick else ""
             print(f"  parsed {result.parsed} files, rendered {result.rendered} of {result.files} files{how}")
             print("  " + ", ".join(f"{name} {secs:.3f} s" for name, secs in result.timings.items()))
     else:

@@ -2,17 +2,20 @@
 without loading, collecting or planning the whole archive.
 
 Every build that writes saves a **snapshot** of the archive: the archive's
-structure (the ``plan`` manifest: the stories in order with their URLs and
-tags; the members of every tag, outlet, year and month by number; the assets
-to copy), and what an edit changes in it (the ``plan-docs`` manifest: each
-content file's cache key, shape (``content/shape.py``) and URL, and each
-story's digest). A quick build saves only the second.
+structure (the ``plan`` manifest: the stories in order with their URLs,
+tags and last change; the members of every tag, outlet, year and month by
+number, and each tag's spellings; the assets to copy; the sitemap's pages),
+and what an edit changes in it (the ``plan-docs`` manifest: each content
+file's cache key, shape (``content/shape.py``) and URL, and each story's
+digest). A quick build saves only the second, and a retag both.
 
 The next build takes the quick way when the snapshot is the last build's
 (same fingerprint), every input but the content files is as it was (the
 frame: ssg's version, options, ``site.yml``, theme files, which content
 files exist), no embargo has lifted since, a few content files changed, each
-parses without a problem and each keeps its shape. Then only those files are
+parses without a problem and each keeps its shape, or changes only its tags
+(a retag: ``generator/regroup.py`` brings the snapshot's tag lists up to
+date, and names the tags whose pages change). Then only those files are
 parsed; the archive is rebuilt from the snapshot with stories whose documents
 are read from the cache only when a page being rendered shows them; only the
 pages and feeds whose key holds a changed digest are planned; and every other
@@ -31,6 +34,9 @@ from generator.config import SiteConfig
 from generator.content.archive import Archive, Month, Standalone, Story, Term, Year, article_url, page_url
 from generator.content.load import Loaded, load_documents
 from generator.content.model import Article
+from generator.content.shape import placed
+from generator.feeds import modified
+from generator.regroup import Regrouped, regroup
 from generator.routes import story_digest
 
 STRUCTURE, DOCUMENTS = "plan", "plan-docs"  # the snapshot's two manifests
@@ -38,11 +44,12 @@ MAX_CHANGED = 50  # more changed files than this take the full build: its parall
 
 
 def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, tuple[str, str]],
-             assets: dict[str, str], related: str) -> tuple[dict, dict]:  # fmt: skip
+             assets: dict[str, str], related: str, sitemap: dict) -> tuple[dict, dict]:  # fmt: skip
     """What the next build needs to take the quick way (its two manifests): see the module's doc.
     ``documents`` are every loaded document, published or not; ``assets`` the
     stories' and pages' files to copy (output path -> source path); ``related``
-    the key of the related stories (the ``related`` manifest must still hold it)."""
+    the key of the related stories (the ``related`` manifest must still hold it);
+    ``sitemap`` the sitemap's entries (URL -> last modified)."""
     urls = {s.article.file.rel: s.url for s in archive.stories} | {p.page.file.rel: p.url for p in archive.pages}
     number = {s.url: i for i, s in enumerate(archive.stories)}
 
@@ -52,13 +59,14 @@ def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict
     return {
         "id": print_,
         "frame": frame,
-        "stories": tuple((s.article.file.rel, s.url, s.tags) for s in archive.stories),
+        "stories": tuple((s.article.file.rel, s.url, s.tags, modified(s)) for s in archive.stories),
         "pages": tuple((p.page.file.rel, p.url) for p in archive.pages),
-        "tags": tuple((t.slug, t.name, t.description, members(t.stories)) for t in archive.tags),
-        "sources": tuple((t.slug, t.name, t.description, members(t.stories)) for t in archive.sources),
+        "tags": tuple((t.slug, t.name, t.description, members(t.stories), t.spelled) for t in archive.tags),
+        "sources": tuple((t.slug, t.name, t.description, members(t.stories), t.spelled) for t in archive.sources),
         "years": tuple((y.year, tuple((m.month, members(m.stories)) for m in y.months)) for y in archive.years),
         "assets": assets,
         "related": related,
+        "sitemap": sitemap,
     }, {
         "fingerprint": print_,  # of the last build, quick or not
         "structure": print_,  # the id of the structure it goes with
@@ -114,15 +122,16 @@ class _LazyPage(_Lazy, Standalone):
 
 
 def _archive(snap: dict, documents: _Documents) -> Archive:
-    stories = tuple(_LazyStory(rel, url, tags, documents) for rel, url, tags in snap["stories"])
+    stories = tuple(_LazyStory(rel, url, tags, documents) for rel, url, tags, _ in snap["stories"])
 
     def terms(rows) -> tuple[Term, ...]:
-        return tuple(Term(slug, name, text, tuple(stories[i] for i in members)) for slug, name, text, members in rows)
+        return tuple(Term(slug, name, text, tuple(stories[i] for i in members), spelled)
+                     for slug, name, text, members, spelled in rows)  # fmt: skip
 
     years = tuple(Year(year, tuple(Month(year, month, tuple(stories[i] for i in members)) for month, members in months))
                   for year, months in snap["years"])  # fmt: skip
     pages = tuple(_LazyPage(rel, url, documents) for rel, url in snap["pages"])
-    url_of = {rel: url for rel, url, _ in snap["stories"]} | dict(snap["pages"])
+    url_of = {rel: url for rel, url, _, _ in snap["stories"]} | dict(snap["pages"])
     return Archive(stories, pages, terms(snap["tags"]), terms(snap["sources"]), years, url_of)
 
 
@@ -138,8 +147,9 @@ class Quick:
     loaded: Loaded
     files: dict[str, tuple[int, int, str]]  # the whole files manifest, brought up to date
     stale: list[str]  # cache keys of documents no file has any more
-    structure: dict
+    structure: dict  # the snapshot's STRUCTURE manifest (brought up to date by a retag)
     documents: dict  # the snapshot's DOCUMENTS manifest, brought up to date
+    regrouped: Regrouped | None = None  # a retag: the tags whose pages and feeds are planned again
 
 
 def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, cache: BuildCache,
@@ -167,23 +177,38 @@ def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, c
     loaded = load_documents(touched, stats_now, config, cache, 1, previous=recorded)
     if loaded.diagnostics or len(loaded.documents) != len(touched):
         return None, loaded.parsed  # every problem is reported by the full build, with the whole archive's
-    fresh, changed, stale = {}, set(), []
+    by_rel = {f.rel: f for f in files}
+    fresh, changed, stale, retags = {}, set(), [], []
     for rendered in loaded.documents:
         rel, doc = rendered.doc.file.rel, rendered.doc
         key, shape, url = docs[rel]
         if rendered.key == key:
             continue  # touched, not changed
-        if rendered.shape != shape or (url is not None) != published(doc):
+        if (url is not None) != published(doc):
             return None, loaded.parsed
         if url is not None and url != (article_url(doc, config) if isinstance(doc, Article) else page_url(doc, config)):
             return None, loaded.parsed
+        if rendered.shape != shape:
+            old = bodies.doc(key, by_rel) if url is not None and isinstance(doc, Article) else None
+            if old is None or placed(old, config) != placed(rendered, config):
+                return None, loaded.parsed
+            retags.append((rel, old.doc, doc))  # the same place in the archive, other tags
         fresh[rel] = rendered
         stale.append(key)
         if url is not None:
             changed.add(url)
+    regrouped = None
+    if retags:
+        number = {rel: i for i, (rel, *_) in enumerate(snap["stories"])}
+        regrouped = regroup(snap, [(number[rel], old, new) for rel, old, new in retags], config)
+        if regrouped is None:
+            return None, loaded.parsed
+        snap = regrouped.structure
     keys = {rel: entry[0] for rel, entry in docs.items()} | {rel: r.key for rel, r in fresh.items()}
-    archive = _archive(snap, _Documents(keys, {f.rel: f for f in files}, bodies, fresh))
+    archive = _archive(snap, _Documents(keys, by_rel, bodies, fresh))
     digests = dict(known["digests"])
+    if regrouped is not None:  # the stories of a renamed tag show its new name
+        changed |= {s.url for t in archive.tags if t.slug in regrouped.renamed for s in t.stories}
     if changed:
         tag_names = {t.slug: t.name for t in archive.tags}
         source_names = {t.slug: t.name for t in archive.sources}
@@ -192,7 +217,8 @@ def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, c
                 digests[story.url] = story_digest(story, tag_names, source_names, archive.url_of)
     docs = docs | {rel: (r.key, r.shape, docs[rel][2]) for rel, r in fresh.items()}
     known = {"fingerprint": print_, "structure": snap["id"], "docs": docs, "digests": digests}
-    return Quick(archive, changed, digests, loaded, recorded | loaded.stats, stale, snap, known), loaded.parsed
+    edit = Quick(archive, changed, digests, loaded, recorded | loaded.stats, stale, snap, known, regrouped)
+    return edit, loaded.parsed
 
 
 def lifted(until: str | None, now: datetime) -> bool:

@@ -102,6 +102,16 @@ class Head:
     collection: bool = False
 
 
+@dataclass(frozen=True)
+class Moved:
+    """What a retag changes in a partial plan besides the stories whose
+    digest changed (``generator/regroup.py``)."""
+
+    terms: frozenset[str]  # tags whose every page is planned (and the tag index)
+    stories: frozenset[str]  # stories whose page is planned: their related stories changed
+    modified: dict[str, datetime]  # every story's URL -> its last change, for the sitemap
+
+
 def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> tuple[str, str]:
     """``(whole, card)``. ``whole`` stands for everything the story's own page
     and feed entries show: its content, the archive-wide names it uses and the
@@ -118,17 +128,19 @@ class _Planner:
     """Plans every page; or, given ``changed`` (URLs of stories and pages whose
     content changed while the archive's structure did not) and the digests of
     the last build brought up to date, only the pages whose key holds one of
-    them, without reading any other story (``generator/incremental.py``)."""
+    them, without reading any other story (``generator/incremental.py``); and
+    with ``moved``, the pages a retag changes as well."""
 
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
                  related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]] | None = None,
-                 changed: set[str] | None = None):  # fmt: skip
+                 changed: set[str] | None = None, moved: Moved | None = None):  # fmt: skip
         self.archive = archive
         self.related = related
         self.config = config
         self.links = links
         self.strings = strings
         self.changed = changed
+        self.moved = moved
         self.views = ViewBuilder(archive, config, links, strings, bodies)
         self.routes: list[Route] = []
         if digests is None:
@@ -136,20 +148,25 @@ class _Planner:
             source_names = {t.slug: t.name for t in archive.sources}
             digests = {s.url: story_digest(s, tag_names, source_names, archive.url_of) for s in archive.stories}
         self.digests = digests
-        if changed is None:
-            self.modified = {s.url: modified(s) for s in archive.stories}
+        self.modified = {s.url: modified(s) for s in archive.stories} if changed is None else None
+        if moved is not None:
+            self.modified = moved.modified
 
     def lastmod(self, stories) -> datetime | None:
         """The newest date or update among ``stories``, for the sitemap (which
-        a partial plan does not make: the dates are part of the structure)."""
-        if self.changed is not None:
-            return None
+        a partial plan makes only for a retag: the dates are part of the structure)."""
         when = self.modified
+        if when is None:
+            return None
         return max((when[s.url] for s in stories), default=None)
 
     def skip(self, urls) -> bool:
         """In a partial plan: no URL whose digest a page's key holds has changed."""
         return self.changed is not None and self.changed.isdisjoint(urls)
+
+    def moved_tags(self) -> frozenset[str]:
+        """In a partial plan for a retag: the tags whose pages are all planned."""
+        return self.moved.terms if self.moved is not None else frozenset()
 
     def s(self, key: str, **values) -> str:
         return self.strings.plain(key, **values)
@@ -197,7 +214,8 @@ class _Planner:
         )
 
     def add_list(self, kind, list_url, title, description, stories, templates, term=None, trail=(), feed=True):
-        if self.skip(s.url for s in stories):
+        whole = kind == "tag" and term.slug in self.moved_tags()
+        if not whole and self.skip(s.url for s in stories):
             return
         views, links, per_page = self.views, self.links, self.config.per_page
         feed_link = None
@@ -210,7 +228,7 @@ class _Planner:
         span = None  # the dates of the oldest and newest story, which every page shows
         for part in pages:
             number = part.pagination.number
-            if self.skip(s.url for s in part.items):  # (an edit the quick way keeps every date)
+            if not whole and self.skip(s.url for s in part.items):  # (an edit the quick way keeps every date)
                 continue
             if span is None:
                 span = tuple(repr(s.article.date) for s in (stories[-1], stories[0])) if stories else ()
@@ -253,11 +271,11 @@ class _Planner:
         self.plan_terms("tag", "/tags/", self.s("tags"), archive.tags, self.views.tag)
         self.plan_terms("source", "/sources/", self.s("sources"), archive.sources, self.views.outlet)
         self.plan_dates()
-        if self.changed is not None:  # the pages below show no story's digest
-            return self.routes
-        self.add("/404.html", ("404.html",), "404", (), lambda: (self.s("not_found"), "", Head(), {}),
-                 in_sitemap=False)  # fmt: skip
-        if config.search:
+        full = self.changed is None  # the pages below show no story's digest
+        if full:
+            self.add("/404.html", ("404.html",), "404", (), lambda: (self.s("not_found"), "", Head(), {}),
+                     in_sitemap=False)  # fmt: skip
+        if config.search and (full or self.moved_tags()):  # it shows the tags and their counts
             head = Head(trail=((self.s("search"), "/search/"),))
             tags = tuple(sorted((self.views.tag(t) for t in archive.tags), key=lambda v: (v.name.casefold(), v.slug)))
             context = {"bundle": self.links.href("/pagefind/pagefind.js"), "tags": tags}
@@ -272,8 +290,8 @@ class _Planner:
             newer = stories[index - 1] if index > 0 else None
             older = stories[index + 1] if index + 1 < len(stories) else None
             related_urls = self.related[story.url]
-            if self.changed is not None and self.skip((story.url, *(s.url for s in (newer, older) if s),
-                                                       *related_urls)):  # fmt: skip
+            if (self.changed is not None and (self.moved is None or story.url not in self.moved.stories)
+                    and self.skip((story.url, *(s.url for s in (newer, older) if s), *related_urls))):  # fmt: skip
                 continue
             related = tuple(by_url[u] for u in related_urls)
 
@@ -301,7 +319,7 @@ class _Planner:
         head = Head(trail=((index_title, index_url),), collection=True)
         context = {f"{kind}s": ordered, "letters": _by_letter(ordered)}
         key = tuple((v.slug, v.name, v.count, v.weight, v.description) for v in ordered)
-        if self.changed is None:  # counts and names only: no story's digest
+        if self.changed is None or (kind == "tag" and self.moved_tags()):  # counts and names, no story's digest
             all_stories = [s for term in terms for s in term.stories]
             self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
                      lastmod=self.lastmod(all_stories))
@@ -409,11 +427,12 @@ def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, b
 
 def plan_changed(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
                  related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]],
-                 changed: set[str]) -> list[Route]:  # fmt: skip
+                 changed: set[str], moved: Moved | None = None) -> list[Route]:  # fmt: skip
     """The routes whose key holds the digest of a story or page in ``changed``
-    (an archive of the same structure as the last build's; ``digests`` is the
-    last build's, with the changed stories' new digests)."""
-    return _Planner(archive, config, links, strings, bodies, related, digests, changed).plan()
+    (an archive of the same structure as the last build's, or, with ``moved``,
+    the structure after a retag; ``digests`` is the last build's, with the
+    changed stories' new digests), and those ``moved`` names."""
+    return _Planner(archive, config, links, strings, bodies, related, digests, changed, moved).plan()
 
 
 def _collisions(routes: list[Route]) -> list[Diagnostic]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,8 +42,12 @@ def _index(parts: list[tuple[str, datetime | None]], links: Links) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def sitemaps(entries: list[Entry], config: SiteConfig, links: Links) -> list[FeedFile]:
-    """One ``/sitemap.xml``, or past the limit an index of ``/sitemap-N.xml``."""
+def sitemaps(pages: dict[str, datetime | None], config: SiteConfig, links: Links) -> list[FeedFile]:
+    """One ``/sitemap.xml``, or past the limit an index of ``/sitemap-N.xml``;
+    ``pages``: each page's URL (site-internal) -> when it last changed. The
+    pages are listed by URL, so that a sitemap can be brought up to date
+    from the last one's pages (``generator/regroup.py``)."""
+    entries = [Entry(url, pages[url]) for url in sorted(pages)]
     limit = config.sitemap_limit
     if len(entries) <= limit:
         return [FeedFile("/sitemap.xml", _urlset(entries, links))]
@@ -54,6 +59,14 @@ def sitemaps(entries: list[Entry], config: SiteConfig, links: Links) -> list[Fee
         parts.append((path, max((e.lastmod for e in chunk if e.lastmod), default=None)))
     files.append(FeedFile("/sitemap.xml", _index(parts, links)))
     return files
+
+
+def is_sitemap(rel: str) -> bool:
+    """An output file that :func:`sitemaps` makes."""
+    return _SITEMAP.fullmatch(rel) is not None
+
+
+_SITEMAP = re.compile(r"sitemap(-[0-9]+)?\.xml")
 
 
 def news_sitemaps(stories: tuple[Story, ...], config: SiteConfig, links: Links, now: datetime) -> list[FeedFile]:

@@ -50,6 +50,7 @@ class Term:
     name: str
     description: str
     stories: tuple[Story, ...]
+    spelled: tuple[tuple[str, int], ...] = ()  # a tag's spellings and how many times each is written
 
 
 @dataclass(frozen=True)
@@ -158,17 +159,37 @@ def _display_name(spellings: Counter) -> str:
     return min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
+def tag_aliases(config: SiteConfig) -> dict[str, str]:
+    """Every declared tag's slug and aliases -> its slug."""
+    return {alias: decl.slug for decl in config.tags for alias in (decl.slug, *decl.aliases)}
+
+
+def story_tags(article: Article, aliases: dict[str, str]) -> tuple[str, ...]:
+    """A story's tag slugs, after aliases, in the editor's order."""
+    return tuple(dict.fromkeys(aliases.get(tag.slug, tag.slug) for tag in article.tags))
+
+
+def spellings(article: Article, aliases: dict[str, str]):
+    """``(slug, name)`` for each tag as the story writes it: a tag's name is its most frequent spelling."""
+    return ((aliases.get(ref.slug, ref.slug), ref.name) for ref in article.tags)
+
+
+def term_text(slug: str, spelled: Counter, declared: dict) -> tuple[str, str]:
+    """A tag's name and description: declared in ``site.yml``, else its most frequent spelling."""
+    decl = declared.get(slug)
+    return (decl.name, decl.description) if decl else (_display_name(spelled), "")
+
+
 def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | None, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
-    aliases = {alias: decl.slug for decl in config.tags for alias in (decl.slug, *decl.aliases)}
+    aliases = tag_aliases(config)
     declared = {decl.slug: decl for decl in config.tags}
 
     stories: list[Story] = []
     pages: list[Standalone] = []
     for item in rendered:
         if isinstance(item.doc, Article):
-            tags = tuple(dict.fromkeys(aliases.get(tag.slug, tag.slug) for tag in item.doc.tags))
-            stories.append(Story(rendered=item, url=article_url(item.doc, config), tags=tags))
+            stories.append(Story(rendered=item, url=article_url(item.doc, config), tags=story_tags(item.doc, aliases)))
         else:
             pages.append(Standalone(rendered=item, url=page_url(item.doc, config)))
 
@@ -209,8 +230,8 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
     by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
     for story in stories:
         article = story.article
-        for ref in article.tags:
-            tag_spellings[aliases.get(ref.slug, ref.slug)][ref.name] += 1
+        for slug, name in spellings(article, aliases):
+            tag_spellings[slug][name] += 1
         for slug in story.tags:
             tag_stories[slug].append(story)
         source_stories[article.source.slug].append(story)
@@ -218,11 +239,9 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
         local = article.date.at.astimezone(config.tzinfo)
         by_month[(local.year, local.month)].append(story)
 
-    tags = []
-    for slug in sorted(tag_stories):
-        decl = declared.get(slug)
-        name = decl.name if decl else _display_name(tag_spellings[slug])
-        tags.append(Term(slug, name, decl.description if decl else "", tuple(tag_stories[slug])))
+    tags = [Term(slug, *term_text(slug, tag_spellings[slug], declared), tuple(tag_stories[slug]),
+                 tuple(sorted(tag_spellings[slug].items())))
+            for slug in sorted(tag_stories)]  # fmt: skip
     sources = [
         Term(slug, _display_name(source_spellings[slug]), "", tuple(source_stories[slug]))
         for slug in sorted(source_stories)

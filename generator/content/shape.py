@@ -30,6 +30,16 @@ from generator.content.model import Article
 
 
 def shape(rendered, config: SiteConfig) -> str:
+    return digest(repr(_shape(rendered, config, tags=True)).encode())
+
+
+def placed(rendered, config: SiteConfig) -> str:
+    """The shape but for the tags: two versions of a story with the same
+    place differ at most in their tags (``generator/regroup.py``)."""
+    return digest(repr(_shape(rendered, config, tags=False)).encode())
+
+
+def _shape(rendered, config: SiteConfig, tags: bool) -> tuple:
     doc = rendered.doc
     common = (
         type(doc).__name__,
@@ -45,10 +55,11 @@ def shape(rendered, config: SiteConfig) -> str:
         source = doc.source
         # The title is in the news sitemap; a page's title is in every page's navigation.
         title = doc.title if config.news_sitemap else None
-        own = (tuple((ref.name, ref.slug) for ref in doc.tags), (source.name, source.url, source.slug), title)
+        written = tuple((ref.name, ref.slug) for ref in doc.tags) if tags else None
+        own = (written, (source.name, source.url, source.slug), title)
     else:
         own = (doc.title,)
-    return digest(repr((common, own)).encode())
+    return common, own
 
 
 _NOT_SHOWN = {"file", "body", "body_line", "slug_at", "source_url_at"}  # the source and where fields were written

@@ -1,0 +1,131 @@
+"""A retag the quick way: the snapshot's tag lists brought up to date.
+
+A story whose tags changed, and nothing else of its shape, stays where it is
+in the archive: the same URL, date, outlet and neighbours. What moves is the
+tags' member lists (a tag may come or go), their counts, the weights the tag
+index shows (which depend on the largest tag), and a tag's name when its most
+frequent spelling changes. :func:`regroup` makes the new structure from the
+last build's snapshot (``generator/incremental.py``) and says which tags'
+pages and feeds must be planned again; everything else is planned as for an
+edit that keeps the structure, and an output whose key did not change is
+still kept as it is.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections import Counter
+from dataclasses import dataclass
+
+from generator.config import SiteConfig
+from generator.content.archive import spellings, story_tags, tag_aliases, term_text
+from generator.content.model import Article
+from generator.pagination import page_url
+from generator.related import updated_related
+from generator.routes import Moved
+from generator.sitemaps import is_sitemap, sitemaps
+from generator.urls import output_file
+from generator.views import weight
+
+
+@dataclass(frozen=True)
+class Regrouped:
+    structure: dict  # the snapshot's structure with the new tag lists
+    terms: frozenset[str]  # tags whose list pages and feed are planned again: members, name or weight changed
+    renamed: frozenset[str]  # tags whose name changed: every story in them shows the new name
+    counts: dict[str, int]  # for each tag in ``terms``, how many stories it had (0: it is new)
+
+
+def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: SiteConfig) -> Regrouped | None:
+    """The structure after ``retags`` (number of the story in the snapshot,
+    its document before and after); None when the full build must report a
+    problem (a tag outside the vocabulary with ``tags_strict``)."""
+    aliases = tag_aliases(config)
+    declared = {decl.slug: decl for decl in config.tags}
+    if config.tags_strict and any(ref.slug not in aliases for _, _, new in retags for ref in new.tags):
+        return None
+    counts = {slug: len(numbers) for slug, _, _, numbers, _ in snap["tags"]}
+    members = {slug: list(numbers) for slug, _, _, numbers, _ in snap["tags"]}
+    spelled = {slug: Counter(dict(written)) for slug, *_, written in snap["tags"]}
+    stories = list(snap["stories"])
+    for i, old, new in retags:
+        rel, url, before, modified = stories[i]
+        after = story_tags(new, aliases)
+        stories[i] = (rel, url, after, modified)
+        for slug in set(before) - set(after):
+            members[slug].remove(i)
+        for slug in set(after) - set(before):
+            insort(members.setdefault(slug, []), i)
+        for sign, doc in ((-1, old), (1, new)):
+            for slug, name in spellings(doc, aliases):
+                spelled.setdefault(slug, Counter())[name] += sign
+    tags = []
+    for slug in sorted(slug for slug, numbers in members.items() if numbers):
+        written = +spelled[slug]  # (without the spellings no story writes any more)
+        tags.append((slug, *term_text(slug, written, declared), tuple(members[slug]), tuple(sorted(written.items()))))
+    before, after = _shown(snap["tags"]), _shown(tags)
+    terms = frozenset(slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug))
+    renamed = frozenset(slug for slug in before.keys() & after.keys() if before[slug][0] != after[slug][0])
+    structure = snap | {"stories": tuple(stories), "tags": tuple(tags)}
+    return Regrouped(structure, terms, renamed, {slug: counts.get(slug, 0) for slug in terms})
+
+
+def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]], jobs: int):
+    """What a partial plan of the retag needs (:class:`generator.routes.Moved`),
+    and the related stories after it: ``(moved, urls, inputs)``, given
+    those of the last build and their inputs (``generator/related.py``)."""
+    snap = regrouped.structure
+    tags = {url: slugs for _, url, slugs, _ in snap["stories"]}
+    inputs = tuple((url, tags[url], when) for url, _, when in last_inputs)  # the same stories in the same order
+    urls = updated_related(inputs, last_inputs, last, jobs)
+    again = frozenset(url for url, best in urls.items() if last[url] != best)
+    modified = {url: when for _, url, _, when in snap["stories"]}
+    return Moved(regrouped.terms, again, modified), urls, inputs
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What a retag changes in the output besides the pages it plans."""
+
+    gone: set[str]  # output files to drop: pages and feeds of tags that are gone or shorter, the old sitemaps
+    machine: list[tuple[str, bytes]]  # the new sitemap files
+    sitemap: dict  # the sitemap's pages (URL -> last modified), for the next snapshot
+    pages: int  # how many pages the site has now
+
+
+def replaced(regrouped: Regrouped, routes, made: set[str], previous: dict, pages: int, config: SiteConfig,
+             links) -> Replaced | None:  # fmt: skip
+    """Given the routes planned for the retag (``made``: their output files and
+    the feeds') and the last build's outputs and page count; None when a new
+    tag's page would overwrite another file (the full build reports it)."""
+    after = {slug: len(numbers) for slug, _, _, numbers, _ in regrouped.structure["tags"]}
+    gone: set[str] = set()
+    for slug, count in regrouped.counts.items():
+        if not count and any(rel in previous for rel in made if rel.startswith(f"tags/{slug}/")):
+            return None
+        old, new = _term_pages(slug, count, config.per_page), _term_pages(slug, after.get(slug, 0), config.per_page)
+        gone.update(set(old) - set(new))
+        if not new:
+            gone.add(f"tags/{slug}/feed.xml")
+        pages += len(new) - len(old)
+    last = regrouped.structure["sitemap"]
+    sitemap = dict(last)
+    for rel in gone:
+        sitemap.pop("/" + rel.removesuffix("index.html"), None)
+    sitemap |= {r.url: r.lastmod for r in routes if r.in_sitemap}
+    if sitemap == last:  # the same pages, each as recent as it was: the sitemap is kept as it is
+        return Replaced(gone, [], last, pages)
+    machine = [(f.path.lstrip("/"), f.data) for f in sitemaps(sitemap, config, links)]
+    return Replaced(gone | {rel for rel in previous if is_sitemap(rel)}, machine, sitemap, pages)
+
+
+def _term_pages(slug: str, count: int, per_page: int) -> list[str]:
+    """The output files of the list pages of a tag of ``count`` stories (none: there is no such tag)."""
+    url = f"/tags/{slug}/"
+    return [output_file(page_url(url, n)) for n in range(1, -(-count // per_page) + 1)]
+
+
+def _shown(rows) -> dict[str, tuple]:
+    """What a tag's pages show of it: name, description, stories and weight (which depends on the largest tag)."""
+    largest = max((len(numbers) for _, _, _, numbers, _ in rows), default=1)
+    return {slug: (name, text, numbers, weight(len(numbers), largest)) for slug, name, text, numbers, _ in rows}
