@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -165,8 +166,10 @@ def tag_aliases(config: SiteConfig) -> dict[str, str]:
 
 
 def story_tags(article: Article, aliases: dict[str, str]) -> tuple[str, ...]:
-    """A story's tag slugs, after aliases, in the editor's order."""
-    return tuple(dict.fromkeys(aliases.get(tag.slug, tag.slug) for tag in article.tags))
+    """A story's tag slugs, after aliases, in the editor's order. Interned: a
+    slug is one object however many stories have it, so the cache's pickles
+    of the archive (``generator/incremental.py``, related stories) write it once."""
+    return tuple(dict.fromkeys(sys.intern(aliases.get(tag.slug, tag.slug)) for tag in article.tags))
 
 
 def spellings(article: Article, aliases: dict[str, str]):
