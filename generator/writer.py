@@ -25,6 +25,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -354,11 +355,16 @@ def discard(path: Path, background: bool) -> None:
 
 
 def safe_parts(rel: str) -> list[str]:
-    """The parts of an output path, refusing anything that could leave the folder."""
-    parts = rel.split("/")
-    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+    """The parts of an output path, refusing anything that could leave the
+    folder: an empty part (a leading, trailing or double slash, or no path at
+    all), a ``.`` or ``..`` part, or a backslash. Checked for every output of
+    every build, so by one regular expression."""
+    if _UNSAFE.search(rel):
         raise OutputError(f"refusing to write {rel!r} outside the output folder")
-    return parts
+    return rel.split("/")
+
+
+_UNSAFE = re.compile(r"(?:^|/)(?:\.\.?)?(?:/|$)|\\")
 
 
 def _delete_detached(path: Path) -> None:

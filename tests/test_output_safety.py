@@ -1,5 +1,6 @@
 """The output folder: refused when dangerous, swapped atomically, nothing lost."""
 
+import itertools
 import os
 import shutil
 
@@ -215,3 +216,20 @@ def test_folders_ahead_that_fail_are_made_by_the_writers(tmp_path):
     slow = writer.FoldersAhead(tmp_path, [f"x{n}" for n in range(20000)])
     slow.stop()
     assert slow.result() == set()
+
+
+def test_an_output_path_that_could_leave_the_folder_is_refused():
+    """Every path of up to six pieces of these is checked against the rule
+    spelled out: no empty, ``.`` or ``..`` part, no backslash."""
+
+    def allowed(rel: str) -> bool:
+        return "\\" not in rel and all(part not in ("", ".", "..") for part in rel.split("/"))
+
+    for length in range(7):
+        for pieces in itertools.product(["a", ".", "/", "\\", "b."], repeat=length):
+            rel = "".join(pieces)
+            if allowed(rel):
+                assert writer.safe_parts(rel) == rel.split("/")
+            else:
+                with pytest.raises(writer.OutputError):
+                    writer.safe_parts(rel)
