@@ -61,12 +61,14 @@ def fingerprint(frame_digest: str, stats: dict[str, os.stat_result | None], asse
 
 
 def output_intact(out: Path, manifest: dict[str, tuple[str, int, int]]) -> bool:
-    """Every file the last build wrote is there, as it was written."""
+    """Every file the last build wrote is there, as it was written (the file
+    itself: a link in its place is not what was written, wherever it leads)."""
     if not manifest or not (out / MARKER).is_file():
         return False
+    base = str(out)
     for rel, (_, size, mtime_ns) in manifest.items():
         try:
-            st = os.stat(out / rel)
+            st = os.lstat(f"{base}/{rel}")
         except OSError:
             return False
         if st.st_size != size or st.st_mtime_ns != mtime_ns:

@@ -183,13 +183,14 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
     site.staging = None  # this function swaps it in or drops it
     try:
         start = time.perf_counter()
+        listed = None
         if staging.reused:
             listed = site.listing.result() if site.listing is not None else None
             clear(staging.path / SEARCH_FOLDER)
             wanted = {o.rel for o in outputs} | {rel for rel, _ in machine} | {MARKER}
             staging.remove([rel for rel in staging.files(listed) if rel not in wanted])
         written = write_outputs(outputs, staging, previous, out, renderer, site.jobs, site.progress, site.spare,
-                                site.made_ahead())  # fmt: skip
+                                site.made_ahead(), listed)  # fmt: skip
         site.end_ahead(written.manifest)
         stages.timed("render+write", start)
         stages.absorb(written.diagnostics)

@@ -20,7 +20,7 @@ from generator.parallel import run_chunks
 from generator.render import Renderer
 from generator.routes import Route
 from generator.urls import output_file
-from generator.writer import Staging, clear, link, safe_parts, write_new
+from generator.writer import Staging, clear, found_as, link, safe_parts, write_new
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,19 @@ class Written:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _intact(output: Output, manifest: dict, tree: str) -> tuple[str, int, int] | None:
+def _intact(output: Output, manifest: dict, tree: str, seen: dict | None = None) -> tuple[str, int, int] | None:
     """The manifest entry of ``tree``'s copy of the output, if that copy has the
-    same key and is as the manifest says (same size and mtime)."""
+    same key and is as the manifest says (same size and mtime, of the file
+    itself: a link in its place, wherever it leads, is not the file written);
+    ``seen``, when given, is the size and mtime of every file in the tree
+    (``writer.Listing``)."""
     before = manifest.get(output.rel)
     if before is None or before[0] != output.key or not output.key:
         return None
+    if seen is not None:
+        return before if seen.get(output.rel) == found_as(before[1], before[2]) else None
     try:
-        st = os.stat(f"{tree}/{output.rel}")
+        st = os.lstat(f"{tree}/{output.rel}")
     except OSError:
         return None
     return before if (st.st_size, st.st_mtime_ns) == (before[1], before[2]) else None
@@ -75,11 +80,12 @@ def _intact(output: Output, manifest: dict, tree: str) -> tuple[str, int, int] |
 
 def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict, out: Path | None,
                   renderer: Renderer, jobs: int, progress, spare: dict | None = None,
-                  made: set[str] | None = None) -> Written:  # fmt: skip
+                  made: set[str] | None = None, seen: dict | None = None) -> Written:  # fmt: skip
     """``previous`` is the manifest of the live output ``out``; ``spare`` the
-    manifest of the staging tree when it is the reused spare; ``made``, folders
-    of the staging tree known to exist (full paths). With ``staging`` None
-    (``ssg check``), render everything and write nothing."""
+    manifest of the staging tree when it is the reused spare, and ``seen`` the
+    size and mtime of each file in it, when listed; ``made``, folders of the
+    staging tree known to exist (full paths). With ``staging`` None (``ssg
+    check``), render everything and write nothing."""
     written = Written()
     todo: list[Output] = []
     spare = spare or {}
@@ -89,7 +95,7 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
         safe_parts(output.rel)
         if staging is None:
             todo.append(output)
-        elif (kept := _intact(output, spare, staged)) is not None:
+        elif (kept := _intact(output, spare, staged, seen)) is not None:
             staging.keep(output.rel)
             written.manifest[output.rel] = kept
         elif (reuse := _intact(output, previous, live)) is not None:

@@ -164,6 +164,21 @@ def test_hand_edited_output_is_repaired(many):
     assert tree_hashes(many.public) == before
 
 
+def test_an_output_file_replaced_by_a_link_is_written_again(many, tmp_path):
+    """Even a link to a copy with the same size and time: the output never
+    holds a link that leads out of it."""
+    _built(many)
+    before = tree_hashes(many.public)
+    page = many.public / "tags/index.html"
+    alike = tmp_path / "index.html"
+    shutil.copy2(page, alike)
+    page.unlink()
+    page.symlink_to(alike)
+    out = _built(many)
+    assert not out.startswith("Nothing changed")
+    assert not page.is_symlink() and tree_hashes(many.public) == before
+
+
 def _spare(site: Site):
     return site.root / ".ssg-cache/spare"
 
@@ -184,7 +199,8 @@ def test_the_output_before_last_is_brought_up_to_date(many, tmp_path):
 
 
 @pytest.mark.parametrize("lister", ["find", "walk"])
-@pytest.mark.parametrize("tamper", ["replace", "write-through", "extra", "deep-extra", "symlink", "killed"])
+@pytest.mark.parametrize("tamper", ["replace", "write-through", "extra", "deep-extra", "symlink", "link-alike",
+                                    "killed"])  # fmt: skip
 def test_a_spare_tree_that_changed_is_repaired_or_replaced(many, tmp_path, tamper, lister, monkeypatch):
     """Whether the spare is listed by find(1) in the background or walked by
     the build, and whether the edits are built the full or the quick way."""
@@ -209,6 +225,12 @@ def test_a_spare_tree_that_changed_is_repaired_or_replaced(many, tmp_path, tampe
     elif tamper == "symlink":
         shutil.rmtree(spare)
         spare.symlink_to(elsewhere, target_is_directory=True)
+    elif tamper == "link-alike":  # a file replaced by a link to one of the same size and time elsewhere
+        page = next((spare / "static").glob("favicon.*.svg"))  # (no edit changes it)
+        alike = elsewhere / page.name
+        shutil.copy2(page, alike)
+        page.unlink()
+        page.symlink_to(alike)
     else:  # killed after the swap, before the cache was saved: it still describes the build before
         db = sqlite3.connect(many.root / ".ssg-cache/cache.sqlite")
         db.execute("UPDATE state SET value = '' WHERE name = 'spare'")  # set so before every swap
@@ -220,6 +242,7 @@ def test_a_spare_tree_that_changed_is_repaired_or_replaced(many, tmp_path, tampe
     _built(many)
     assert tree_hashes(many.public) == _clean_build(many, tmp_path)
     assert (elsewhere / "keep.txt").read_text() == "not ssg's"
+    assert not any(path.is_symlink() for path in many.public.rglob("*"))
     kept = spare.stat().st_ino  # the output this build replaced, kept although the cache misdescribed it
     if tamper == "deep-extra":  # again, and this time the edit keeps the archive's structure
         (many.public / "tags/extra.html").write_text("not from this site")
