@@ -15,7 +15,8 @@ no related").
 It prints wall time, peak memory (largest process) and files written, and
 the ratios to each; with ``--rounds N``, N more cold builds of ssg and of
 Hugo (minimal, and same outputs without related stories), interleaved, and
-the ratios of their medians. The site is built with ``search: false`` (Hugo builds no
+the ratios of their medians; then N one-story edits and N retags, in turn,
+and their medians against Hugo's. The site is built with ``search: false`` (Hugo builds no
 search index either) unless ``--search`` is given. Nothing here is asserted:
 figures go to docs/performance.md.
 
@@ -128,7 +129,7 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     results["cold"] = run_measured(ssg, site)
     settle(site)
     results["no change"] = run_measured(ssg, site)
-    story = sorted((site / "content" / "articles").rglob("*.md"))[stories // 2]
+    story = edited_story(site, stories)
     story.write_text(story.read_text() + "\nOne more sentence for the benchmark.\n")
     results["one story"] = run_measured(ssg, site)
     settle(site)
@@ -156,6 +157,31 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
             results[f"{name} files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
     results["files"] = (files, 0, "")
     return results
+
+
+def edited_story(site: Path, stories: int) -> Path:
+    """The story every edit of the benchmark changes: the middle one."""
+    return sorted((site / "content" / "articles").rglob("*.md"))[stories // 2]
+
+
+def edit_rounds(work: Path, stories: int, jobs: int, rounds: int) -> dict[str, list[float]]:
+    """One-story edits and retags, ``rounds`` of each, in turn, after a first
+    edit (not counted) that sets up the spare tree: so each retag's spare is
+    two builds old and the retag renders what it changes, as a retag between
+    other edits does (retag after retag would find its pages in the spare)."""
+    site = work / f"corpus-{stories}"
+    ssg = [sys.executable, "-m", "generator", "build", "--jobs", str(jobs)]
+    story = edited_story(site, stories)
+    story.write_text(story.read_text() + "\nA sentence before the rounds.\n")
+    run_measured(ssg, site)
+    times: dict[str, list[float]] = {"story again": [], "retag": []}
+    for number in range(rounds):
+        for name, text in (("story again", story.read_text() + f"\nRound {number}.\n"),
+                           ("retag", retagged(story.read_text()))):  # fmt: skip
+            settle(site)
+            story.write_text(text)
+            times[name].append(run_measured(ssg, site)[0])
+    return times
 
 
 def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool) -> dict[str, list[float]]:
@@ -256,6 +282,14 @@ def main() -> int:
                 print("x the median hugo cold: " + ", ".join(
                     f"{name} {results[name][0] / medians['hugo cold']:.3f}"
                     for name in ("no change", "one story", "story again", "one template", "retag")))  # fmt: skip
+            edits = edit_rounds(args.work, stories, args.jobs, args.rounds)
+            print(f"\nedits, {args.rounds} rounds, a story edit and a retag in turn (wall s)")
+            for name, walls in edits.items():
+                median = statistics.median(walls)
+                line = f"{name:<16}" + " ".join(f"{w:6.2f}" for w in walls) + f"   median {median:.2f}"
+                if "hugo cold" in medians:
+                    line += f", x the median hugo cold {median / medians['hugo cold']:.3f}"
+                print(line)
     shutil.rmtree(args.work / "trash", ignore_errors=True)
     return 0
 
