@@ -99,30 +99,28 @@ def replaced(regrouped: Regrouped, routes, made: set[str], previous: dict, pages
     the feeds') and the last build's outputs and page count; None when a new
     tag's page would overwrite another file (the full build reports it)."""
     after = {slug: len(numbers) for slug, _, _, numbers, _ in regrouped.structure["tags"]}
-    gone: set[str] = set()
+    gone: set[str] = set()  # the URLs of list pages that are no more
     for slug, count in regrouped.counts.items():
         if not count and any(rel in previous for rel in made if rel.startswith(f"tags/{slug}/")):
             return None
         old, new = _term_pages(slug, count, config.per_page), _term_pages(slug, after.get(slug, 0), config.per_page)
-        gone.update(set(old) - set(new))
-        if not new:
-            gone.add(f"tags/{slug}/feed.xml")
+        gone.update(old[len(new) :])
         pages += len(new) - len(old)
+    files = {output_file(url) for url in gone}
+    files.update(f"tags/{slug}/feed.xml" for slug in regrouped.counts if not after.get(slug))
     last = regrouped.structure["sitemap"]
-    sitemap = dict(last)
-    for rel in gone:
-        sitemap.pop("/" + rel.removesuffix("index.html"), None)
+    sitemap = {url: lastmod for url, lastmod in last.items() if url not in gone}
     sitemap |= {r.url: r.lastmod for r in routes if r.in_sitemap}
     if sitemap == last:  # the same pages, each as recent as it was: the sitemap is kept as it is
-        return Replaced(gone, [], last, pages)
+        return Replaced(files, [], last, pages)
     machine = [(f.path.lstrip("/"), f.data) for f in sitemaps(sitemap, config, links)]
-    return Replaced(gone | {rel for rel in previous if is_sitemap(rel)}, machine, sitemap, pages)
+    return Replaced(files | {rel for rel in previous if is_sitemap(rel)}, machine, sitemap, pages)
 
 
 def _term_pages(slug: str, count: int, per_page: int) -> list[str]:
-    """The output files of the list pages of a tag of ``count`` stories (none: there is no such tag)."""
+    """The URLs of the list pages of a tag of ``count`` stories, first page first (none: no such tag)."""
     url = f"/tags/{slug}/"
-    return [output_file(page_url(url, n)) for n in range(1, -(-count // per_page) + 1)]
+    return [page_url(url, n) for n in range(1, -(-count // per_page) + 1)]
 
 
 def _shown(rows) -> dict[str, tuple]:
