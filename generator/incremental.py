@@ -4,18 +4,20 @@ without loading, collecting or planning the whole archive.
 Every build that writes saves a **snapshot** of the archive: the archive's
 structure (the ``plan`` manifest: the stories in order with their URLs,
 tags and last change; the members of every tag, outlet, year and month by
-number, and each tag's spellings; the assets to copy; the sitemap's pages),
-and what an edit changes in it (the ``plan-docs`` manifest: each content
-file's cache key, shape (``content/shape.py``) and URL, and each story's
-digest). A quick build saves only the second, and a retag both.
+number, and each tag's spellings; the assets to copy; the sitemap's pages;
+the stories' originals, for the duplicate check), and what an edit changes
+in it (the ``plan-docs`` manifest: each content file's cache key, shape
+(``content/shape.py``) and URL, and each story's digest). A quick build
+saves only the second, and a retag both.
 
 The next build takes the quick way when the snapshot is the last build's
 (same fingerprint), every input but the content files is as it was (the
 frame: ssg's version, options, ``site.yml``, theme files, which content
 files exist), no embargo has lifted since, a few content files changed, each
 parses without a problem and each keeps its shape, or changes only its tags
-(a retag: ``generator/regroup.py`` brings the snapshot's tag lists up to
-date, and names the tags whose pages change). Then only those files are
+or its original's URL (a retag: ``generator/regroup.py`` brings the
+snapshot's tag lists and originals up to date, and names the tags whose
+pages change). Then only those files are
 parsed; the archive is rebuilt from the snapshot with stories whose documents
 are read from the cache only when a page being rendered shows them; only the
 pages and feeds whose key holds a changed digest are planned; and every other
@@ -67,6 +69,7 @@ def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict
         "assets": assets,
         "related": related,
         "sitemap": sitemap,
+        "originals": archive.originals,
     }, {
         "fingerprint": print_,  # of the last build, quick or not
         "structure": print_,  # the id of the structure it goes with
@@ -132,7 +135,7 @@ def _archive(snap: dict, documents: _Documents) -> Archive:
                   for year, months in snap["years"])  # fmt: skip
     pages = tuple(_LazyPage(rel, url, documents) for rel, url in snap["pages"])
     url_of = {rel: url for rel, url, _, _ in snap["stories"]} | dict(snap["pages"])
-    return Archive(stories, pages, terms(snap["tags"]), terms(snap["sources"]), years, url_of)
+    return Archive(stories, pages, terms(snap["tags"]), terms(snap["sources"]), years, url_of, snap["originals"])
 
 
 @dataclass
@@ -192,7 +195,7 @@ def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, c
             old = bodies.doc(key, by_rel) if url is not None and isinstance(doc, Article) else None
             if old is None or placed(old, config) != placed(rendered, config):
                 return None, loaded.parsed
-            retags.append((rel, old.doc, doc))  # the same place in the archive, other tags
+            retags.append((rel, old.doc, doc))  # the same place in the archive: other tags or original
         fresh[rel] = rendered
         stale.append(key)
         if url is not None:

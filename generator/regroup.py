@@ -1,14 +1,15 @@
 """A retag the quick way: the snapshot's tag lists brought up to date.
 
-A story whose tags changed, and nothing else of its shape, stays where it is
-in the archive: the same URL, date, outlet and neighbours. What moves is the
-tags' member lists (a tag may come or go), their counts, the weights the tag
-index shows (which depend on the largest tag), and a tag's name when its most
-frequent spelling changes. :func:`regroup` makes the new structure from the
-last build's snapshot (``generator/incremental.py``) and says which tags'
-pages and feeds must be planned again; everything else is planned as for an
-edit that keeps the structure, and an output whose key did not change is
-still kept as it is.
+A story whose tags changed, or the URL of its original, and nothing else of
+its shape, stays where it is in the archive: the same URL, date, outlet and
+neighbours. What a retag moves is the tags' member lists (a tag may come or
+go), their counts, the weights the tag index shows (which depend on the
+largest tag), and a tag's name when its most frequent spelling changes; a
+new original's URL must be one no other story cites. :func:`regroup` makes
+the new structure from the last build's snapshot (``generator/incremental.py``)
+and says which tags' pages and feeds must be planned again; everything else
+is planned as for an edit that keeps the structure, and an output whose key
+did not change is still kept as it is.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.config import SiteConfig
-from generator.content.archive import spellings, story_tags, tag_aliases, term_text
+from generator.content.archive import same_original, spellings, story_tags, tag_aliases, term_text
 from generator.content.model import Article
 from generator.pagination import page_url
 from generator.related import updated_related
@@ -39,10 +40,14 @@ class Regrouped:
 def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: SiteConfig) -> Regrouped | None:
     """The structure after ``retags`` (number of the story in the snapshot,
     its document before and after); None when the full build must report a
-    problem (a tag outside the vocabulary with ``tags_strict``)."""
+    problem (a tag outside the vocabulary with ``tags_strict``, an original
+    that another story cites too)."""
     aliases = tag_aliases(config)
     declared = {decl.slug: decl for decl in config.tags}
     if config.tags_strict and any(ref.slug not in aliases for _, _, new in retags for ref in new.tags):
+        return None
+    originals = _originals(snap, retags)
+    if originals is None:
         return None
     counts = {slug: len(numbers) for slug, _, _, numbers, _ in snap["tags"]}
     members = {slug: list(numbers) for slug, _, _, numbers, _ in snap["tags"]}
@@ -66,8 +71,23 @@ def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: Site
     before, after = _shown(snap["tags"]), _shown(tags)
     terms = frozenset(slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug))
     renamed = frozenset(slug for slug in before.keys() & after.keys() if before[slug][0] != after[slug][0])
-    structure = snap | {"stories": tuple(stories), "tags": tuple(tags)}
+    structure = snap | {"stories": tuple(stories), "tags": tuple(tags), "originals": originals}
     return Regrouped(structure, terms, renamed, {slug: counts.get(slug, 0) for slug in terms})
+
+
+def _originals(snap: dict, retags) -> dict[str, str] | None:
+    """The snapshot's originals (``same_original()`` of each story's source
+    URL -> its file) after the edits; None when two stories would cite the same."""
+    originals = dict(snap["originals"])
+    for _, old, new in retags:
+        if old.source.url != new.source.url:
+            originals.pop(same_original(old.source.url), None)
+    for i, old, new in retags:
+        if old.source.url != new.source.url:
+            rel = snap["stories"][i][0]
+            if originals.setdefault(same_original(new.source.url), rel) != rel:
+                return None
+    return originals
 
 
 def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]], jobs: int):

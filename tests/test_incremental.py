@@ -515,6 +515,28 @@ def test_two_stories_that_swap_tags_keep_the_sitemap_as_it_was(years, tmp_path):
     assert tree_hashes(years.public) == _clean_build(years, tmp_path)
 
 
+def test_a_corrected_original_takes_the_quick_way_and_one_already_cited_is_reported(years, tmp_path):
+    _built(years)
+    _edit(years, "y13", "news.example.com/y13", "news.example.com/y13-corrected")
+    out = _built(years)
+    assert QUICK in out and "parsed 1 files" in out
+    page = (years.public / "2021/05/story-13/index.html").read_text(encoding="utf-8")
+    assert 'href="https://news.example.com/y13-corrected"' in page
+    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+    _edit(years, "y13", "news.example.com/y13-corrected", "news.example.com/y14")  # two stories swap originals
+    _edit(years, "y14", "news.example.com/y14", "news.example.com/y13-corrected")
+    assert QUICK in _built(years)
+    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+    before = tree_hashes(years.public)
+    _edit(years, "y15", "https://news.example.com/y15", "https://www.news.example.com/y14/")  # y13 cites it
+    result = years.ssg("build", env=NOW)
+    assert result.code == 1
+    assert ("content/articles/y15.md:6:8: error: source.url: the same original (its URL differs only in "
+            "http/https, www., a trailing slash or tracking parameters) is already archived by "
+            "content/articles/y13.md") in result.err  # fmt: skip
+    assert tree_hashes(years.public) == before
+
+
 def test_a_tag_outside_the_vocabulary_is_reported_though_only_its_story_changed(years):
     vocabulary = "".join(f"  {name.lower()}: {{name: {name}}}\n" for name in TAGS)
     years.write("site.yml", years.read("site.yml") + "tags_strict: true\ntags:\n" + vocabulary)
@@ -571,8 +593,8 @@ def test_a_replaced_image_is_copied_again_though_its_story_is_untouched(site, tm
 
 
 KEEPING = st.lists(
-    st.tuples(st.sampled_from(["body", "title", "summary", "credit", "touch", "page", "retag"]), st.integers(0, 11),
-              st.integers(1, 99)),  # fmt: skip
+    st.tuples(st.sampled_from(["body", "title", "summary", "credit", "touch", "page", "retag", "original"]),
+              st.integers(0, 11), st.integers(1, 99)),  # fmt: skip
     min_size=1,
     max_size=4,
 )
@@ -588,14 +610,15 @@ def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds
     site.write("site.yml", BASE + "per_page: 3\nfeeds:\n  entries: 3\n")
     spellings = [*TAGS, "ai", "New Tag", "Other"]
 
-    def write(i: int, title: str = "", summary: str = "", credit: str = "", body: str = "Body.", tags=()) -> None:
+    def write(i: int, title: str = "", summary: str = "", credit: str = "", body: str = "Body.", tags=(),
+              original: str = "") -> None:  # fmt: skip
         tags = tags or (TAGS[i % 5], TAGS[(i + 2) % 5])
         extra = f"slug: s{i}\ntags: [{', '.join(tags)}]\n"
         extra += f'summary: "{summary}"\n' if summary else ""
         extra += f'credit: "{credit}"\n' if credit else ""
         date = f"{2021 + i % 3}-0{1 + i % 4}-1{i % 10}"
         site.write(f"content/articles/s{i}.md", story(title=title or f"Story {i}", date=date, extra=extra, body=body,
-                                                      url=f"https://news.example.com/{i}"))  # fmt: skip
+                                                      url=original or f"https://news.example.com/{i}"))  # fmt: skip
 
     for i in range(12):
         write(i)
@@ -612,6 +635,8 @@ def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds
             write(i, credit=f"Photo: Agency {n}")
         elif action == "retag":
             write(i, tags=[spellings[(n + k * k) % len(spellings)] for k in range(1 + n % 3)])
+        elif action == "original":  # corrected: another URL, no other story's
+            write(i, original=f"https://other.example.org/{i}/{n}")
         elif action == "touch":  # saved without a change
             os.utime(site.root / f"content/articles/s{i}.md", ns=(n * 10**9, n * 10**9))
         else:

@@ -79,6 +79,7 @@ class Archive:
     sources: tuple[Term, ...]  # by slug
     years: tuple[Year, ...]  # newest first
     url_of: dict[str, str] = field(default_factory=dict)  # content file -> its page's URL, for internal links
+    originals: dict[str, str] = field(default_factory=dict)  # same_original() of a story's source URL -> its file
 
 
 def article_url(article: Article, config: SiteConfig) -> str:
@@ -254,5 +255,6 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
         keys = sorted((key for key in by_month if key[0] == year), reverse=True)
         months = tuple(Month(y, m, tuple(by_month[(y, m)])) for y, m in keys)
         years.append(Year(year, months))
-    archive = Archive(tuple(stories), tuple(pages), tuple(tags), tuple(sources), tuple(years), url_of)
+    originals = {key: story.article.file.rel for key, story in cited.items()}
+    archive = Archive(tuple(stories), tuple(pages), tuple(tags), tuple(sources), tuple(years), url_of, originals)
     return archive, []

@@ -30,16 +30,17 @@ from generator.content.model import Article
 
 
 def shape(rendered, config: SiteConfig) -> str:
-    return digest(repr(_shape(rendered, config, tags=True)).encode())
+    return digest(repr(_shape(rendered, config, whole=True)).encode())
 
 
 def placed(rendered, config: SiteConfig) -> str:
-    """The shape but for the tags: two versions of a story with the same
-    place differ at most in their tags (``generator/regroup.py``)."""
-    return digest(repr(_shape(rendered, config, tags=False)).encode())
+    """The shape but for the tags and the original's URL: two versions of a
+    story with the same place differ at most in those (``generator/regroup.py``)."""
+    return digest(repr(_shape(rendered, config, whole=False)).encode())
 
 
-def _shape(rendered, config: SiteConfig, tags: bool) -> tuple:
+def _shape(rendered, config: SiteConfig, whole: bool) -> tuple:
+    """``whole``: with the tags and the original's URL."""
     doc = rendered.doc
     common = (
         type(doc).__name__,
@@ -55,8 +56,8 @@ def _shape(rendered, config: SiteConfig, tags: bool) -> tuple:
         source = doc.source
         # The title is in the news sitemap; a page's title is in every page's navigation.
         title = doc.title if config.news_sitemap else None
-        written = tuple((ref.name, ref.slug) for ref in doc.tags) if tags else None
-        own = (written, (source.name, source.url, source.slug), title)
+        written = tuple((ref.name, ref.slug) for ref in doc.tags) if whole else None
+        own = (written, (source.name, source.url if whole else None, source.slug), title)
     else:
         own = (doc.title,)
     return common, own
