@@ -343,8 +343,9 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
     if regrouped is not None:
         key = related_key(inputs)
         cache.save_manifest(STRUCTURE, snap | {"id": print_, "related": key, "sitemap": retag.sitemap})
-        cache.save_manifest("related", {"key": key, "urls": urls})
-        cache.save_manifest("related-inputs", {"key": key, "inputs": inputs})
+        if key != related["key"]:  # (not when only an original's URL changed)
+            cache.save_manifest("related", {"key": key, "urls": urls})
+            cache.save_manifest("related-inputs", {"key": key, "inputs": inputs})
         documents = documents | {"structure": print_}
     cache.save_manifest(DOCUMENTS, documents)
     cache.set_state({"fingerprint": print_, "output": str(out), "pages": str(pages),

@@ -86,6 +86,8 @@ def updated_related(now, last_inputs, last: dict[str, tuple[str, ...]], jobs: in
     or after the edit: the stories within ``WINDOW`` places of a changed one,
     in each list it was or is in. Those, and the changed ones, are ranked
     again (``tests/test_incremental.py`` compares with ranking everything)."""
+    if tuple(now) == tuple(last_inputs):  # an edit that changed no tag or time (a corrected original)
+        return dict(last)
     before = {url: (tags, when) for url, tags, when in last_inputs}
     after = {url: (tags, when) for url, tags, when in now}
     changed = {url for url, item in after.items() if before.get(url) != item} | (before.keys() - after.keys())
