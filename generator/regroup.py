@@ -54,9 +54,9 @@ def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: Site
     spelled = {slug: Counter(dict(written)) for slug, *_, written in snap["tags"]}
     stories = list(snap["stories"])
     for i, old, new in retags:
-        rel, url, before, modified = stories[i]
+        rel, url, before = stories[i]
         after = story_tags(new, aliases)
-        stories[i] = (rel, url, after, modified)
+        stories[i] = (rel, url, after)
         for slug in set(before) - set(after):
             members[slug].remove(i)
         for slug in set(after) - set(before):
@@ -95,12 +95,11 @@ def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]]
     and the related stories after it: ``(moved, urls, inputs)``, given
     those of the last build and their inputs (``generator/related.py``)."""
     snap = regrouped.structure
-    tags = {url: slugs for _, url, slugs, _ in snap["stories"]}
+    tags = {url: slugs for _, url, slugs in snap["stories"]}
     inputs = tuple((url, tags[url], when) for url, _, when in last_inputs)  # the same stories in the same order
     urls = updated_related(inputs, last_inputs, last, jobs)
     again = frozenset(url for url, best in urls.items() if last[url] != best)
-    modified = {url: when for _, url, _, when in snap["stories"]}
-    return Moved(regrouped.terms, again, modified), urls, inputs
+    return Moved(regrouped.terms, again, snap["sitemap"]), urls, inputs
 
 
 @dataclass(frozen=True)

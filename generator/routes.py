@@ -109,7 +109,7 @@ class Moved:
 
     terms: frozenset[str]  # tags whose every page is planned (and the tag index)
     stories: frozenset[str]  # stories whose page is planned: their related stories changed
-    modified: dict[str, datetime]  # every story's URL -> its last change, for the sitemap
+    modified: dict[str, datetime | None]  # the last sitemap's pages (a story's among them) -> their last change
 
 
 def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> tuple[str, str]:
