@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import unquote
 
+from generator import linkscan
 from generator.config import MarkdownOptions
 from generator.content.frontmatter import local_asset
 from generator.content.model import Article, Asset, Page
@@ -87,6 +88,7 @@ def _heading_id(text: str) -> str:
 def _parser(options: MarkdownOptions):
     md = markdown_it_parser(options)
     _skip_idle_rules(md)
+    md.helpers = linkscan.helpers()
     return md
 
 

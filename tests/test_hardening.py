@@ -378,6 +378,42 @@ def test_skipped_markdown_rules_change_nothing(body, typographer, html):
     assert [t.as_dict() for t in ours.parse(body)] == [t.as_dict() for t in stock.parse(body)]
 
 
+_LINKY = st.lists(
+    st.sampled_from(["[", "]", "(", ")", "![", "[^", "^[", "<", ">", "\\", "`", "*", "_", "~~", "&amp;", "&#93;",
+                     "&", " ", "\n", "\t", "\x01", "\x7f", "é", "a", "word ", "https://a.b/c?d=1", "u.md#x",
+                     "'t'", '"t"', "](", "[a]: /r\n", "<http://x.y>", "<b>", "\n\n"]),
+    max_size=40,
+).map("".join)
+
+
+@PROFILE
+@given(body=_LINKY)
+def test_link_scanning_shortcuts_agree_with_markdown_it(body):
+    """Link labels and destinations are found by regular expressions where
+    they can be (``generator/linkscan.py``); the tokens must be markdown-it's."""
+    from generator.config import MarkdownOptions
+    from generator.markdown import _parser, markdown_it_parser
+
+    options = MarkdownOptions(html=False, typographer=False)
+    ours, stock = _parser(options), markdown_it_parser(options)
+    assert [t.as_dict() for t in ours.parse(body)] == [t.as_dict() for t in stock.parse(body)]
+
+
+def test_link_scanning_shortcuts_are_taken_for_plain_links(monkeypatch):
+    from markdown_it import helpers as stock_helpers
+
+    from generator.config import MarkdownOptions
+    from generator.markdown import _parser
+
+    def refused(*args, **kwargs):
+        raise AssertionError("markdown-it's own scan was used")
+
+    monkeypatch.setattr(stock_helpers, "parseLinkLabel", refused)
+    monkeypatch.setattr(stock_helpers, "parseLinkDestination", refused)
+    html = _parser(MarkdownOptions()).render("An *outlet* [posted a job](https://example.com/jobs/ai-1?x=2) today.")
+    assert '<a href="https://example.com/jobs/ai-1?x=2">posted a job</a>' in html
+
+
 @PROFILE
 @given(url=st.text(alphabet=st.sampled_from("ab:/.\t\n \u00a0\u2028\x1f\x7f\x85é"), max_size=20))
 def test_urls_with_spaces_or_control_characters_are_refused(url):
