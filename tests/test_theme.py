@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
@@ -211,3 +212,74 @@ def test_template_output_is_what_stock_jinja_writes(value):
     stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(_OUTPUTS)
     assert ours.render(v=value) == stock.render(v=value)
     assert "ssg_output_escape" in ours.environment.compile(_OUTPUTS, raw=True)
+
+
+_FIELD_VALUES = st.one_of(st.text(max_size=8), st.integers(), st.none(), st.text(max_size=8).map(Markup),
+                          st.text(max_size=8).map(_Html))  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="ab<&'\" {}", max_size=6), st.sampled_from(["{x}", "{y}", "{x!r}", "{0}"])),
+                max_size=6).map("".join),
+       st.dictionaries(st.sampled_from(["x", "y"]), _FIELD_VALUES))  # fmt: skip
+def test_theme_strings_fill_in_as_markupsafe_does(template, values):
+    """Theme strings are filled in by a filler made once per string; the result
+    (or the error) must be what markupsafe's ``Markup.format`` gives."""
+    from markupsafe import escape
+
+    from generator.strings import Strings
+
+    try:
+        expected = Markup(escape(template)).format(**values) if values else Markup(escape(template))
+    except (KeyError, IndexError, ValueError) as exc:
+        expected = type(exc)
+    try:
+        got = Strings({"key": template}, "en").text("key", **values)
+    except (KeyError, IndexError, ValueError) as exc:
+        got = type(exc)
+    assert got == expected and type(got) is type(expected)
+
+
+def test_plain_theme_strings_are_filled_without_markupsafes_formatter(monkeypatch):
+    from generator.strings import Strings
+
+    strings = Strings({"read_original": "Read the original at {outlet}", "odd": "{n:>3}"}, "en")
+    monkeypatch.setattr(Markup, "format", lambda *a, **k: pytest.fail("Markup.format was used"))
+    assert strings.text("read_original", outlet="<The Outlet>") == "Read the original at &lt;The Outlet&gt;"
+    with pytest.raises(BaseException, match="Markup.format was used"):
+        strings.text("odd", n=1)
+
+
+def test_calls_from_templates_give_what_stock_jinja_gives():
+    """Functions that take no context are called without Jinja's look-up for
+    a ``pass_context`` mark once they are known; the others go through Jinja."""
+    import jinja2
+
+    from generator.themes import _Environment
+
+    def plain(x=1, **kw):
+        return f"p{x}{sorted(kw)}"
+
+    @jinja2.pass_context
+    def with_context(context, x):
+        return f"{context.get('who')}{x}"
+
+    def stops():
+        raise StopIteration
+
+    class Card:
+        def double(self, y):
+            return y * 2
+
+        @jinja2.pass_context
+        def who(self, context):
+            return context.get("who")
+
+    source = ("{{ plain(2) }} {{ with_context(3) }} {% for i in [1, 2] %}{{ plain(i, a=1) }}{{ with_context(i) }}"
+              "{% set who = 'L' %}{{ with_context(i) }}{% endfor %} {{ card.double(4) }}{{ card.who() }} "
+              "{{ stops() is undefined }} {{ plain() }} {{ range(2)|list }} {{ dict(a=1) }}")  # fmt: skip
+    values = {"plain": plain, "with_context": with_context, "stops": stops, "card": Card(), "who": "W"}
+    ours = _Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert ours.from_string(source).render(values) == stock.from_string(source).render(values)
+    assert plain in ours.plain_callables.values() and with_context not in ours.plain_callables.values()
