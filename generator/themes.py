@@ -13,11 +13,13 @@ import hashlib
 import importlib.util
 import os
 import re
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 import jinja2.meta as jinja2_meta
+import jinja2.runtime
 from jinja2.compiler import CodeGenerator
 
 from generator import __version__
@@ -172,6 +174,35 @@ class _CodeGenerator(CodeGenerator):
         super()._output_child_pre(node, frame, finalize)
 
 
+_PLAIN_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType)
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, with a shorter way for a call from a template to a
+    function or method that takes no context (``t``, ``time``, ``static``,
+    ``count``): Jinja looks for a ``jinja_pass_arg`` mark on it and on its
+    ``__call__`` at every call, two failed attribute lookups each time. Which
+    functions have none is noted once per environment, by identity."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        plain = __self.environment.plain_callables
+        function = __obj.__func__ if type(__obj) is types.MethodType else __obj  # a method's mark is its function's
+        if plain.get(id(function)) is not function:
+            if type(__obj) not in _PLAIN_CALLABLES or hasattr(function, "jinja_pass_arg") or len(plain) >= 1000:
+                return super().call(__obj, *args, **kwargs)
+            plain[id(function)] = function
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return super().call(_stopped)
+
+
+def _stopped():
+    raise StopIteration
+
+
 class _Environment(jinja2.Environment):
     """Renders a story partial once per story and heading level: a story is
     shown on its home, tag, outlet, year and month lists, and rendering its
@@ -180,9 +211,20 @@ class _Environment(jinja2.Environment):
     that what it gives cannot differ between two lists."""
 
     code_generator_class = _CodeGenerator
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plain_callables: dict[int, object] = {}  # id -> the function (kept, so the id stays its own)
+        self.loaded: dict[str, jinja2.Template] = {}
 
     def _load_template(self, name, globals):  # noqa: A002 - Jinja's signature
-        template = super()._load_template(name, globals)
+        # An include in a loop loads its template once per item: without
+        # auto_reload, a template once loaded is the one to use.
+        template = self.loaded.get(name)
+        if template is not None and not globals and not self.auto_reload:
+            return template
+        template = self.loaded[name] = super()._load_template(name, globals)
         if name in STORY_PARTIALS and not getattr(template, "_ssg_kept", False):
             template._ssg_kept = True
             source = self.loader.get_source(self, name)[0]
