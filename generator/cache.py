@@ -44,13 +44,14 @@ import pickle
 import sqlite3
 import sys
 import threading
+import zlib
 from pathlib import Path
 
 from generator import __version__
 from generator.content.model import SourceFile
 
 CACHE_DIR = ".ssg-cache"
-SCHEMA = 8
+SCHEMA = 9
 _NEW = ".new"  # a new cache, until it is complete
 _SYNC_FILE_RANGE_WRITE = 2
 VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
@@ -78,12 +79,15 @@ def digest(data: bytes) -> str:
 
 
 def _seal(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=8).digest() + data
+    """A blob with its CRC-32 in front: it finds a truncated or damaged entry
+    as surely as a hash for this use, at a quarter of blake2b's time (bodies
+    are checked each time a page reads one)."""
+    return zlib.crc32(data).to_bytes(4, "big") + data
 
 
 def _open_seal(blob: bytes) -> bytes:
-    check, data = blob[:8], blob[8:]
-    if hashlib.blake2b(data, digest_size=8).digest() != check:
+    data = blob[4:]
+    if len(blob) < 4 or zlib.crc32(data) != int.from_bytes(blob[:4], "big"):
         raise CacheCorrupt("a cache entry fails its checksum")
     return data
 
