@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import unquote
 
-from generator import linkscan
 from generator.config import MarkdownOptions
 from generator.content.frontmatter import local_asset
 from generator.content.model import Article, Asset, Page
@@ -86,6 +85,8 @@ def _heading_id(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def _parser(options: MarkdownOptions):
+    from generator import linkscan  # imports markdown-it: see below
+
     md = markdown_it_parser(options)
     _skip_idle_rules(md)
     md.helpers = linkscan.helpers()

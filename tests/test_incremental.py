@@ -5,6 +5,8 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -111,6 +113,19 @@ def test_no_change_rebuild_does_nothing(many):
     second = _built(many)
     assert second.startswith("Nothing changed: public/ is up to date (30 stories")
     assert tree_hashes(many.public) == before
+
+
+def test_a_build_from_the_cache_does_not_import_markdown_it(many):
+    """Importing markdown-it is a tenth of ssg's start-up: a build that parses
+    no file (here a story deleted) must not pay it."""
+    _built(many)
+    (many.root / "content/articles/s07.md").unlink()
+    script = ("import sys\nfrom generator.cli import main\nassert main(['build', '-v']) == 0\n"
+              "print('markdown_it' in sys.modules)")  # fmt: skip
+    proc = subprocess.run([sys.executable, "-c", script], cwd=many.root, env={**os.environ, **NOW},
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "parsed 0 files" in proc.stdout and proc.stdout.endswith("False\n")
 
 
 def test_one_story_edit_renders_only_what_shows_it(many):
