@@ -120,9 +120,10 @@ class FeedWriter:
         key = digest(repr((path, self._settings, [self.digests[s.url][0] for s in stories])).encode())
         return FeedSpec(path, key, make)
 
-    def all(self, changed: set[str] | None = None, tags: frozenset[str] = frozenset()) -> list[FeedSpec]:
+    def all(self, changed: set[str] | None = None, moved: dict[str, frozenset[str]] | None = None) -> list[FeedSpec]:
         """Every feed; with ``changed`` (story URLs), only those that hold one
-        of them, and those of ``tags`` (whose stories a retag changed)."""
+        of them, and those of ``moved`` ("tags"/"sources" -> slugs: the tags
+        and outlets whose stories a retag or a change of outlet changed)."""
         specs = []
         entries = self.config.feed_entries
         site = self.config.title
@@ -137,7 +138,7 @@ class FeedWriter:
             specs.append(self._spec("/feed.json", newest, lambda: self.json_feed("/feed.json", "/", newest)))
         for kind, terms in (("tags", self.archive.tags), ("sources", self.archive.sources)):
             for term in terms:
-                if not (kind == "tags" and term.slug in tags) and skip(term.stories[:entries]):
+                if not (moved and term.slug in moved[kind]) and skip(term.stories[:entries]):
                     continue
                 if kind == "tags":
                     title, subtitle = f"{site}: stories tagged {term.name}", term.description

@@ -4,7 +4,7 @@ without loading, collecting or planning the whole archive.
 Every build that writes saves a **snapshot** of the archive: the archive's
 structure (the ``plan`` manifest: the stories in order with their URLs and
 tags; the members of every tag, outlet, year and month by number, and each
-tag's spellings; the assets to copy; the sitemap's pages with their last
+tag's and outlet's spellings; the assets to copy; the sitemap's pages with their last
 change, a story's among them; the stories' originals, for the duplicate
 check), and what an edit changes in it (the ``plan-docs`` manifest: each
 content file's cache key, shape (``content/shape.py``) and URL, and each
@@ -14,15 +14,16 @@ The next build takes the quick way when the snapshot is the last build's (same
 fingerprint), every input but the content files is as it was (the frame: ssg's
 version, options, ``site.yml``, theme files, which content files exist), no
 embargo has lifted since, a few content files changed, each parses without a
-problem and each keeps its shape, or changes only its tags or its original's
-URL (a retag: ``generator/regroup.py`` brings the snapshot's tag lists and
-originals up to date, and names the tags whose pages change). Then only those
-files are parsed; the archive is rebuilt from the snapshot with stories whose
-documents are read from the cache only when a page being rendered shows them;
-only the pages and feeds whose key holds a changed digest are planned; and
-every other output keeps the key the last build recorded for it, so it is kept
-or linked as it is. Anything else takes the full build, which gives the same
-output (``tests/test_incremental.py`` compares both with clean builds).
+problem and each keeps its shape, or changes only its tags or its source: its
+outlet or the original's URL (a retag: ``generator/regroup.py`` brings the
+snapshot's tag and outlet lists and originals up to date, and names the tags
+and outlets whose pages change). Then only those files are parsed; the
+archive is rebuilt from the snapshot with stories whose documents are read
+from the cache only when a page being rendered shows them; only the pages and
+feeds whose key holds a changed digest are planned; and every other output
+keeps the key the last build recorded for it, so it is kept or linked as it
+is. Anything else takes the full build, which gives the same output
+(``tests/test_incremental.py`` compares both with clean builds).
 """
 
 from __future__ import annotations
@@ -208,8 +209,10 @@ def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, c
     keys = {rel: entry[0] for rel, entry in docs.items()} | {rel: r.key for rel, r in fresh.items()}
     archive = _archive(snap, _Documents(keys, by_rel, bodies, fresh))
     digests = dict(known["digests"])
-    if regrouped is not None:  # the stories of a renamed tag show its new name
-        changed |= {s.url for t in archive.tags if t.slug in regrouped.renamed for s in t.stories}
+    if regrouped is not None:  # the stories of a renamed tag or outlet show its new name
+        for kind, terms in (("tags", archive.tags), ("sources", archive.sources)):
+            renamed = regrouped.groupings[kind].renamed
+            changed |= {s.url for t in terms if t.slug in renamed for s in t.stories}
     if changed:
         tag_names = {t.slug: t.name for t in archive.tags}
         source_names = {t.slug: t.name for t in archive.sources}

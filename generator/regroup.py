@@ -1,15 +1,17 @@
-"""A retag the quick way: the snapshot's tag lists brought up to date.
+"""A retag (or a story that changes outlet) the quick way: the snapshot's
+tag and outlet lists brought up to date.
 
-A story whose tags changed, or the URL of its original, and nothing else of
-its shape, stays where it is in the archive: the same URL, date, outlet and
-neighbours. What a retag moves is the tags' member lists (a tag may come or
-go), their counts, the weights the tag index shows (which depend on the
-largest tag), and a tag's name when its most frequent spelling changes; a
-new original's URL must be one no other story cites. :func:`regroup` makes
-the new structure from the last build's snapshot (``generator/incremental.py``)
-and says which tags' pages and feeds must be planned again; everything else
-is planned as for an edit that keeps the structure, and an output whose key
-did not change is still kept as it is.
+A story whose tags changed, or its source (the outlet's name, the URL of the
+original), and nothing else of its shape, stays where it is in the archive:
+the same URL, date and neighbours. What such an edit moves is the member
+lists of tags and outlets (one may come or go), their counts, the weights the
+tag index shows (which depend on the largest tag), and a tag's or outlet's
+name when its most frequent spelling changes; a new original's URL must be
+one no other story cites. :func:`regroup` makes the new structure from the
+last build's snapshot (``generator/incremental.py``) and says which tags' and
+outlets' pages and feeds must be planned again; everything else is planned
+as for an edit that keeps the structure, and an output whose key did not
+change is still kept as it is.
 """
 
 from __future__ import annotations
@@ -28,13 +30,22 @@ from generator.sitemaps import is_sitemap, sitemaps
 from generator.urls import output_file
 from generator.views import weight
 
+KINDS = ("tags", "sources")  # the snapshot's rows, and the folder of their pages
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """What an edit changes of one kind of term (tags or outlets)."""
+
+    terms: frozenset[str]  # whose list pages and feed are planned again: members, name or weight changed
+    renamed: frozenset[str]  # whose name changed: every story in them shows the new name
+    counts: dict[str, int]  # for each of ``terms``, how many stories it had (0: it is new)
+
 
 @dataclass(frozen=True)
 class Regrouped:
-    structure: dict  # the snapshot's structure with the new tag lists
-    terms: frozenset[str]  # tags whose list pages and feed are planned again: members, name or weight changed
-    renamed: frozenset[str]  # tags whose name changed: every story in them shows the new name
-    counts: dict[str, int]  # for each tag in ``terms``, how many stories it had (0: it is new)
+    structure: dict  # the snapshot's structure with the new tag and outlet lists
+    groupings: dict[str, Grouping]  # by kind: "tags", "sources"
 
 
 def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: SiteConfig) -> Regrouped | None:
@@ -43,36 +54,54 @@ def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: Site
     problem (a tag outside the vocabulary with ``tags_strict``, an original
     that another story cites too)."""
     aliases = tag_aliases(config)
-    declared = {decl.slug: decl for decl in config.tags}
     if config.tags_strict and any(ref.slug not in aliases for _, _, new in retags for ref in new.tags):
         return None
     originals = _originals(snap, retags)
     if originals is None:
         return None
-    counts = {slug: len(numbers) for slug, _, _, numbers, _ in snap["tags"]}
-    members = {slug: list(numbers) for slug, _, _, numbers, _ in snap["tags"]}
-    spelled = {slug: Counter(dict(written)) for slug, *_, written in snap["tags"]}
     stories = list(snap["stories"])
+    moves: dict[str, list] = {kind: [] for kind in KINDS}
     for i, old, new in retags:
         rel, url, before = stories[i]
         after = story_tags(new, aliases)
         stories[i] = (rel, url, after)
+        moves["tags"].append((i, before, after, spellings(old, aliases), spellings(new, aliases)))
+        moves["sources"].append((i, (old.source.slug,), (new.source.slug,), ((old.source.slug, old.source.name),),
+                                 ((new.source.slug, new.source.name),)))  # fmt: skip
+    declared = {"tags": {decl.slug: decl for decl in config.tags}, "sources": {}}
+    rows = {kind: _rows(snap[kind], moves[kind], declared[kind]) for kind in KINDS}
+    groupings = {kind: _grouping(snap[kind], rows[kind], weighed=kind == "tags") for kind in KINDS}
+    structure = snap | rows | {"stories": tuple(stories), "originals": originals}
+    return Regrouped(structure, groupings)
+
+
+def _rows(rows, moves, declared: dict) -> tuple:
+    """The snapshot's rows of one kind (slug, name, description, members,
+    spellings) after ``moves``: (story number, slugs before and after,
+    (slug, name) spellings before and after)."""
+    members = {slug: list(numbers) for slug, _, _, numbers, _ in rows}
+    spelled = {slug: Counter(dict(written)) for slug, *_, written in rows}
+    for i, before, after, old_names, new_names in moves:
         for slug in set(before) - set(after):
             members[slug].remove(i)
         for slug in set(after) - set(before):
             insort(members.setdefault(slug, []), i)
-        for sign, doc in ((-1, old), (1, new)):
-            for slug, name in spellings(doc, aliases):
+        for sign, names in ((-1, old_names), (1, new_names)):
+            for slug, name in names:
                 spelled.setdefault(slug, Counter())[name] += sign
-    tags = []
+    out = []
     for slug in sorted(slug for slug, numbers in members.items() if numbers):
         written = +spelled[slug]  # (without the spellings no story writes any more)
-        tags.append((slug, *term_text(slug, written, declared), tuple(members[slug]), tuple(sorted(written.items()))))
-    before, after = _shown(snap["tags"]), _shown(tags)
+        out.append((slug, *term_text(slug, written, declared), tuple(members[slug]), tuple(sorted(written.items()))))
+    return tuple(out)
+
+
+def _grouping(before_rows, after_rows, weighed: bool) -> Grouping:
+    before, after = _shown(before_rows, weighed), _shown(after_rows, weighed)
     terms = frozenset(slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug))
     renamed = frozenset(slug for slug in before.keys() & after.keys() if before[slug][0] != after[slug][0])
-    structure = snap | {"stories": tuple(stories), "tags": tuple(tags), "originals": originals}
-    return Regrouped(structure, terms, renamed, {slug: counts.get(slug, 0) for slug in terms})
+    counts = {slug: len(numbers) for slug, _, _, numbers, _ in before_rows}
+    return Grouping(terms, renamed, {slug: counts.get(slug, 0) for slug in terms})
 
 
 def _originals(snap: dict, retags) -> dict[str, str] | None:
@@ -91,7 +120,7 @@ def _originals(snap: dict, retags) -> dict[str, str] | None:
 
 
 def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]], jobs: int):
-    """What a partial plan of the retag needs (:class:`generator.routes.Moved`),
+    """What a partial plan of the edit needs (:class:`generator.routes.Moved`),
     and the related stories after it: ``(moved, urls, inputs)``, given
     those of the last build and their inputs (``generator/related.py``)."""
     snap = regrouped.structure
@@ -99,14 +128,15 @@ def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]]
     inputs = tuple((url, tags[url], when) for url, _, when in last_inputs)  # the same stories in the same order
     urls = updated_related(inputs, last_inputs, last, jobs)
     again = frozenset(url for url, best in urls.items() if last[url] != best)
-    return Moved(regrouped.terms, again, snap["sitemap"]), urls, inputs
+    terms = {kind: grouping.terms for kind, grouping in regrouped.groupings.items()}
+    return Moved(terms, again, snap["sitemap"]), urls, inputs
 
 
 @dataclass(frozen=True)
 class Replaced:
-    """What a retag changes in the output besides the pages it plans."""
+    """What a regrouping edit changes in the output besides the pages it plans."""
 
-    gone: set[str]  # output files to drop: pages and feeds of tags that are gone or shorter, the old sitemaps
+    gone: set[str]  # output files to drop: pages and feeds of tags and outlets gone or shorter, the old sitemaps
     machine: list[tuple[str, bytes]]  # the new sitemap files
     sitemap: dict  # the sitemap's pages (URL -> last modified), for the next snapshot
     pages: int  # how many pages the site has now
@@ -114,19 +144,23 @@ class Replaced:
 
 def replaced(regrouped: Regrouped, routes, made: set[str], previous: dict, pages: int, config: SiteConfig,
              links) -> Replaced | None:  # fmt: skip
-    """Given the routes planned for the retag (``made``: their output files and
+    """Given the routes planned for the edit (``made``: their output files and
     the feeds') and the last build's outputs and page count; None when a new
-    tag's page would overwrite another file (the full build reports it)."""
-    after = {slug: len(numbers) for slug, _, _, numbers, _ in regrouped.structure["tags"]}
+    tag's or outlet's page would overwrite another file (the full build reports it)."""
     gone: set[str] = set()  # the URLs of list pages that are no more
-    for slug, count in regrouped.counts.items():
-        if not count and any(rel in previous for rel in made if rel.startswith(f"tags/{slug}/")):
-            return None
-        old, new = _term_pages(slug, count, config.per_page), _term_pages(slug, after.get(slug, 0), config.per_page)
-        gone.update(old[len(new) :])
-        pages += len(new) - len(old)
-    files = {output_file(url) for url in gone}
-    files.update(f"tags/{slug}/feed.xml" for slug in regrouped.counts if not after.get(slug))
+    files: set[str] = set()
+    for kind, grouping in regrouped.groupings.items():
+        after = {slug: len(numbers) for slug, _, _, numbers, _ in regrouped.structure[kind]}
+        for slug, count in grouping.counts.items():
+            if not count and any(rel in previous for rel in made if rel.startswith(f"{kind}/{slug}/")):
+                return None
+            old = _term_pages(kind, slug, count, config.per_page)
+            new = _term_pages(kind, slug, after.get(slug, 0), config.per_page)
+            gone.update(old[len(new) :])
+            pages += len(new) - len(old)
+            if not after.get(slug):
+                files.add(f"{kind}/{slug}/feed.xml")
+    files.update(output_file(url) for url in gone)
     last = regrouped.structure["sitemap"]
     sitemap = {url: lastmod for url, lastmod in last.items() if url not in gone}
     sitemap |= {r.url: r.lastmod for r in routes if r.in_sitemap}
@@ -136,13 +170,16 @@ def replaced(regrouped: Regrouped, routes, made: set[str], previous: dict, pages
     return Replaced(files | {rel for rel in previous if is_sitemap(rel)}, machine, sitemap, pages)
 
 
-def _term_pages(slug: str, count: int, per_page: int) -> list[str]:
-    """The URLs of the list pages of a tag of ``count`` stories, first page first (none: no such tag)."""
-    url = f"/tags/{slug}/"
+def _term_pages(kind: str, slug: str, count: int, per_page: int) -> list[str]:
+    """The URLs of the list pages of a tag or outlet of ``count`` stories,
+    first page first (none: no such tag)."""
+    url = f"/{kind}/{slug}/"
     return [page_url(url, n) for n in range(1, -(-count // per_page) + 1)]
 
 
-def _shown(rows) -> dict[str, tuple]:
-    """What a tag's pages show of it: name, description, stories and weight (which depends on the largest tag)."""
+def _shown(rows, weighed: bool) -> dict[str, tuple]:
+    """What a tag's or outlet's pages show of it: name, description, stories
+    and a tag's weight (which depends on the largest tag)."""
     largest = max((len(numbers) for _, _, _, numbers, _ in rows), default=1)
-    return {slug: (name, text, numbers, weight(len(numbers), largest)) for slug, name, text, numbers, _ in rows}
+    return {slug: (name, text, numbers, weight(len(numbers), largest) if weighed else None)
+            for slug, name, text, numbers, _ in rows}  # fmt: skip

@@ -104,10 +104,10 @@ class Head:
 
 @dataclass(frozen=True)
 class Moved:
-    """What a retag changes in a partial plan besides the stories whose
-    digest changed (``generator/regroup.py``)."""
+    """What a retag or a change of outlet changes in a partial plan besides the
+    stories whose digest changed (``generator/regroup.py``)."""
 
-    terms: frozenset[str]  # tags whose every page is planned (and the tag index)
+    terms: dict[str, frozenset[str]]  # "tags"/"sources" -> those whose every page is planned (and their index)
     stories: frozenset[str]  # stories whose page is planned: their related stories changed
     modified: dict[str, datetime | None]  # the last sitemap's pages (a story's among them) -> their last change
 
@@ -129,7 +129,7 @@ class _Planner:
     content changed while the archive's structure did not) and the digests of
     the last build brought up to date, only the pages whose key holds one of
     them, without reading any other story (``generator/incremental.py``); and
-    with ``moved``, the pages a retag changes as well."""
+    with ``moved``, the pages a retag or a change of outlet changes as well."""
 
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
                  related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]] | None = None,
@@ -164,9 +164,10 @@ class _Planner:
         """In a partial plan: no URL whose digest a page's key holds has changed."""
         return self.changed is not None and self.changed.isdisjoint(urls)
 
-    def moved_tags(self) -> frozenset[str]:
-        """In a partial plan for a retag: the tags whose pages are all planned."""
-        return self.moved.terms if self.moved is not None else frozenset()
+    def moved_terms(self, kind: str) -> frozenset[str]:
+        """In a partial plan for a retag or a change of outlet: the tags
+        (``kind`` "tag") or outlets ("source") whose pages are all planned."""
+        return self.moved.terms[f"{kind}s"] if self.moved is not None else frozenset()
 
     def s(self, key: str, **values) -> str:
         return self.strings.plain(key, **values)
@@ -214,7 +215,7 @@ class _Planner:
         )
 
     def add_list(self, kind, list_url, title, description, stories, templates, term=None, trail=(), feed=True):
-        whole = kind == "tag" and term.slug in self.moved_tags()
+        whole = term is not None and term.slug in self.moved_terms(kind)
         if not whole and self.skip(s.url for s in stories):
             return
         views, links, per_page = self.views, self.links, self.config.per_page
@@ -275,7 +276,7 @@ class _Planner:
         if full:
             self.add("/404.html", ("404.html",), "404", (), lambda: (self.s("not_found"), "", Head(), {}),
                      in_sitemap=False)  # fmt: skip
-        if config.search and (full or self.moved_tags()):  # it shows the tags and their counts
+        if config.search and (full or self.moved_terms("tag")):  # it shows the tags and their counts
             head = Head(trail=((self.s("search"), "/search/"),))
             tags = tuple(sorted((self.views.tag(t) for t in archive.tags), key=lambda v: (v.name.casefold(), v.slug)))
             context = {"bundle": self.links.href("/pagefind/pagefind.js"), "tags": tags}
@@ -319,7 +320,7 @@ class _Planner:
         head = Head(trail=((index_title, index_url),), collection=True)
         context = {f"{kind}s": ordered, "letters": _by_letter(ordered)}
         key = tuple((v.slug, v.name, v.count, v.weight, v.description) for v in ordered)
-        if self.changed is None or (kind == "tag" and self.moved_tags()):  # counts and names, no story's digest
+        if self.changed is None or self.moved_terms(kind):  # counts and names, no story's digest
             all_stories = [s for term in terms for s in term.stories]
             self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
                      lastmod=self.lastmod(all_stories))

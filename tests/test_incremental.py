@@ -552,6 +552,42 @@ def test_a_corrected_original_takes_the_quick_way_and_one_already_cited_is_repor
     assert tree_hashes(years.public) == before
 
 
+def test_a_story_that_changes_outlet_takes_the_quick_way(years, tmp_path):
+    """Another outlet (a new one, here) moves the story between outlet lists
+    and changes their index, not its place: the quick way, like a retag."""
+    _built(years)
+    before = tree_hashes(years.public)
+    _edit(years, "y13", "name: The Outlet", "name: Other Daily")
+    out = _built(years)
+    assert QUICK in out and "parsed 1 files" in out
+    after = tree_hashes(years.public)
+    assert after == _clean_build(years, tmp_path)
+    changed = {rel for rel in after.keys() | before.keys() if before.get(rel) != after.get(rel)}
+    assert {"sources/other-daily/index.html", "sources/other-daily/feed.xml", "sources/index.html",
+            "2021/05/story-13/index.html", "sources/the-outlet/index.html", "sitemap.xml"} <= changed  # fmt: skip
+    assert not any(rel.startswith("tags/") and not rel.endswith(("/index.html", "/feed.xml")) for rel in changed)
+    assert len(changed) < len(after) / 3
+    page = (years.public / "2021/05/story-13/index.html").read_text(encoding="utf-8")
+    assert "Other Daily" in page and "/sources/other-daily/" in page
+    _edit(years, "y13", "name: Other Daily", "name: The Outlet")  # the new outlet goes again
+    assert QUICK in _built(years)
+    assert not (years.public / "sources/other-daily").exists()
+    assert tree_hashes(years.public) == before
+
+
+def test_an_outlet_spelled_anew_by_most_of_its_stories_is_renamed_everywhere(years, tmp_path):
+    _built(years)
+    for i in range(21):  # 21 of the 40 stories now write it this way: its name on every page that shows it
+        _edit(years, f"y{i:02d}", "name: The Outlet", "name: THE OUTLET")
+    out = _built(years)
+    assert QUICK in out and "parsed 21 files" in out
+    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+    assert "THE OUTLET" in (years.public / "2023/04/story-39/index.html").read_text(encoding="utf-8")
+    _edit(years, "y00", "name: THE OUTLET", "name: The Outlet")  # 20 against 20: the first in sort order
+    assert QUICK in _built(years)
+    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+
+
 def test_a_tag_outside_the_vocabulary_is_reported_though_only_its_story_changed(years):
     vocabulary = "".join(f"  {name.lower()}: {{name: {name}}}\n" for name in TAGS)
     years.write("site.yml", years.read("site.yml") + "tags_strict: true\ntags:\n" + vocabulary)
@@ -608,7 +644,7 @@ def test_a_replaced_image_is_copied_again_though_its_story_is_untouched(site, tm
 
 
 KEEPING = st.lists(
-    st.tuples(st.sampled_from(["body", "title", "summary", "credit", "touch", "page", "retag", "original"]),
+    st.tuples(st.sampled_from(["body", "title", "summary", "credit", "touch", "page", "retag", "original", "outlet"]),
               st.integers(0, 11), st.integers(1, 99)),  # fmt: skip
     min_size=1,
     max_size=4,
@@ -618,12 +654,15 @@ KEEPING = st.lists(
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=KEEPING)
 def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds(tmp_path_factory, edits):
-    """Edits that keep each story in its place, and retags (which may make a
-    tag, empty one, change a tag's most frequent spelling or the largest tag)."""
+    """Edits that keep each story in its place, retags (which may make a tag,
+    empty one, change a tag's most frequent spelling or the largest tag) and
+    changes of outlet (the same for outlets)."""
     tmp_path = tmp_path_factory.mktemp("keep")
     site = Site(tmp_path / "site")
     site.write("site.yml", BASE + "per_page: 3\nfeeds:\n  entries: 3\n")
     spellings = [*TAGS, "ai", "New Tag", "Other"]
+    outlets = ["The Outlet", "the outlet", "Other Daily", "New Wire"]
+    outlet_of = {i: outlets[i % 3] for i in range(12)}
 
     def write(i: int, title: str = "", summary: str = "", credit: str = "", body: str = "Body.", tags=(),
               original: str = "") -> None:  # fmt: skip
@@ -633,7 +672,8 @@ def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds
         extra += f'credit: "{credit}"\n' if credit else ""
         date = f"{2021 + i % 3}-0{1 + i % 4}-1{i % 10}"
         site.write(f"content/articles/s{i}.md", story(title=title or f"Story {i}", date=date, extra=extra, body=body,
-                                                      url=original or f"https://news.example.com/{i}"))  # fmt: skip
+                                                      url=original or f"https://news.example.com/{i}",
+                                                      name=outlet_of[i]))  # fmt: skip
 
     for i in range(12):
         write(i)
@@ -652,6 +692,9 @@ def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds
             write(i, tags=[spellings[(n + k * k) % len(spellings)] for k in range(1 + n % 3)])
         elif action == "original":  # corrected: another URL, no other story's
             write(i, original=f"https://other.example.org/{i}/{n}")
+        elif action == "outlet":  # another outlet, or the same spelled otherwise
+            outlet_of[i] = outlets[n % len(outlets)]
+            write(i)
         elif action == "touch":  # saved without a change
             os.utime(site.root / f"content/articles/s{i}.md", ns=(n * 10**9, n * 10**9))
         else:

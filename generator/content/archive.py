@@ -51,7 +51,7 @@ class Term:
     name: str
     description: str
     stories: tuple[Story, ...]
-    spelled: tuple[tuple[str, int], ...] = ()  # a tag's spellings and how many times each is written
+    spelled: tuple[tuple[str, int], ...] = ()  # its spellings (tag or outlet name) and how many times each is written
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,8 @@ def spellings(article: Article, aliases: dict[str, str]):
 
 
 def term_text(slug: str, spelled: Counter, declared: dict) -> tuple[str, str]:
-    """A tag's name and description: declared in ``site.yml``, else its most frequent spelling."""
+    """A tag's or outlet's name and description: declared in ``site.yml``
+    (tags only), else its most frequent spelling and none."""
     decl = declared.get(slug)
     return (decl.name, decl.description) if decl else (_display_name(spelled), "")
 
@@ -246,10 +247,9 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
     tags = [Term(slug, *term_text(slug, tag_spellings[slug], declared), tuple(tag_stories[slug]),
                  tuple(sorted(tag_spellings[slug].items())))
             for slug in sorted(tag_stories)]  # fmt: skip
-    sources = [
-        Term(slug, _display_name(source_spellings[slug]), "", tuple(source_stories[slug]))
-        for slug in sorted(source_stories)
-    ]
+    sources = [Term(slug, *term_text(slug, source_spellings[slug], {}), tuple(source_stories[slug]),
+                    tuple(sorted(source_spellings[slug].items())))
+               for slug in sorted(source_stories)]  # fmt: skip
     years = []
     for year in sorted({y for y, _ in by_month}, reverse=True):
         keys = sorted((key for key in by_month if key[0] == year), reverse=True)

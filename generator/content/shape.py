@@ -34,13 +34,14 @@ def shape(rendered, config: SiteConfig) -> str:
 
 
 def placed(rendered, config: SiteConfig) -> str:
-    """The shape but for the tags and the original's URL: two versions of a
-    story with the same place differ at most in those (``generator/regroup.py``)."""
+    """The shape but for the tags and the source (outlet and original's URL):
+    two versions of a story with the same place differ at most in those
+    (``generator/regroup.py``)."""
     return digest(repr(_shape(rendered, config, whole=False)).encode())
 
 
 def _shape(rendered, config: SiteConfig, whole: bool) -> tuple:
-    """``whole``: with the tags and the original's URL."""
+    """``whole``: with the tags and the source."""
     doc = rendered.doc
     common = (
         type(doc).__name__,
@@ -57,7 +58,7 @@ def _shape(rendered, config: SiteConfig, whole: bool) -> tuple:
         # The title is in the news sitemap; a page's title is in every page's navigation.
         title = doc.title if config.news_sitemap else None
         written = tuple((ref.name, ref.slug) for ref in doc.tags) if whole else None
-        own = (written, (source.name, source.url if whole else None, source.slug), title)
+        own = (written, (source.name, source.url, source.slug) if whole else None, title)
     else:
         own = (doc.title,)
     return common, own
