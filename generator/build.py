@@ -306,7 +306,7 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
     static = static_files(chain)
     renderer, site_key, templates = _rendering(site, chain, links, strings, static, archive)
     feeds = FeedWriter(archive, config, links, site.bodies, edit.digests)
-    specs = feeds.all(edit.changed, moved.terms if moved else None)
+    specs = feeds.all(edit.changed, moved.terms if moved else None, moved is not None and moved.dated)
     made = {o.rel: o for o in page_outputs(routes, site_key, templates) + feed_outputs(specs, site_key)}
     copies = dict(static.files) | {rel: Path(source) for rel, source in snap["assets"].items()}
     gone, machine, pages = set(), [], int(cache.state("pages") or 0)

@@ -51,7 +51,7 @@ from generator import __version__
 from generator.content.model import SourceFile
 
 CACHE_DIR = ".ssg-cache"
-SCHEMA = 10
+SCHEMA = 11
 _NEW = ".new"  # a new cache, until it is complete
 _SYNC_FILE_RANGE_WRITE = 2
 VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"

@@ -68,7 +68,11 @@ def entry_id(story: Story) -> str:
 
 
 def modified(story: Story) -> datetime:
-    article = story.article
+    return article_modified(story.article)
+
+
+def article_modified(article) -> datetime:
+    """A story's last change: its update when later than its date, else its date."""
     if article.updated and article.updated.at > article.date.at:
         return article.updated.at
     return article.date.at
@@ -120,10 +124,12 @@ class FeedWriter:
         key = digest(repr((path, self._settings, [self.digests[s.url][0] for s in stories])).encode())
         return FeedSpec(path, key, make)
 
-    def all(self, changed: set[str] | None = None, moved: dict[str, frozenset[str]] | None = None) -> list[FeedSpec]:
+    def all(self, changed: set[str] | None = None, moved: dict[str, frozenset[str]] | None = None,
+            dated: bool = False) -> list[FeedSpec]:  # fmt: skip
         """Every feed; with ``changed`` (story URLs), only those that hold one
         of them, and those of ``moved`` ("tags"/"sources" -> slugs: the tags
-        and outlets whose stories a retag or a change of outlet changed)."""
+        and outlets whose stories a retag, a change of outlet or a re-date
+        changed), and the site's with ``dated`` (a story re-dated may leave them)."""
         specs = []
         entries = self.config.feed_entries
         site = self.config.title
@@ -132,7 +138,7 @@ class FeedWriter:
             return changed is not None and changed.isdisjoint(s.url for s in stories)
 
         newest = self.archive.stories[:entries]
-        if not skip(newest):
+        if dated or not skip(newest):
             make = partial(self.atom, "/feed.xml", "/", site, self.config.description, newest)
             specs.append(self._spec("/feed.xml", newest, make))
             specs.append(self._spec("/feed.json", newest, lambda: self.json_feed("/feed.json", "/", newest)))

@@ -2,22 +2,23 @@
 without loading, collecting or planning the whole archive.
 
 Every build that writes saves a **snapshot** of the archive: the archive's
-structure (the ``plan`` manifest: the stories in order with their URLs and
-tags; the members of every tag, outlet, year and month by number, and each
-tag's and outlet's spellings; the assets to copy; the sitemap's pages with their last
-change, a story's among them; the stories' originals, for the duplicate
-check), and what an edit changes in it (the ``plan-docs`` manifest: each
-content file's cache key, shape (``content/shape.py``) and URL, and each
-story's digest). A quick build saves only the second, and a retag both.
+structure (the ``plan`` manifest: the stories in order with their URLs, tags
+and times; the members of every tag, outlet, year and month by number, and
+each tag's and outlet's spellings; the assets to copy; the sitemap's pages
+with their last change, a story's among them; the stories' originals, for
+the duplicate check), and what an edit changes in it (the ``plan-docs``
+manifest: each content file's cache key, shape (``content/shape.py``) and
+URL, and each story's digest). A quick build saves only the second, and a
+retag (or another outlet, or a re-date) both.
 
 The next build takes the quick way when the snapshot is the last build's (same
 fingerprint), every input but the content files is as it was (the frame: ssg's
 version, options, ``site.yml``, theme files, which content files exist), no
 embargo has lifted since, a few content files changed, each parses without a
-problem and each keeps its shape, or changes only its tags or its source: its
-outlet or the original's URL (a retag: ``generator/regroup.py`` brings the
-snapshot's tag and outlet lists and originals up to date, and names the tags
-and outlets whose pages change). Then only those files are parsed; the
+problem and each keeps its shape, or changes only its tags, its source (its
+outlet or the original's URL), or its date within its month or its update
+(``generator/regroup.py`` brings the snapshot's order, tag and outlet lists
+and originals up to date, and names the tags and outlets whose pages change). Then only those files are parsed; the
 archive is rebuilt from the snapshot with stories whose documents are read
 from the cache only when a page being rendered shows them; only the pages and
 feeds whose key holds a changed digest are planned; and every other output
@@ -60,7 +61,7 @@ def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict
     return {
         "id": print_,
         "frame": frame,
-        "stories": tuple((s.article.file.rel, s.url, s.tags) for s in archive.stories),
+        "stories": tuple((s.article.file.rel, s.url, s.tags, s.article.date.at.timestamp()) for s in archive.stories),
         "pages": tuple((p.page.file.rel, p.url) for p in archive.pages),
         "tags": tuple((t.slug, t.name, t.description, members(t.stories), t.spelled) for t in archive.tags),
         "sources": tuple((t.slug, t.name, t.description, members(t.stories), t.spelled) for t in archive.sources),
@@ -124,7 +125,7 @@ class _LazyPage(_Lazy, Standalone):
 
 
 def _archive(snap: dict, documents: _Documents) -> Archive:
-    stories = tuple(_LazyStory(rel, url, tags, documents) for rel, url, tags in snap["stories"])
+    stories = tuple(_LazyStory(rel, url, tags, documents) for rel, url, tags, _ in snap["stories"])
 
     def terms(rows) -> tuple[Term, ...]:
         return tuple(Term(slug, name, text, tuple(stories[i] for i in members), spelled)
@@ -133,7 +134,7 @@ def _archive(snap: dict, documents: _Documents) -> Archive:
     years = tuple(Year(year, tuple(Month(year, month, tuple(stories[i] for i in members)) for month, members in months))
                   for year, months in snap["years"])  # fmt: skip
     pages = tuple(_LazyPage(rel, url, documents) for rel, url in snap["pages"])
-    url_of = {rel: url for rel, url, _ in snap["stories"]} | dict(snap["pages"])
+    url_of = {rel: url for rel, url, *_ in snap["stories"]} | dict(snap["pages"])
     return Archive(stories, pages, terms(snap["tags"]), terms(snap["sources"]), years, url_of, snap["originals"])
 
 

@@ -1,13 +1,15 @@
-"""A retag (or a story that changes outlet) the quick way: the snapshot's
-tag and outlet lists brought up to date.
+"""A retag, another outlet or a re-date within the month the quick way: the
+snapshot's order and tag and outlet lists brought up to date.
 
 A story whose tags changed, or its source (the outlet's name, the URL of the
-original), and nothing else of its shape, stays where it is in the archive:
-the same URL, date and neighbours. What such an edit moves is the member
-lists of tags and outlets (one may come or go), their counts, the weights the
-tag index shows (which depend on the largest tag), and a tag's or outlet's
-name when its most frequent spelling changes; a new original's URL must be
-one no other story cites. :func:`regroup` makes the new structure from the
+original), or its date within its month or its update, and nothing else of
+its shape, keeps its URL and its month. What such an edit moves is the
+member lists of tags and outlets (one may come or go), their counts, the
+weights the tag index shows (which depend on the largest tag), a tag's or
+outlet's name when its most frequent spelling changes, and for a re-date the
+story's place in the archive's order (its neighbours, its place in every list
+it is in) and the last change that its lists and the sitemap show; a new
+original's URL must be one no other story cites. :func:`regroup` makes the new structure from the
 last build's snapshot (``generator/incremental.py``) and says which tags' and
 outlets' pages and feeds must be planned again; everything else is planned
 as for an edit that keeps the structure, and an output whose key did not
@@ -18,11 +20,12 @@ from __future__ import annotations
 
 from bisect import insort
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
 from generator.content.archive import same_original, spellings, story_tags, tag_aliases, term_text
 from generator.content.model import Article
+from generator.feeds import article_modified
 from generator.pagination import page_url
 from generator.related import updated_related
 from generator.routes import Moved
@@ -44,35 +47,78 @@ class Grouping:
 
 @dataclass(frozen=True)
 class Regrouped:
-    structure: dict  # the snapshot's structure with the new tag and outlet lists
+    structure: dict  # the snapshot's structure with the new order and tag and outlet lists
     groupings: dict[str, Grouping]  # by kind: "tags", "sources"
+    dated: bool = False  # a story's date or update changed: the home list, site feeds and overview are planned
+    neighbours: frozenset[str] = frozenset()  # stories that were next to a re-dated one: their pages are planned
+    modified: dict = field(default_factory=dict)  # the re-dated stories' new last change (URL -> datetime)
 
 
 def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: SiteConfig) -> Regrouped | None:
     """The structure after ``retags`` (number of the story in the snapshot,
-    its document before and after); None when the full build must report a
-    problem (a tag outside the vocabulary with ``tags_strict``, an original
-    that another story cites too)."""
+    its document before and after); None when the full build must take it:
+    to report a problem (a tag outside the vocabulary with ``tags_strict``, an
+    original that another story cites too), or a re-dated story that leaves
+    its month, or any re-date with a news sitemap (its window is the full
+    build's)."""
     aliases = tag_aliases(config)
     if config.tags_strict and any(ref.slug not in aliases for _, _, new in retags for ref in new.tags):
         return None
     originals = _originals(snap, retags)
     if originals is None:
         return None
+    dated = [(i, old, new) for i, old, new in retags if (old.date, old.updated) != (new.date, new.updated)]
+    if dated and (config.news_sitemap or any(_month(old, config) != _month(new, config) for _, old, new in dated)):
+        return None
     stories = list(snap["stories"])
     moves: dict[str, list] = {kind: [] for kind in KINDS}
     for i, old, new in retags:
-        rel, url, before = stories[i]
+        rel, url, before, _ = stories[i]
         after = story_tags(new, aliases)
-        stories[i] = (rel, url, after)
+        stories[i] = (rel, url, after, new.date.at.timestamp())
         moves["tags"].append((i, before, after, spellings(old, aliases), spellings(new, aliases)))
         moves["sources"].append((i, (old.source.slug,), (new.source.slug,), ((old.source.slug, old.source.name),),
                                  ((new.source.slug, new.source.name),)))  # fmt: skip
     declared = {"tags": {decl.slug: decl for decl in config.tags}, "sources": {}}
     rows = {kind: _rows(snap[kind], moves[kind], declared[kind]) for kind in KINDS}
-    groupings = {kind: _grouping(snap[kind], rows[kind], weighed=kind == "tags") for kind in KINDS}
-    structure = snap | rows | {"stories": tuple(stories), "originals": originals}
-    return Regrouped(structure, groupings)
+    # A re-dated story may move in the archive's order (newest first, then by URL): number anew.
+    order = sorted(range(len(stories)), key=lambda i: (-stories[i][3], stories[i][1]))
+    number = [0] * len(order)
+    for place, i in enumerate(order):
+        number[i] = place
+    rows = {kind: tuple((*row[:3], tuple(sorted(number[i] for i in row[3])), row[4]) for row in rows[kind])
+            for kind in KINDS}  # fmt: skip
+    years = tuple((year, tuple((month, tuple(sorted(number[i] for i in members))) for month, members in months))
+                  for year, months in snap["years"])  # fmt: skip
+    new_stories = tuple(stories[i] for i in order)
+    groupings = {kind: _grouping(snap[kind], rows[kind], snap["stories"], new_stories, kind == "tags")
+                 for kind in KINDS}  # fmt: skip
+    if dated:  # every list the story is in shows it elsewhere, or another last change: planned whole
+        groupings = {kind: _with_terms(grouping, snap[kind], _terms_of(kind, dated, aliases))
+                     for kind, grouping in groupings.items()}  # fmt: skip
+    old_stories = snap["stories"]
+    neighbours = frozenset(old_stories[j][1] for i, _, _ in dated for j in (i - 1, i + 1) if 0 <= j < len(old_stories))
+    modified = {old_stories[i][1]: article_modified(new) for i, _, new in dated}
+    structure = snap | rows | {"stories": new_stories, "years": years, "originals": originals}
+    return Regrouped(structure, groupings, bool(dated), neighbours, modified)
+
+
+def _month(article: Article, config: SiteConfig) -> tuple[int, int]:
+    local = article.date.at.astimezone(config.tzinfo)
+    return local.year, local.month
+
+
+def _terms_of(kind: str, dated, aliases) -> set[str]:
+    """The tags or the outlets of re-dated stories, before and after the edit."""
+    if kind == "sources":
+        return {doc.source.slug for _, old, new in dated for doc in (old, new)}
+    return {slug for _, old, new in dated for doc in (old, new) for slug in story_tags(doc, aliases)}
+
+
+def _with_terms(grouping: Grouping, before_rows, slugs: set[str]) -> Grouping:
+    counts = {slug: len(numbers) for slug, _, _, numbers, _ in before_rows}
+    more = {slug: counts.get(slug, 0) for slug in slugs - grouping.terms}
+    return Grouping(grouping.terms | more.keys(), grouping.renamed, grouping.counts | more)
 
 
 def _rows(rows, moves, declared: dict) -> tuple:
@@ -96,8 +142,8 @@ def _rows(rows, moves, declared: dict) -> tuple:
     return tuple(out)
 
 
-def _grouping(before_rows, after_rows, weighed: bool) -> Grouping:
-    before, after = _shown(before_rows, weighed), _shown(after_rows, weighed)
+def _grouping(before_rows, after_rows, before_stories, after_stories, weighed: bool) -> Grouping:
+    before, after = _shown(before_rows, before_stories, weighed), _shown(after_rows, after_stories, weighed)
     terms = frozenset(slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug))
     renamed = frozenset(slug for slug in before.keys() & after.keys() if before[slug][0] != after[slug][0])
     counts = {slug: len(numbers) for slug, _, _, numbers, _ in before_rows}
@@ -124,12 +170,11 @@ def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]]
     and the related stories after it: ``(moved, urls, inputs)``, given
     those of the last build and their inputs (``generator/related.py``)."""
     snap = regrouped.structure
-    tags = {url: slugs for _, url, slugs in snap["stories"]}
-    inputs = tuple((url, tags[url], when) for url, _, when in last_inputs)  # the same stories in the same order
+    inputs = tuple((url, tags, when) for _, url, tags, when in snap["stories"])  # as related_inputs() gives them
     urls = updated_related(inputs, last_inputs, last, jobs)
-    again = frozenset(url for url, best in urls.items() if last[url] != best)
+    again = frozenset(url for url, best in urls.items() if last[url] != best) | regrouped.neighbours
     terms = {kind: grouping.terms for kind, grouping in regrouped.groupings.items()}
-    return Moved(terms, again, snap["sitemap"]), urls, inputs
+    return Moved(terms, again, snap["sitemap"] | regrouped.modified, regrouped.dated), urls, inputs
 
 
 @dataclass(frozen=True)
@@ -177,9 +222,11 @@ def _term_pages(kind: str, slug: str, count: int, per_page: int) -> list[str]:
     return [page_url(url, n) for n in range(1, -(-count // per_page) + 1)]
 
 
-def _shown(rows, weighed: bool) -> dict[str, tuple]:
+def _shown(rows, stories, weighed: bool) -> dict[str, tuple]:
     """What a tag's or outlet's pages show of it: name, description, stories
-    and a tag's weight (which depends on the largest tag)."""
+    (by URL: a re-date numbers them anew) and a tag's weight (which depends on
+    the largest tag)."""
     largest = max((len(numbers) for _, _, _, numbers, _ in rows), default=1)
-    return {slug: (name, text, numbers, weight(len(numbers), largest) if weighed else None)
+    return {slug: (name, text, tuple(stories[i][1] for i in numbers),
+                   weight(len(numbers), largest) if weighed else None)
             for slug, name, text, numbers, _ in rows}  # fmt: skip

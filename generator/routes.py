@@ -108,8 +108,9 @@ class Moved:
     stories whose digest changed (``generator/regroup.py``)."""
 
     terms: dict[str, frozenset[str]]  # "tags"/"sources" -> those whose every page is planned (and their index)
-    stories: frozenset[str]  # stories whose page is planned: their related stories changed
-    modified: dict[str, datetime | None]  # the last sitemap's pages (a story's among them) -> their last change
+    stories: frozenset[str]  # stories whose page is planned: their related stories or neighbours changed
+    modified: dict[str, datetime | None]  # the sitemap's pages (a story's among them) -> their last change
+    dated: bool = False  # a story's date or update changed: the home list and the archive overview are planned
 
 
 def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> tuple[str, str]:
@@ -164,8 +165,13 @@ class _Planner:
         """In a partial plan: no URL whose digest a page's key holds has changed."""
         return self.changed is not None and self.changed.isdisjoint(urls)
 
+    def dated(self) -> bool:
+        """In a partial plan: a story's date or update changed (its order, or
+        the last change that lists and their sitemap entries show)."""
+        return self.moved is not None and self.moved.dated
+
     def moved_terms(self, kind: str) -> frozenset[str]:
-        """In a partial plan for a retag or a change of outlet: the tags
+        """In a partial plan for a retag, a change of outlet or a re-date: the tags
         (``kind`` "tag") or outlets ("source") whose pages are all planned."""
         return self.moved.terms[f"{kind}s"] if self.moved is not None else frozenset()
 
@@ -215,7 +221,7 @@ class _Planner:
         )
 
     def add_list(self, kind, list_url, title, description, stories, templates, term=None, trail=(), feed=True):
-        whole = term is not None and term.slug in self.moved_terms(kind)
+        whole = (term.slug in self.moved_terms(kind)) if term is not None else kind == "home" and self.dated()
         if not whole and self.skip(s.url for s in stories):
             return
         views, links, per_page = self.views, self.links, self.config.per_page
@@ -356,9 +362,10 @@ class _Planner:
             years = tuple(self.year_view(y, with_stories=False) for y in archive.years)
             return title, self.s("archive_description"), head, {"years": years, "chart": chart}
 
-        # The overview shows counts, not stories: an edited story does not change it.
+        # The overview shows counts, not stories: an edited story does not change it,
+        # but a re-dated one may change its last change (the sitemap's entry).
         counts = tuple((y.year, tuple((m.month, len(m.stories)) for m in y.months)) for y in archive.years)
-        if self.changed is None:
+        if self.changed is None or self.dated():
             self.add("/archive/", ("archive.html",), "archive", counts, make_archive,
                      lastmod=self.lastmod(archive.stories))  # fmt: skip
         years = archive.years

@@ -489,6 +489,39 @@ def test_an_edit_that_moves_a_story_takes_the_full_build(years, tmp_path):
     assert tree_hashes(years.public) == _clean_build(years, tmp_path)
 
 
+def test_a_re_date_within_the_month_takes_the_quick_way(many, tmp_path):
+    """Another day in the same month keeps the story's URL (the permalink has
+    no day): it moves in the archive's order, so it has other neighbours, its
+    lists show it elsewhere and their last change may differ; the output must
+    be a clean build's, old neighbours included."""
+    _built(many)
+    before = tree_hashes(many.public)
+    _edit(many, "s07", "date: 2023-05-08", "date: 2023-05-20")  # from 22nd newest of 30 to 9th
+    out = _built(many)
+    assert QUICK in out and "parsed 1 files" in out
+    after = tree_hashes(many.public)
+    assert after == _clean_build(many, tmp_path)
+    changed = {rel for rel in after.keys() | before.keys() if before.get(rel) != after.get(rel)}
+    assert {"2023/05/story-s07-v0/index.html", "2023/05/story-s06-v0/index.html",  # an old neighbour
+            "2023/05/story-s08-v0/index.html", "sitemap.xml"} <= changed  # fmt: skip
+    assert any(rel.startswith("page/") for rel in changed) and "index.html" not in changed  # its page 2, 5, not 1
+    _edit(many, "s07", "date: 2023-05-20", "date: 2023-05-20T09:30:00Z\nupdated: 2023-05-27")  # the same day
+    assert QUICK in _built(many)
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+    _edit(many, "s07", "date: 2023-05-20T09:30:00Z\nupdated: 2023-05-27", "date: 2023-05-08")
+    assert QUICK in _built(many)
+    assert tree_hashes(many.public) == before
+
+
+def test_a_re_date_takes_the_full_build_with_a_news_sitemap(many, tmp_path):
+    many.write("site.yml", many.read("site.yml") + "news_sitemap: true\n")
+    _built(many)
+    _edit(many, "s07", "date: 2023-05-08", "date: 2023-05-20")
+    out = _built(many)
+    assert QUICK not in out and "parsed 1 files" in out
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
 def test_a_retag_plans_only_the_tags_it_changes(years, tmp_path, monkeypatch):
     """A story that changes tags stays in place: its own page, the lists that
     show it, the tags it joins or leaves, the tag index and the stories whose
@@ -644,7 +677,8 @@ def test_a_replaced_image_is_copied_again_though_its_story_is_untouched(site, tm
 
 
 KEEPING = st.lists(
-    st.tuples(st.sampled_from(["body", "title", "summary", "credit", "touch", "page", "retag", "original", "outlet"]),
+    st.tuples(st.sampled_from(["body", "title", "summary", "credit", "touch", "page", "retag", "original", "outlet",
+                               "redate", "update"]),
               st.integers(0, 11), st.integers(1, 99)),  # fmt: skip
     min_size=1,
     max_size=4,
@@ -655,22 +689,26 @@ KEEPING = st.lists(
 @given(edits=KEEPING)
 def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds(tmp_path_factory, edits):
     """Edits that keep each story in its place, retags (which may make a tag,
-    empty one, change a tag's most frequent spelling or the largest tag) and
-    changes of outlet (the same for outlets)."""
+    empty one, change a tag's most frequent spelling or the largest tag),
+    changes of outlet (the same for outlets) and of the date within the
+    story's month, or of its update (its order, neighbours and last change)."""
     tmp_path = tmp_path_factory.mktemp("keep")
     site = Site(tmp_path / "site")
     site.write("site.yml", BASE + "per_page: 3\nfeeds:\n  entries: 3\n")
     spellings = [*TAGS, "ai", "New Tag", "Other"]
     outlets = ["The Outlet", "the outlet", "Other Daily", "New Wire"]
     outlet_of = {i: outlets[i % 3] for i in range(12)}
+    day_of = {i: 10 + i % 10 for i in range(12)}
+    updated_of: dict[int, int] = {}
 
     def write(i: int, title: str = "", summary: str = "", credit: str = "", body: str = "Body.", tags=(),
               original: str = "") -> None:  # fmt: skip
         tags = tags or (TAGS[i % 5], TAGS[(i + 2) % 5])
         extra = f"slug: s{i}\ntags: [{', '.join(tags)}]\n"
+        extra += f"updated: {2024}-0{1 + updated_of[i] % 9}-01\n" if i in updated_of else ""
         extra += f'summary: "{summary}"\n' if summary else ""
         extra += f'credit: "{credit}"\n' if credit else ""
-        date = f"{2021 + i % 3}-0{1 + i % 4}-1{i % 10}"
+        date = f"{2021 + i % 3}-0{1 + i % 4}-{day_of[i]:02d}"
         site.write(f"content/articles/s{i}.md", story(title=title or f"Story {i}", date=date, extra=extra, body=body,
                                                       url=original or f"https://news.example.com/{i}",
                                                       name=outlet_of[i]))  # fmt: skip
@@ -694,6 +732,12 @@ def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds
             write(i, original=f"https://other.example.org/{i}/{n}")
         elif action == "outlet":  # another outlet, or the same spelled otherwise
             outlet_of[i] = outlets[n % len(outlets)]
+            write(i)
+        elif action == "redate":  # another day of the same month: the same URL, another place in the order
+            day_of[i] = 1 + n % 28
+            write(i)
+        elif action == "update":  # updated later (or not): another last change in the sitemap and lists
+            updated_of[i] = n
             write(i)
         elif action == "touch":  # saved without a change
             os.utime(site.root / f"content/articles/s{i}.md", ns=(n * 10**9, n * 10**9))

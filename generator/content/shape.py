@@ -34,21 +34,22 @@ def shape(rendered, config: SiteConfig) -> str:
 
 
 def placed(rendered, config: SiteConfig) -> str:
-    """The shape but for the tags and the source (outlet and original's URL):
-    two versions of a story with the same place differ at most in those
-    (``generator/regroup.py``)."""
+    """The shape but for the tags, the source (outlet and original's URL) and
+    the date and update: two versions of a story with the same URL and place
+    differ at most in those (``generator/regroup.py``, which takes a re-date
+    within the story's month)."""
     return digest(repr(_shape(rendered, config, whole=False)).encode())
 
 
 def _shape(rendered, config: SiteConfig, whole: bool) -> tuple:
-    """``whole``: with the tags and the source."""
+    """``whole``: with the tags, the source, the date and the update."""
     doc = rendered.doc
     common = (
         type(doc).__name__,
         doc.slug,
         doc.draft,
-        repr(doc.date),
-        repr(doc.updated),
+        repr(doc.date) if whole or not isinstance(doc, Article) else None,
+        repr(doc.updated) if whole or not isinstance(doc, Article) else None,
         tuple((link.target, link.anchor) for link in rendered.links),
         rendered.ids,
         tuple((str(asset.source), asset.target) for asset in rendered.assets),
