@@ -15,9 +15,10 @@ no related").
 It prints wall time, peak memory (largest process) and files written, and
 the ratios to each; with ``--rounds N``, N more cold builds of ssg and of
 Hugo (minimal, and same outputs without related stories), interleaved, and
-the ratios of their medians; then N one-story edits and N retags, in turn,
-and their medians against Hugo's. The site is built with ``search: false`` (Hugo builds no
-search index either) unless ``--search`` is given. Nothing here is asserted:
+the ratios of their medians; then N one-story edits, N retags, N changes of
+outlet and N re-dates within the month, in turn, and their medians against
+Hugo's. The site is built with ``search: false`` (Hugo builds no search index
+either) unless ``--search`` is given. Nothing here is asserted:
 figures go to docs/performance.md.
 
 Old output trees and caches are moved aside, not deleted, until every figure
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -95,6 +97,21 @@ def retagged(text: str) -> str:
     if f"tags: [{RETAG}, " in text:
         return text.replace(f"tags: [{RETAG}, ", "tags: [", 1)
     return text.replace("tags: [", f"tags: [{RETAG}, ", 1)
+
+
+def outlet_changed(text: str, number: int) -> str:
+    """The story from another outlet, one no other story has (so the outlet's
+    pages are new each time, not found in the spare tree)."""
+    return re.sub(r"^  name: .*$", f"  name: Benchmark Wire {number}", text, count=1, flags=re.M)
+
+
+def redated(text: str, number: int) -> str:
+    """The story on another day of its month (2 to 27: whatever the site's
+    time zone, the same month), so its URL stays and its place changes."""
+    match = re.search(r"^date: (\d{4}-\d{2})-(\d{2})", text, flags=re.M)
+    day = 2 + (int(match[2]) + 5 * (number + 1)) % 26
+    day = day if day != int(match[2]) else 2 + (day - 1) % 26
+    return text[: match.start(2)] + f"{day:02d}" + text[match.end(2) :]
 
 
 def hugo_binary() -> str | None:
@@ -165,23 +182,31 @@ def edited_story(site: Path, stories: int) -> Path:
 
 
 def edit_rounds(work: Path, stories: int, jobs: int, rounds: int) -> dict[str, list[float]]:
-    """One-story edits and retags, ``rounds`` of each, in turn, after a first
-    edit (not counted) that sets up the spare tree: so each retag's spare is
-    two builds old and the retag renders what it changes, as a retag between
-    other edits does (retag after retag would find its pages in the spare)."""
+    """One-story edits, retags, changes of outlet and re-dates within the
+    month, ``rounds`` of each, in turn, after a first edit (not counted) that
+    sets up the spare tree: so each one's spare is older than the edit before,
+    and it renders what it changes, as such an edit between others does (a
+    retag right after a retag would find its pages in the spare)."""
     site = work / f"corpus-{stories}"
     ssg = [sys.executable, "-m", "generator", "build", "--jobs", str(jobs)]
     story = edited_story(site, stories)
     story.write_text(story.read_text() + "\nA sentence before the rounds.\n")
     run_measured(ssg, site)
-    times: dict[str, list[float]] = {"story again": [], "retag": []}
+    times: dict[str, list[float]] = {name: [] for name in EDITS}
     for number in range(rounds):
-        for name, text in (("story again", story.read_text() + f"\nRound {number}.\n"),
-                           ("retag", retagged(story.read_text()))):  # fmt: skip
+        for name, change in EDITS.items():
             settle(site)
-            story.write_text(text)
+            story.write_text(change(story.read_text(), number))
             times[name].append(run_measured(ssg, site)[0])
     return times
+
+
+EDITS = {  # what each round of edit_rounds does to the story, in turn
+    "story again": lambda text, number: text + f"\nRound {number}.\n",
+    "retag": lambda text, number: retagged(text),
+    "outlet": outlet_changed,
+    "re-date": redated,
+}
 
 
 def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool) -> dict[str, list[float]]:
@@ -283,7 +308,7 @@ def main() -> int:
                     f"{name} {results[name][0] / medians['hugo cold']:.3f}"
                     for name in ("no change", "one story", "story again", "one template", "retag")))  # fmt: skip
             edits = edit_rounds(args.work, stories, args.jobs, args.rounds)
-            print(f"\nedits, {args.rounds} rounds, a story edit and a retag in turn (wall s)")
+            print(f"\nedits, {args.rounds} rounds, a story edit, a retag, another outlet, a re-date in turn (wall s)")
             for name, walls in edits.items():
                 median = statistics.median(walls)
                 line = f"{name:<16}" + " ".join(f"{w:6.2f}" for w in walls) + f"   median {median:.2f}"
