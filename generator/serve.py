@@ -19,6 +19,8 @@ from pathlib import Path
 from generator.build import BuildOptions, build
 from generator.cache import CACHE_DIR
 from generator.diagnostics import DiagnosticError, Severity, report
+from generator.lock import build_lock
+from generator.publish import prepare_spare
 from generator.server.http import SiteServer
 from generator.server.livereload import Reloader
 from generator.server.watcher import watch
@@ -59,6 +61,8 @@ class Session:
         self.build_count = 0
         self._building = threading.Lock()  # one build at a time
         self.ready = threading.Event()  # serving and watching
+        self.spare_ready = threading.Event()  # the first build's output has its spare copy (or needs none)
+        self._spare: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -97,8 +101,23 @@ class Session:
         print(f"Rebuilt in {time.perf_counter() - start:.2f} s ({what})", file=self.out, flush=True)
         return True
 
+    def prepare_spare(self) -> None:
+        """After the first build, while the editor reads: the copy of the
+        output that the first edit's build would otherwise make itself (see
+        ``publish.prepare_spare``); an edit made meanwhile waits for it."""
+        try:
+            with self._building, build_lock(self.root / CACHE_DIR, stream=self.err):
+                if not self.stop.is_set():
+                    prepare_spare(self.root, self.output)
+        finally:
+            self.spare_ready.set()
+
     def run(self, open_browser: bool = False) -> None:
-        self.rebuild()
+        if self.rebuild():
+            self._spare = threading.Thread(target=self.prepare_spare, name="ssg-spare", daemon=True)
+            self._spare.start()
+        else:
+            self.spare_ready.set()
         self.server.start()
         self._serving = True
         print(f"Serving {self.root.name} at {self.url} (Ctrl-C to stop)", file=self.out, flush=True)
@@ -122,6 +141,8 @@ class Session:
 
     def close(self) -> None:
         self.stop.set()
+        if self._spare is not None:
+            self._spare.join()
         self.reloader.close()
         if getattr(self, "_serving", False):
             self.server.shutdown()

@@ -359,6 +359,19 @@ def discard_spare(spare: Path) -> None:
     _delete_detached(aside)
 
 
+def link_tree(source: Path, target: Path) -> None:
+    """A copy of the tree ``source`` at ``target`` (which must not exist):
+    its folders made anew, its files hard-linked. Anything else (a link, a
+    device) is left out: whoever uses the copy checks every file it keeps."""
+    target.mkdir()
+    with os.scandir(source) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                link_tree(Path(entry.path), target / entry.name)
+            elif entry.is_file(follow_symlinks=False):
+                os.link(entry.path, target / entry.name, follow_symlinks=False)
+
+
 def discard(path: Path, background: bool) -> None:
     """Delete a tree of ours, now or in a detached process."""
     if background:

@@ -749,6 +749,36 @@ def test_edits_that_keep_the_structure_take_the_quick_way_and_match_clean_builds
         assert tree_hashes(site.public) == _clean_build(site, tmp_path), (action, i)
 
 
+def test_a_spare_made_after_a_first_build_is_brought_up_to_date_by_the_next(many, tmp_path):
+    """``prepare_spare`` (what ``ssg serve`` does after its first build) links a
+    copy of the output; the next build reuses it as a spare, file by file
+    checked, and gives a clean build's output. Without a finished build into
+    that output, or with a spare already, it does nothing."""
+    from generator.publish import prepare_spare
+
+    assert not prepare_spare(many.root, many.public)  # no build yet: no cache is made for it
+    assert not (many.root / ".ssg-cache").exists()
+    _built(many)
+    (many.root / ".ssg-cache/spare-new-1").mkdir()  # left by a process stopped while making one
+    assert prepare_spare(many.root, many.public)
+    assert not (many.root / ".ssg-cache/spare-new-1").exists()
+    spare = many.root / ".ssg-cache/spare"
+    assert tree_hashes(spare) == tree_hashes(many.public)
+    assert os.stat(spare / "index.html").st_ino == os.stat(many.public / "index.html").st_ino
+    assert not prepare_spare(many.root, many.public)  # it has one
+    assert not prepare_spare(many.root, many.root / "elsewhere")  # the last build did not write there
+    tampered = spare / "2023/05/story-s03-v0/index.html"  # a kept file is checked, not trusted
+    tampered.unlink()  # (a new file: the live output's, linked, stays as it is)
+    tampered.write_text("tampered")
+    copy = os.stat(spare).st_ino
+    _append(many, "s01", "\nA correction.\n")
+    out = _built(many)
+    assert os.stat(many.public).st_ino == copy
+    rendered = int(out.split("rendered ")[1].split(" of ")[0])
+    assert 0 < rendered < 30, out
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
 @pytest.mark.parametrize("gone", ["output", "one file"])
 def test_a_deleted_output_is_rebuilt_from_the_spare(many, tmp_path, gone):
     """Without the live output (deleted, or a CI job that restored only the

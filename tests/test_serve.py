@@ -114,6 +114,25 @@ def test_edit_rebuilds_and_failed_build_keeps_the_last_good_site(sample):
         assert events["errors"] == session.reloader.errors
 
 
+def test_the_first_edit_brings_a_copy_made_after_the_first_build_up_to_date(sample):
+    """While the editor reads the first build, serve links a copy of its
+    output as the spare tree: the first edit's build brings that copy up to
+    date and swaps it in, instead of linking a whole new tree itself."""
+    path = sample.root / "content/articles/2023/netflix-ai-job.md"
+    spare = sample.root / ".ssg-cache/spare"
+    with serving(sample.root) as session:
+        assert session.spare_ready.wait(10)
+        page = session.output / "2023/07/netflix-ai-job/index.html"
+        assert os.stat(spare / "2023/07/netflix-ai-job/index.html").st_ino == os.stat(page).st_ino
+        copy = os.stat(spare).st_ino
+        generation = session.reloader.generation
+        path.write_text(path.read_text().replace('title: "Netflix lists', 'title: "Edited: Netflix lists'))
+        _wait(lambda: session.reloader.generation > generation)
+        assert os.stat(session.output).st_ino == copy  # the copy, brought up to date, is the site now
+        _, body = _get(session, "/2023/07/netflix-ai-job/")
+        assert b'<h1 data-pagefind-meta="title">Edited: Netflix lists' in body
+
+
 def _raw_events(session) -> dict:
     host, port = session.server.server_address[:2]
     with socket.create_connection((host, port), timeout=5) as sock:
