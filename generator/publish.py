@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import CACHE_DIR, BuildCache, digest
+from generator.cache import CACHE_DIR, BuildCache, CacheCorrupt, digest
 from generator.config import SiteConfig
 from generator.progress import Progress
 from generator.render import Renderer
@@ -256,8 +256,11 @@ def prepare_spare(root: Path, out: Path) -> bool:
     spare_dir = folder / SPARE
     for left in folder.glob(f"{SPARE}-new-*"):  # from a process stopped while making one
         discard(left, background=False)
-    cache = BuildCache(root)
     made = folder / f"{SPARE}-new-{os.getpid()}"
+    try:
+        cache = BuildCache(root)
+    except CacheCorrupt:  # the next build says so, and rebuilds it
+        return False
     try:
         if cache.state("output") != str(out) or not cache.state("fingerprint"):
             return False  # the last build wrote elsewhere, or did not finish
@@ -271,7 +274,7 @@ def prepare_spare(root: Path, out: Path) -> bool:
         cache.copy_manifest("outputs", "spare")
         cache.set_state({"spare": str(out)})
         return True
-    except OSError:
+    except (OSError, CacheCorrupt):  # a copy is an aid: without it, the next build makes its tree itself
         discard(made, background=False)
         return False
     finally:

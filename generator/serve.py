@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.build import BuildOptions, build
 from generator.cache import CACHE_DIR
 from generator.diagnostics import DiagnosticError, Severity, report
-from generator.lock import build_lock
+from generator.lock import LockTimeout, build_lock
 from generator.publish import prepare_spare
 from generator.server.http import SiteServer
 from generator.server.livereload import Reloader
@@ -109,6 +109,8 @@ class Session:
             with self._building, build_lock(self.root / CACHE_DIR, stream=self.err):
                 if not self.stop.is_set():
                     prepare_spare(self.root, self.output)
+        except (LockTimeout, OSError):  # another build held the site too long: the first edit makes its tree
+            pass
         finally:
             self.spare_ready.set()
 

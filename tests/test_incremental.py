@@ -777,6 +777,8 @@ def test_a_spare_made_after_a_first_build_is_brought_up_to_date_by_the_next(many
     rendered = int(out.split("rendered ")[1].split(" of ")[0])
     assert 0 < rendered < 30, out
     assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+    (many.root / ".ssg-cache/cache.sqlite").write_bytes(b"not a database " * 300)
+    assert not prepare_spare(many.root, many.public)  # a damaged cache: no copy, no error (the next build says so)
 
 
 @pytest.mark.parametrize("gone", ["output", "one file"])
