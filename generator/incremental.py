@@ -18,12 +18,12 @@ embargo has lifted since, a few content files changed, each parses without a
 problem and each keeps its shape, or changes only its tags, its source (its
 outlet or the original's URL), or its date within its month or its update
 (``generator/regroup.py`` brings the snapshot's order, tag and outlet lists
-and originals up to date, and names the tags and outlets whose pages change). Then only those files are parsed; the
-archive is rebuilt from the snapshot with stories whose documents are read
-from the cache only when a page being rendered shows them; only the pages and
-feeds whose key holds a changed digest are planned; and every other output
-keeps the key the last build recorded for it, so it is kept or linked as it
-is. Anything else takes the full build, which gives the same output
+and originals up to date, and names the tags and outlets whose pages change).
+Then only those files are parsed; the archive is rebuilt from the snapshot
+with stories whose documents are read from the cache only when a page being
+rendered shows them; only the pages and feeds whose key holds a changed
+digest are planned; and every other output keeps the key the last build
+recorded for it, so it is kept or linked as it is. Anything else takes the full build, which gives the same output
 (``tests/test_incremental.py`` compares both with clean builds).
 """
 

@@ -104,8 +104,8 @@ class Head:
 
 @dataclass(frozen=True)
 class Moved:
-    """What a retag or a change of outlet changes in a partial plan besides the
-    stories whose digest changed (``generator/regroup.py``)."""
+    """What a retag, a change of outlet or a re-date changes in a partial plan
+    besides the stories whose digest changed (``generator/regroup.py``)."""
 
     terms: dict[str, frozenset[str]]  # "tags"/"sources" -> those whose every page is planned (and their index)
     stories: frozenset[str]  # stories whose page is planned: their related stories or neighbours changed
@@ -130,7 +130,7 @@ class _Planner:
     content changed while the archive's structure did not) and the digests of
     the last build brought up to date, only the pages whose key holds one of
     them, without reading any other story (``generator/incremental.py``); and
-    with ``moved``, the pages a retag or a change of outlet changes as well."""
+    with ``moved``, the pages a retag, a change of outlet or a re-date changes as well."""
 
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
                  related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]] | None = None,
