@@ -9,11 +9,11 @@ weights the tag index shows (which depend on the largest tag), a tag's or
 outlet's name when its most frequent spelling changes, and for a re-date the
 story's place in the archive's order (its neighbours, its place in every list
 it is in) and the last change that its lists and the sitemap show; a new
-original's URL must be one no other story cites. :func:`regroup` makes the new structure from the
-last build's snapshot (``generator/incremental.py``) and says which tags' and
-outlets' pages and feeds must be planned again; everything else is planned
-as for an edit that keeps the structure, and an output whose key did not
-change is still kept as it is.
+original's URL must be one no other story cites. :func:`regroup` makes the
+new structure from the last build's snapshot (``generator/incremental.py``)
+and says which tags' and outlets' pages and feeds must be planned again;
+everything else is planned as for an edit that keeps the structure, and an
+output whose key did not change is still kept as it is.
 """
 
 from __future__ import annotations
@@ -81,21 +81,22 @@ def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: Site
                                  ((new.source.slug, new.source.name),)))  # fmt: skip
     declared = {"tags": {decl.slug: decl for decl in config.tags}, "sources": {}}
     rows = {kind: _rows(snap[kind], moves[kind], declared[kind]) for kind in KINDS}
-    # A re-dated story may move in the archive's order (newest first, then by URL): number anew.
-    order = sorted(range(len(stories)), key=lambda i: (-stories[i][3], stories[i][1]))
-    number = [0] * len(order)
-    for place, i in enumerate(order):
-        number[i] = place
-    rows = {kind: tuple((*row[:3], tuple(sorted(number[i] for i in row[3])), row[4]) for row in rows[kind])
-            for kind in KINDS}  # fmt: skip
-    years = tuple((year, tuple((month, tuple(sorted(number[i] for i in members))) for month, members in months))
-                  for year, months in snap["years"])  # fmt: skip
-    new_stories = tuple(stories[i] for i in order)
-    groupings = {kind: _grouping(snap[kind], rows[kind], snap["stories"], new_stories, kind == "tags")
+    years = snap["years"]
+    if dated:  # a re-dated story may move in the archive's order (newest first, then by URL): number anew
+        order = sorted(range(len(stories)), key=lambda i: (-stories[i][3], stories[i][1]))
+        number = [0] * len(order)
+        for place, i in enumerate(order):
+            number[i] = place
+        rows = {kind: tuple((*row[:3], tuple(sorted(number[i] for i in row[3])), row[4]) for row in rows[kind])
+                for kind in KINDS}  # fmt: skip
+        years = tuple((year, tuple((month, tuple(sorted(number[i] for i in members))) for month, members in months))
+                      for year, months in years)  # fmt: skip
+        stories = [stories[i] for i in order]
+    new_stories = tuple(stories)
+    # After a re-date, every list the story is in shows it elsewhere, or another last change: planned whole.
+    groupings = {kind: _grouping(snap[kind], rows[kind], snap["stories"], new_stories, kind == "tags",
+                                 _terms_of(kind, dated, aliases))
                  for kind in KINDS}  # fmt: skip
-    if dated:  # every list the story is in shows it elsewhere, or another last change: planned whole
-        groupings = {kind: _with_terms(grouping, snap[kind], _terms_of(kind, dated, aliases))
-                     for kind, grouping in groupings.items()}  # fmt: skip
     old_stories = snap["stories"]
     neighbours = frozenset(old_stories[j][1] for i, _, _ in dated for j in (i - 1, i + 1) if 0 <= j < len(old_stories))
     modified = {old_stories[i][1]: article_modified(new) for i, _, new in dated}
@@ -113,12 +114,6 @@ def _terms_of(kind: str, dated, aliases) -> set[str]:
     if kind == "sources":
         return {doc.source.slug for _, old, new in dated for doc in (old, new)}
     return {slug for _, old, new in dated for doc in (old, new) for slug in story_tags(doc, aliases)}
-
-
-def _with_terms(grouping: Grouping, before_rows, slugs: set[str]) -> Grouping:
-    counts = {slug: len(numbers) for slug, _, _, numbers, _ in before_rows}
-    more = {slug: counts.get(slug, 0) for slug in slugs - grouping.terms}
-    return Grouping(grouping.terms | more.keys(), grouping.renamed, grouping.counts | more)
 
 
 def _rows(rows, moves, declared: dict) -> tuple:
@@ -142,9 +137,11 @@ def _rows(rows, moves, declared: dict) -> tuple:
     return tuple(out)
 
 
-def _grouping(before_rows, after_rows, before_stories, after_stories, weighed: bool) -> Grouping:
+def _grouping(before_rows, after_rows, before_stories, after_stories, weighed: bool, also: set[str]) -> Grouping:
+    """``also``: terms planned again whatever they show (those of a re-dated story)."""
     before, after = _shown(before_rows, before_stories, weighed), _shown(after_rows, after_stories, weighed)
-    terms = frozenset(slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug))
+    changed = {slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug)}
+    terms = frozenset(changed | also)
     renamed = frozenset(slug for slug in before.keys() & after.keys() if before[slug][0] != after[slug][0])
     counts = {slug: len(numbers) for slug, _, _, numbers, _ in before_rows}
     return Grouping(terms, renamed, {slug: counts.get(slug, 0) for slug in terms})
