@@ -85,11 +85,13 @@ def _heading_id(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def _parser(options: MarkdownOptions):
-    from generator import linkscan  # imports markdown-it: see below
+    from generator import linkscan, plainscan  # import markdown-it: see below
 
     md = markdown_it_parser(options)
     _skip_idle_rules(md)
     md.helpers = linkscan.helpers()
+    if plainscan.applies(md):
+        plainscan.install(md)
     return md
 
 

@@ -414,6 +414,68 @@ def test_link_scanning_shortcuts_are_taken_for_plain_links(monkeypatch):
     assert '<a href="https://example.com/jobs/ai-1?x=2">posted a job</a>' in html
 
 
+_INLINE = st.lists(
+    st.sampled_from(["a", "bc ", "word", " ", "\n", "\t", "*", "**", "***", "_", "]", "(", ")", "!", "^", ".", "'",
+                     "\u201c", "\u2014", "\u00e9", "\u00a0", "\u2003", "-", ":", "[x](http://e.com/a)",
+                     "[a b](https://ex.org/p?q=1#f)", "[c](javascript:x)", "[d](rel/p.md)", "[e](http://a.b/(c))",
+                     "[f](HTTP://X.Y/\u00c9)", "[g](<http://h>)", "[h]", "[i](j k)", "[l](m \"t\")", "x*", "*x",
+                     "**y", "y**", "[^1]", "![k](l.png)", "&amp;", "\\", "`", "~~", "<b>", "  \n", "\n\n"]),
+    max_size=30,
+).map("".join)
+_LINES = st.lists(
+    st.sampled_from(["Word here", "word *em* [l](http://a.b)", "\u00c9clair", "a | b", "|---|---|", "---", "===",
+                     "***", "- item", "* item", "+ item", "1. one", "2) two", "> quote", ">", "> > deep", "    code",
+                     "  indented", "   three", "\tTab", "```", "~~~", "# head", "<div>", "[ref]: http://x",
+                     "[^1]: note", "", "", "  - nested", "     more", "lazy", "2023 year", "\u00a0nbsp"]),
+    max_size=12,
+).map("\n".join)
+
+
+@PROFILE
+@given(body=st.one_of(_INLINE, _LINES), typographer=st.booleans(), html=st.booleans())
+def test_plain_paragraph_shortcuts_agree_with_markdown_it(body, typographer, html):
+    """Plain paragraphs (a line of words, links, simple emphasis) skip the
+    block rules that cannot take them, and get their inline tokens without
+    markdown-it's inline rules (``generator/plainscan.py``); the tokens must
+    be the ones markdown-it's own rules give."""
+    from generator.config import MarkdownOptions
+    from generator.markdown import _parser, markdown_it_parser
+
+    options = MarkdownOptions(html=html, typographer=typographer)
+    ours, stock = _parser(options), markdown_it_parser(options)
+    assert [t.as_dict() for t in ours.parse(body)] == [t.as_dict() for t in stock.parse(body)]
+
+
+def test_plain_paragraph_shortcuts_are_taken_for_plain_paragraphs():
+    from generator.config import MarkdownOptions
+    from generator.markdown import _parser
+
+    def refused(*args, **kwargs):
+        raise AssertionError("markdown-it's own rules were used")
+
+    md = _parser.__wrapped__(MarkdownOptions())  # a parser of its own, not the cached one
+    md.inline.parse = refused
+    html = md.render("An *outlet* [posted a job](https://example.com/jobs/ai-1)\nwith **pay**. It said \"hi\".")
+    assert html == ('<p>An <em>outlet</em> <a href="https://example.com/jobs/ai-1">posted a job</a>\nwith '
+                    "<strong>pay</strong>. It said \u201chi\u201d.</p>\n")  # fmt: skip
+    md.block.ruler.at("table", refused)  # the first of the block rules a one-line paragraph skips
+    assert md.render("One line.\n\nAnother *one*.\n") == "<p>One line.</p>\n<p>Another <em>one</em>.</p>\n"
+
+
+def test_the_sample_archive_parses_as_markdown_it_parses_it():
+    """Every sample story and page gives markdown-it's own tokens."""
+    from generator.config import MarkdownOptions
+    from generator.markdown import _parser, markdown_it_parser
+
+    options = MarkdownOptions()
+    ours, stock = _parser(options), markdown_it_parser(options)
+    sources = sorted((Path(__file__).parent.parent / "content").rglob("*.md"))
+    assert len(sources) > 10
+    for source in sources:
+        body = source.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        assert [t.as_dict() for t in ours.parse(body)] == [t.as_dict() for t in stock.parse(body)], source
+
+
 @PROFILE
 @given(url=st.text(alphabet=st.sampled_from("ab:/.\t\n \u00a0\u2028\x1f\x7f\x85é"), max_size=20))
 def test_urls_with_spaces_or_control_characters_are_refused(url):
