@@ -18,7 +18,7 @@ import generator.writer
 from conftest import Site, story, tree_hashes
 from generator.config import load_config
 from generator.content.archive import parsed_original, same_original
-from generator.content.frontmatter import parse
+from generator.content.frontmatter import parse, split
 from generator.content.model import SourceFile
 from generator.markdown import render_markdown
 from generator.slugs import MAX_LENGTH, slugify
@@ -412,6 +412,30 @@ def test_link_scanning_shortcuts_are_taken_for_plain_links(monkeypatch):
     monkeypatch.setattr(stock_helpers, "parseLinkDestination", refused)
     html = _parser(MarkdownOptions()).render("An *outlet* [posted a job](https://example.com/jobs/ai-1?x=2) today.")
     assert '<a href="https://example.com/jobs/ai-1?x=2">posted a job</a>' in html
+
+
+def _split_by_lines(text: str):
+    """How a file's front matter and body were found before they were found
+    by one search: line by line."""
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if re.match(r"^(---|\.\.\.)[ \t]*$", lines[index]):
+            return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1 :]), index + 2
+    return None
+
+
+@PROFILE
+@given(text=st.lists(st.sampled_from(["---", "...", "--- ", "---\t", " ---", "----", "a: 1", "", " ", "b", "\ufeff",
+                                      "...x", "body ---"]), min_size=1, max_size=12).map("\n".join),
+       crlf=st.booleans())  # fmt: skip
+def test_front_matter_is_split_where_a_line_by_line_reading_splits_it(text, crlf):
+    raw = ("---\n" + text).replace("\n", "\r\n" if crlf else "\n").encode()
+    found = split(raw, "f.md")
+    expected = _split_by_lines(("---\n" + text).removeprefix("\ufeff"))
+    if expected is None:
+        assert found.message.startswith("front matter is not closed")
+    else:
+        assert found == expected
 
 
 _INLINE = st.lists(
