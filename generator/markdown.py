@@ -87,7 +87,7 @@ def _heading_id(text: str) -> str:
 def _parser(options: MarkdownOptions):
     from generator import linkscan, plainscan  # import markdown-it: see below
 
-    md = markdown_it_parser(options)
+    md = markdown_it_parser(options, plainscan.Renderer)
     _skip_idle_rules(md)
     md.helpers = linkscan.helpers()
     if plainscan.applies(md):
@@ -95,16 +95,18 @@ def _parser(options: MarkdownOptions):
     return md
 
 
-def markdown_it_parser(options: MarkdownOptions):
-    """The parser with markdown-it's own core rules (the tests compare with it)."""
+def markdown_it_parser(options: MarkdownOptions, renderer=None):
+    """The parser with markdown-it's own rules and, without ``renderer``, its
+    own HTML renderer (the tests compare with it)."""
     # Imported here: a build whose documents all come from the cache never
     # parses Markdown, and these imports are a tenth of ssg's start-up.
     from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
     from mdit_py_plugins.anchors import anchors_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": options.html, "typographer": options.typographer,
-                                   "maxNesting": MAX_NESTING})  # fmt: skip
+                                   "maxNesting": MAX_NESTING}, renderer_cls=renderer or RendererHTML)  # fmt: skip
     md.enable(["table", "strikethrough"])
     if options.typographer:
         md.enable(["replacements", "smartquotes"])

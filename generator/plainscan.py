@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 
-from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 # The characters at which one of the inline rules this module stands in for
@@ -189,3 +190,47 @@ def core_rule(md):
                     token.children.extend(plain)
 
     return inline
+
+
+class Renderer(RendererHTML):
+    """markdown-it's HTML renderer with its two most frequent steps taken
+    short: a text token is escaped without a call to the text rule, and a tag
+    without attributes is written without ``renderAttrs`` (of the 95,000
+    tokens of 2,000 corpus stories, only links have attributes)."""
+
+    def renderInline(self, tokens, options, env) -> str:  # noqa: N802 - markdown-it's name
+        rules = self.rules
+        text = rules.get("text")
+        plain_text = getattr(text, "__func__", None) is RendererHTML.text
+        out: list[str] = []
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "text" and plain_text:
+                out.append(escapeHtml(token.content))
+            elif kind in rules:
+                out.append(rules[kind](tokens, index, options, env))
+            else:
+                out.append(self.renderToken(tokens, index, options, env))
+        return "".join(out)
+
+    def renderToken(self, tokens, idx, options, env) -> str:  # noqa: N802 - markdown-it's name
+        """markdown-it's ``renderToken``, step for step, for a token without attributes."""
+        token = tokens[idx]
+        if token.attrs:
+            return super().renderToken(tokens, idx, options, env)
+        if token.hidden:
+            return ""
+        nesting, block = token.nesting, token.block
+        lead = "\n" if block and nesting != -1 and idx and tokens[idx - 1].hidden else ""
+        tag = ("</" if nesting == -1 else "<") + token.tag
+        if nesting == 0 and options["xhtmlOut"]:
+            tag += " /"
+        if block:
+            if nesting == 1 and idx + 1 < len(tokens):
+                following = tokens[idx + 1]
+                if following.type == "inline" or following.hidden or (
+                    following.nesting == -1 and following.tag == token.tag
+                ):
+                    return lead + tag + ">"
+            return lead + tag + ">\n"
+        return lead + tag + ">"

@@ -461,13 +461,16 @@ def test_plain_paragraph_shortcuts_agree_with_markdown_it(body, typographer, htm
     """Plain paragraphs (a line of words, links, simple emphasis) skip the
     block rules that cannot take them, and get their inline tokens without
     markdown-it's inline rules (``generator/plainscan.py``); the tokens must
-    be the ones markdown-it's own rules give."""
+    be the ones markdown-it's own rules give, and the HTML of ssg's renderer
+    the HTML of markdown-it's."""
     from generator.config import MarkdownOptions
     from generator.markdown import _parser, markdown_it_parser
 
     options = MarkdownOptions(html=html, typographer=typographer)
     ours, stock = _parser(options), markdown_it_parser(options)
-    assert [t.as_dict() for t in ours.parse(body)] == [t.as_dict() for t in stock.parse(body)]
+    tokens = ours.parse(body)
+    assert [t.as_dict() for t in tokens] == [t.as_dict() for t in stock.parse(body)]
+    assert ours.renderer.render(tokens, ours.options, {}) == stock.render(body)
 
 
 def test_plain_paragraph_shortcuts_are_taken_for_plain_paragraphs():
@@ -498,6 +501,7 @@ def test_the_sample_archive_parses_as_markdown_it_parses_it():
     for source in sources:
         body = source.read_text(encoding="utf-8").split("\n---\n", 1)[1]
         assert [t.as_dict() for t in ours.parse(body)] == [t.as_dict() for t in stock.parse(body)], source
+        assert ours.render(body) == stock.render(body), source
 
 
 @PROFILE
