@@ -266,13 +266,23 @@ def _before(later: Stamp, earlier: Stamp, config: SiteConfig) -> bool:
     return later.at.astimezone(config.tzinfo).date() < earlier.at.astimezone(config.tzinfo).date()
 
 
+# A date and time written other than 2023-07-14T09:30:00[+02:00]: a space, a
+# lower-case t or more than one T between date and time, or a space before the
+# zone; the two expressions after it rewrite those.
+_UNUSUAL_STAMP = re.compile(r"[\st]|TT")
+_STAMP_SEPARATOR = re.compile(r"^(\d{4}-\d{2}-\d{2})[ tT]+")
+_ZONE_SPACE = re.compile(r"\s+(?=[+-]\d{2}:?\d{2}$|Z$)")
+
+
 def _parse_stamp(text: str, config: SiteConfig) -> Stamp:
     loose = _LOOSE_DATE.match(text)
     if loose:
         day = date(int(loose[1]), int(loose[2]), int(loose[3]))
         return Stamp(datetime.combine(day, time(0, 0), tzinfo=config.tzinfo), has_time=False)
-    normal = re.sub(r"^(\d{4}-\d{2}-\d{2})[ tT]+", r"\1T", text)
-    normal = re.sub(r"\s+(?=[+-]\d{2}:?\d{2}$|Z$)", "", normal)
+    normal = text
+    if _UNUSUAL_STAMP.search(text):  # most are written 2023-07-14T09:30:00: nothing to rewrite
+        normal = _STAMP_SEPARATOR.sub(r"\1T", normal)
+        normal = _ZONE_SPACE.sub("", normal)
     moment = datetime.fromisoformat(normal)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=config.tzinfo)
