@@ -408,9 +408,11 @@ def test_link_scanning_shortcuts_are_taken_for_plain_links(monkeypatch):
     def refused(*args, **kwargs):
         raise AssertionError("markdown-it's own scan was used")
 
+    md = _parser(MarkdownOptions())  # made (and its plugins imported) before markdown-it's helpers are refused
     monkeypatch.setattr(stock_helpers, "parseLinkLabel", refused)
     monkeypatch.setattr(stock_helpers, "parseLinkDestination", refused)
-    html = _parser(MarkdownOptions()).render("An *outlet* [posted a job](https://example.com/jobs/ai-1?x=2) today.")
+    # The underscores keep the paragraph from the plain way (plainscan), which has no link rule to call.
+    html = md.render("An _outlet_ [posted a job](https://example.com/jobs/ai-1?x=2) today.")
     assert '<a href="https://example.com/jobs/ai-1?x=2">posted a job</a>' in html
 
 
@@ -486,7 +488,10 @@ def test_plain_paragraph_shortcuts_are_taken_for_plain_paragraphs():
     assert html == ('<p>An <em>outlet</em> <a href="https://example.com/jobs/ai-1">posted a job</a>\nwith '
                     "<strong>pay</strong>. It said \u201chi\u201d.</p>\n")  # fmt: skip
     md.block.ruler.at("table", refused)  # the first of the block rules a one-line paragraph skips
+    md.renderer.renderAttrs = refused  # no token here has attributes: none goes through renderAttrs
     assert md.render("One line.\n\nAnother *one*.\n") == "<p>One line.</p>\n<p>Another <em>one</em>.</p>\n"
+    md.renderer.rules["text"] = lambda tokens, index, options, env: tokens[index].content.upper()
+    assert md.render("Own *rule*.\n") == "<p>OWN <em>RULE</em>.</p>\n"  # a text rule of one's own is still used
 
 
 def test_the_sample_archive_parses_as_markdown_it_parses_it():
