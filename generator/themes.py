@@ -218,6 +218,14 @@ class _Environment(jinja2.Environment):
         self.plain_callables: dict[int, object] = {}  # id -> the function (kept, so the id stays its own)
         self.loaded: dict[str, jinja2.Template] = {}
 
+    def make_globals(self, d):
+        """A template's globals as one plain dict, not Jinja's ``ChainMap``
+        over the environment's: every context made (each page, each include
+        of a story card) took a set of the globals' names, and a ``ChainMap``
+        is iterated in Python. ssg sets the environment's globals once, before
+        any template is loaded, so a snapshot is the same."""
+        return {**self.globals, **(d or {})}
+
     def _load_template(self, name, globals):  # noqa: A002 - Jinja's signature
         # An include in a loop loads its template once per item: without
         # auto_reload, a template once loaded is the one to use.

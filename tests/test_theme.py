@@ -169,6 +169,18 @@ def test_a_story_card_is_rendered_once_per_story_and_level(tmp_path):
     assert len(reads) == 1 and first.count("A &lt;story&gt;") == 3
 
 
+def test_template_globals_are_one_plain_dict_with_template_globals_on_top(tmp_path):
+    """Every context (each page, each include of a card) takes the names of
+    its template's globals: a plain dict, not a ChainMap iterated in Python."""
+    from generator.themes import load_chain, make_environment
+
+    chain, _ = load_chain("default", tmp_path)
+    env = make_environment(chain, {"t": lambda key, **values: key, "motto": "site"})
+    template = env.from_string("{{ motto }} {{ t('x') }}", globals={"motto": "own"})
+    assert type(template.globals) is dict and template.render() == "own x"
+    assert env.from_string("{{ motto }}").render() == "site"
+
+
 def test_a_story_partial_that_reads_its_list_is_rendered_for_each_list(site):
     _child(site, {
         "templates/partials/story.html": '<p class="card">{{ item.title }} in {{ list.kind if list is defined '
