@@ -181,6 +181,7 @@ class ViewBuilder:
         self.tag_terms = {term.slug: term for term in archive.tags}
         self.source_terms = {term.slug: term for term in archive.sources}
         self._stories: dict[str, StoryView] = {}
+        self._months: dict[tuple[int, int], str] = {}
         self.site = SiteView(
             title=config.title,
             description=config.description,
@@ -201,7 +202,11 @@ class ViewBuilder:
         return date_view(stamp, self.config, self.strings)
 
     def month_name(self, year: int, month: int) -> str:
-        return self.strings.month_name(month, year)
+        """"July 2023" in the site's language; asked for each story on each list page."""
+        name = self._months.get((year, month))
+        if name is None:
+            name = self._months[year, month] = self.strings.month_name(month, year)
+        return name
 
     def tag(self, term: Term) -> TagView:
         url = self.links.href(f"/tags/{term.slug}/")

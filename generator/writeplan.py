@@ -133,7 +133,7 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
                     data = output.feed.make()
                 if base is None or (data is None and output.source is None):
                     continue
-            path = os.path.join(base, *safe_parts(output.rel))
+            path = os.path.join(base, *output.rel.split("/"))  # every path was checked by safe_parts above
             folder = os.path.dirname(path)
             if folder not in made_here and folder not in made:
                 os.makedirs(folder, exist_ok=True)
