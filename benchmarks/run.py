@@ -4,10 +4,13 @@
 
 For each size it generates the corpus (benchmarks/corpus.py, same seed), then
 times, as separate processes: a cold build (no output, no cache), a no-change
-rebuild, a one-story edit (the first after a cold build, which also sets up
-the spare output tree), another one-story edit (every later edit), a
-one-template edit, a retag of the same story (one tag more, or that tag
-taken away again on the next run), and Hugo's cold build of the same corpus,
+rebuild, a one-story edit (the first after a cold build: each build waits
+until the last one's background work is done, the spare tree's maker among
+it, as an editor's next build would find it), another one-story edit (every
+later edit), a one-template edit, a retag of the same story (one tag more, or
+that tag taken away again on the next run), a cold build again with an edit
+right after it ("at once": it stops the spare's maker and makes its own
+tree), and Hugo's cold build of the same corpus,
 twice: with a minimal theme ("hugo cold") and with a theme that makes the
 same kinds of output as ssg ("hugo same": feeds, related stories, JSON-LD,
 date archives; see corpus.py), and that one without related stories ("hugo
@@ -32,6 +35,7 @@ it is.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import re
 import shutil
@@ -65,12 +69,31 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
 
 
 def settle(site: Path) -> None:
-    """Wait until old output trees deleted in the background are gone."""
+    """Wait until old output trees deleted in the background are gone, and
+    until the spare tree's maker that a build may have left at work
+    (``generator/spare.py``) is done: as an editor's next build, which comes a
+    few seconds after the last at least, would find it."""
     deadline = time.time() + 120
     while time.time() < deadline and (any(site.glob(".public.ssg-tmp-*"))
-                                      or any(site.glob(".ssg-cache/spare-old-*"))):  # fmt: skip
+                                      or any(site.glob(".ssg-cache/spare-old-*")) or _locked(site)):  # fmt: skip
         time.sleep(0.2)
     os.sync()
+
+
+def _locked(site: Path) -> bool:
+    """Whether a process holds the site's build lock."""
+    try:
+        fd = os.open(site / ".ssg-cache" / "build.lock", os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
 
 
 def warm(site: Path) -> None:
@@ -137,6 +160,7 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     yml = "".join(line for line in (site / "site.yml").read_text().splitlines(keepends=True)
                   if not line.startswith(("theme:", "search:")))  # fmt: skip
     (site / "site.yml").write_text(yml + f"theme: bench\nsearch: {'true' if search else 'false'}\n")
+    settle(site)
     set_aside(site / "public", work / "trash")
     set_aside(site / ".ssg-cache", work / "trash")
     warm(site)
@@ -161,6 +185,15 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     results["retag"] = run_measured(ssg, site)
     settle(site)
     files = sum(1 for p in (site / "public").rglob("*") if p.is_file())
+    # A cold build again, and an edit straight after it, before the spare's maker is done: it stops
+    # the maker and makes its own tree, as every first edit did before there was a maker.
+    set_aside(site / "public", work / "trash")
+    set_aside(site / ".ssg-cache", work / "trash")
+    settle(site)
+    results["cold again"] = run_measured(ssg, site)
+    story.write_text(story.read_text() + "\nRight after the cold build.\n")
+    results["at once"] = run_measured(ssg, site)
+    settle(site)
     if hugo and (binary := hugo_binary()):
         out = work / f"hugo-out-{stories}"
         set_aside(out, work / "trash")
@@ -225,6 +258,7 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool) ->
     times: dict[str, list[float]] = {name: [] for name, *_ in builds}
     for _ in range(rounds):
         for name, cmd, cwd, outputs in builds:
+            settle(site)  # (the last ssg build's spare maker must not run in the next build's time)
             for path in outputs:
                 set_aside(path, work / "trash")
             settle(site)
@@ -289,7 +323,8 @@ def main() -> int:
               + "".join(f", {results[f'{name} files'][0]} by {name}" for name in hugos))  # fmt: skip
         columns = "".join(f"{'x ' + name:>18}" for name in hugos)
         print(f"{'build':<16}{'wall s':>9}{'peak MB':>10}{columns}  detail")
-        for name in ("cold", "no change", "one story", "story again", "one template", "retag", *hugos):
+        for name in ("cold", "no change", "one story", "story again", "one template", "retag", "cold again",
+                     "at once", *hugos):  # fmt: skip
             wall, peak, out = results[name]
             ratios = "".join(f"{wall / results[hugo][0]:>18.2f}" for hugo in hugos)
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
@@ -306,7 +341,8 @@ def main() -> int:
             if "hugo cold" in medians:  # a steadier yardstick than the one Hugo build above
                 print("x the median hugo cold: " + ", ".join(
                     f"{name} {results[name][0] / medians['hugo cold']:.3f}"
-                    for name in ("no change", "one story", "story again", "one template", "retag")))  # fmt: skip
+                    for name in ("no change", "one story", "story again", "one template", "retag",
+                                 "at once")))  # fmt: skip
             edits = edit_rounds(args.work, stories, args.jobs, args.rounds)
             print(f"\nedits, {args.rounds} rounds, a story edit, a retag, another outlet, a re-date in turn (wall s)")
             for name, walls in edits.items():

@@ -33,7 +33,7 @@ from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, 
 from generator.fastpath import file_stats, fingerprint, frame, output_intact, valid_until
 from generator.feeds import FeedWriter
 from generator.incremental import DOCUMENTS, STRUCTURE, Quick, lifted, quick, snapshot
-from generator.lock import build_lock
+from generator.lock import BuildLock, build_lock
 from generator.parallel import default_jobs, fewer_collections
 from generator.progress import Progress
 from generator.publish import Site, folders_ahead, folders_of, publish
@@ -43,6 +43,8 @@ from generator.render import Renderer
 from generator.routes import plan, plan_changed
 from generator.search import find_pagefind, index
 from generator.sitemaps import news_sitemaps, robots, sitemaps
+from generator.spare import start_maker
+from generator.spare import wanted as spare_wanted
 from generator.strings import load_strings
 from generator.themes import StaticFiles, TemplateDigests, load_chain, make_environment, static_files, template_display
 from generator.urls import Links, output_file
@@ -65,6 +67,7 @@ class BuildOptions:
     jobs: int = 0  # 0: one per CPU
     use_cache: bool = True  # False: ignore the cache and build it anew
     stale_search: bool = False  # keep the previous search index even if stories changed (ssg serve, big sites)
+    make_spare: bool = False  # ssg build: a large output left without a spare tree gets one after (generator/spare.py)
     # Documents kept in memory from one build to the next of a long-running process (ssg serve):
     # a rebuild takes them from here instead of unpickling every story again. Filled by the build.
     resident: dict | None = field(default=None, compare=False, repr=False)
@@ -81,6 +84,7 @@ class BuildResult:
     quick: bool = False  # only the edit's pages were planned: built the quick way (generator/incremental.py)
     seconds: float = 0.0
     output: Path | None = None
+    spare_wanted: bool = False  # the output is large and has no spare tree: ssg build starts a maker
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     documents: list = field(default_factory=list)  # `ssg check`: every valid story and page (for --links)
@@ -133,25 +137,28 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     progress = progress or Progress(enabled=False)
     with _SiteLock() as locks, fewer_collections():
         try:
-            return _build(options, progress, not options.use_cache, locks)
+            result = _build(options, progress, not options.use_cache, locks)
         except CacheCorrupt as exc:
             result = _build(options, progress, True, locks)
             result.warnings.append(warning(".ssg-cache", 1, 1, "", f"{exc}; rebuilt without it"))
-            return result
         finally:
             progress.done()
+        if options.make_spare and result.spare_wanted and locks.lock is not None:
+            start_maker(locks.lock_folder.parent, result.output, locks.lock)
+        return result
 
 
 class _SiteLock(contextlib.ExitStack):
     """Taken once the output folder is known to be safe, held until the build
     (and a retry without the cache) is over."""
 
-    held = False
+    lock: BuildLock | None = None
+    lock_folder: Path | None = None
 
     def hold(self, folder: Path) -> None:
-        if not self.held:
-            self.enter_context(build_lock(folder))
-            self.held = True
+        if self.lock is None:
+            self.lock = self.enter_context(build_lock(folder))
+            self.lock_folder = folder
 
 
 def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: _SiteLock) -> BuildResult:
@@ -185,10 +192,12 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         stages.timed("stat", start)
         if options.write and not fresh_cache and _unchanged(cache, print_, out, now):
             stages.timed("unchanged", started)
+            count = int(cache.state("files") or 0)
             return BuildResult(
                 stories=int(cache.state("stories") or 0), pages=int(cache.state("pages") or 0),
-                files=int(cache.state("files") or 0), unchanged=True, seconds=time.perf_counter() - started,
+                files=count, unchanged=True, seconds=time.perf_counter() - started,
                 output=out, timings=stages.timings, warnings=stages.warnings,
+                spare_wanted=spare_wanted(config.root, out, count, cache),
             )  # fmt: skip
         site = Site(config, out, cache, bodies, stages, progress, jobs, started, options.write, options.stale_search)
         if options.write:
@@ -273,6 +282,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             stories=len(archive.stories), pages=len(routes), files=len(outputs) + len(machine),
             rendered=written.rendered, parsed=tried + loaded.parsed, seconds=time.perf_counter() - started, output=out,
             timings=stages.timings, warnings=stages.warnings,
+            spare_wanted=spare_wanted(config.root, out, len(outputs) + len(machine), cache),
         )  # fmt: skip
     finally:
         if site is not None:
@@ -355,6 +365,7 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
         stories=len(archive.stories), pages=pages, files=len(outputs) + len(machine),
         rendered=written.rendered, parsed=edit.loaded.parsed, seconds=time.perf_counter() - site.started,
         output=out, timings=stages.timings, warnings=stages.warnings, quick=True,
+        spare_wanted=spare_wanted(config.root, out, len(outputs) + len(machine), cache),
     )  # fmt: skip
 
 

@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         write=write,
         jobs=args.jobs,
         use_cache=not getattr(args, "no_cache", False),
+        make_spare=write,
     )
     try:
         result = build(options, Progress())

@@ -16,12 +16,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import CACHE_DIR, BuildCache, CacheCorrupt, digest
+from generator.cache import CACHE_DIR, BuildCache, digest
 from generator.config import SiteConfig
 from generator.progress import Progress
 from generator.render import Renderer
 from generator.search import FOLDER as SEARCH_FOLDER
 from generator.search import index, reuse_index
+from generator.spare import has_spare, leftovers
 from generator.urls import output_file
 from generator.writeplan import Missing, Output, Written, write_outputs
 from generator.writer import (
@@ -33,8 +34,6 @@ from generator.writer import (
     clear,
     discard,
     discard_spare,
-    is_real_folder,
-    link_tree,
     same_device,
 )
 
@@ -66,7 +65,7 @@ class Site:
 
     def has_spare(self) -> bool:
         """The cache recorded a spare tree for this output, and it is a real folder."""
-        return is_real_folder(self.spare_dir) and self.cache.state("spare") == str(self.out)
+        return has_spare(self.config.root, self.cache, self.out)
 
     def list_spare(self) -> None:
         """Start listing the spare tree, if there is one, so that the listing
@@ -103,6 +102,8 @@ class Site:
         spare = self.cache.manifest("spare") if self.has_spare() else {}
         if not spare:
             discard_spare(self.spare_dir)
+        for left in leftovers(self.config.root):  # half-made by a spare's maker this build stopped
+            discard(left, background=True)
         self.cache.set_state({"spare": ""})  # from here until the end, what the spare holds is not known
         self.staging = Staging(self.out, self.spare_dir if spare else None)
         self.spare = spare if self.staging.reused else {}
@@ -237,45 +238,3 @@ def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, prev
         cache.set_state({"search_key": search_key_saved})
     stages.timed("save", start)
     return written
-
-
-def prepare_spare(root: Path, out: Path) -> bool:
-    """When the last build into ``out`` left no spare tree (it was the first,
-    or the live output was new), link a copy of the live output into the
-    spare folder, so that the next build brings it up to date instead of
-    making 13,800 folders and 15,900 links (at 10,000 stories) while the
-    editor waits. For ``ssg serve``, between its first build and the first
-    edit; the caller holds the build lock. True when a spare was made.
-
-    The copy stands for what the last build wrote (the ``outputs`` manifest
-    becomes the spare's); like any spare, the build that reuses it checks
-    every file it keeps against that manifest and walks the tree."""
-    folder = root / CACHE_DIR
-    if not (folder / "cache.sqlite").is_file():
-        return False
-    spare_dir = folder / SPARE
-    for left in folder.glob(f"{SPARE}-new-*"):  # from a process stopped while making one
-        discard(left, background=False)
-    made = folder / f"{SPARE}-new-{os.getpid()}"
-    try:
-        cache = BuildCache(root)
-    except CacheCorrupt:  # the next build says so, and rebuilds it
-        return False
-    try:
-        if cache.state("output") != str(out) or not cache.state("fingerprint"):
-            return False  # the last build wrote elsewhere, or did not finish
-        if is_real_folder(spare_dir) and cache.state("spare") == str(out):
-            return False
-        if not is_real_folder(out) or not cache.manifest("outputs") or not same_device(folder, out.parent):
-            return False
-        discard_spare(spare_dir)  # another output's, or one that cannot be trusted
-        link_tree(out, made)
-        os.rename(made, spare_dir)
-        cache.copy_manifest("outputs", "spare")
-        cache.set_state({"spare": str(out)})
-        return True
-    except (OSError, CacheCorrupt):  # a copy is an aid: without it, the next build makes its tree itself
-        discard(made, background=False)
-        return False
-    finally:
-        cache.close()

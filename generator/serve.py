@@ -20,10 +20,10 @@ from generator.build import BuildOptions, build
 from generator.cache import CACHE_DIR
 from generator.diagnostics import DiagnosticError, Severity, report
 from generator.lock import LockTimeout, build_lock
-from generator.publish import prepare_spare
 from generator.server.http import SiteServer
 from generator.server.livereload import Reloader
 from generator.server.watcher import watch
+from generator.spare import prepare_spare
 from generator.writer import OutputError
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
@@ -104,7 +104,7 @@ class Session:
     def prepare_spare(self) -> None:
         """After the first build, while the editor reads: the copy of the
         output that the first edit's build would otherwise make itself (see
-        ``publish.prepare_spare``); an edit made meanwhile waits for it."""
+        ``spare.prepare_spare``); an edit made meanwhile waits for it."""
         try:
             with self._building, build_lock(self.root / CACHE_DIR, stream=self.err):
                 if not self.stop.is_set():

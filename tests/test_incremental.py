@@ -1,21 +1,27 @@
 """The build cache and incremental builds: after any edits, the output is
 byte-identical to a clean build of the same files."""
 
+import fcntl
+import io
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import generator.parallel as parallel
+import generator.spare as spare
 import generator.writer as writer
 from conftest import Site, story, tree_hashes
 from generator.cache import BodyReader, BuildCache, CacheCorrupt, digest, doc_blob, read_doc
+from generator.lock import LockTimeout, build_lock
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
 BASE = "title: T\nbase_url: https://example.org/\nsearch: false\n"
@@ -754,7 +760,7 @@ def test_a_spare_made_after_a_first_build_is_brought_up_to_date_by_the_next(many
     copy of the output; the next build reuses it as a spare, file by file
     checked, and gives a clean build's output. Without a finished build into
     that output, or with a spare already, it does nothing."""
-    from generator.publish import prepare_spare
+    from generator.spare import prepare_spare
 
     assert not prepare_spare(many.root, many.public)  # no build yet: no cache is made for it
     assert not (many.root / ".ssg-cache").exists()
@@ -858,3 +864,141 @@ def test_related_stories_ranked_again_only_where_an_edit_reaches_are_all_right(t
             cache.close()
     finally:
         related.WINDOW = window
+
+
+# -- the spare tree's maker (generator/spare.py): after `ssg build` leaves a large output without a spare
+# tree, a detached process that holds the build lock makes one; a build that starts meanwhile stops it.
+
+HOLDER = """
+import os, sys, time
+from pathlib import Path
+from generator.lock import build_lock
+with build_lock(Path(sys.argv[1])) as lock:
+    if sys.argv[2] == "spare":
+        lock.hand_over(os.getpid())
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+def _holder(folder, role: str) -> subprocess.Popen:
+    """A process that holds the build lock, as a spare's maker or as a build."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder), role], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def _locked(root) -> bool:
+    fd = os.open(root / ".ssg-cache/build.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _wait(condition, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+def _holder_of(root) -> str:
+    return (root / ".ssg-cache/build.lock").read_text().strip()
+
+
+def test_a_large_output_left_without_a_spare_gets_one_after_the_build(many, tmp_path, monkeypatch):
+    """The first build hands its lock to the maker, which links a copy of the
+    output; the next edit's build brings that copy up to date (it becomes the
+    live output) instead of making a new tree. A build that leaves a spare
+    behind, or finds one, starts no maker."""
+    monkeypatch.setattr(spare, "MIN_FILES", 1)
+    monkeypatch.delenv("CI", raising=False)
+    _built(many)
+    pid, role = _holder_of(many.root).split()
+    assert role == "spare" and int(pid) != os.getpid()
+    _wait(lambda: not _locked(many.root), "the maker did not finish")
+    copy = many.root / ".ssg-cache/spare"
+    assert tree_hashes(copy) == tree_hashes(many.public)
+    assert os.stat(copy / "index.html").st_ino == os.stat(many.public / "index.html").st_ino
+    assert spare.leftovers(many.root) == []
+    assert "Nothing changed" in _built(many)
+    assert _holder_of(many.root) == str(os.getpid())  # it has its spare: no maker
+    copied = os.stat(copy).st_ino
+    _append(many, "s01", "\nA correction.\n")
+    out = _built(many)
+    assert os.stat(many.public).st_ino == copied, "the edit did not take the spare"
+    assert int(out.split("rendered ")[1].split(" of ")[0]) < 30, out
+    assert _holder_of(many.root) == str(os.getpid())  # the output it replaced is the spare now
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
+def test_a_small_output_gets_no_maker_nor_does_a_build_in_ci(many, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    _built(many)
+    assert _holder_of(many.root) == str(os.getpid())
+    monkeypatch.setattr(spare, "MIN_FILES", 1)
+    shutil.rmtree(many.public)
+    result = many.ssg("build", env={"CI": "true"})
+    assert result.code == 0, result.err
+    assert _holder_of(many.root) == str(os.getpid())
+    assert not (many.root / ".ssg-cache/spare").exists()
+
+
+def test_a_build_stops_a_spare_maker_at_once_but_waits_for_a_build(many, tmp_path):
+    _built(many)
+    maker = _holder(many.root / ".ssg-cache", "spare")
+    _append(many, "s01", "\nA correction.\n")
+    result = many.ssg("build")
+    assert result.code == 0, result.err
+    assert maker.wait(timeout=10) == -signal.SIGTERM
+    assert "another build" not in result.err
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+    other = _holder(many.root / ".ssg-cache", "build")
+    try:
+        with pytest.raises(LockTimeout), build_lock(many.root / ".ssg-cache", wait=0.5, stream=io.StringIO()):
+            pass
+        assert other.poll() is None  # a build holding the lock is waited for, never stopped
+    finally:
+        other.kill()
+        other.wait()
+
+
+@pytest.mark.parametrize("how", ["stopped", "cache moved"])
+def test_a_maker_that_cannot_finish_records_nothing(many, tmp_path, monkeypatch, how):
+    """Stopped halfway through its copy, or finding the cache folder replaced
+    when its copy is made, the maker records no spare and leaves its copy for
+    the lock's next holder, whose build deletes it and is right."""
+    _built(many)
+    real = spare.link_tree
+
+    def interrupted(source, target):
+        if how == "cache moved":  # by hand, or by a script, while the maker was at work
+            shutil.copytree(many.root / ".ssg-cache", tmp_path / "replaced")
+            os.rename(many.root / ".ssg-cache", tmp_path / "moved")
+            os.rename(tmp_path / "replaced", many.root / ".ssg-cache")
+        real(source, target)
+        if how == "stopped":
+            os.kill(os.getpid(), signal.SIGTERM)  # (its handler raises at once, in this process)
+
+    monkeypatch.setattr(spare, "link_tree", interrupted)
+    monkeypatch.setattr(spare.os, "nice", lambda increment: 0)  # not this test process
+    fd = os.open(many.root / ".ssg-cache/build.lock", os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    handler = signal.getsignal(signal.SIGTERM)
+    try:
+        assert spare.main([str(many.root), str(many.public), str(fd)]) == 0
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    assert not _locked(many.root)  # its end is the lock's
+    assert not (many.root / ".ssg-cache/spare").exists()
+    left = spare.leftovers(many.root)
+    assert [p.name for p in left] == [f"spare-new-{os.getpid()}"]
+    monkeypatch.undo()
+    _append(many, "s01", "\nA correction.\n")
+    _built(many)
+    _wait(lambda: not any(p.exists() for p in left), "the half-made copy was not deleted")
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
