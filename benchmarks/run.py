@@ -35,7 +35,6 @@ it is.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
 import re
 import shutil
@@ -50,6 +49,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+
+from generator.lock import held  # noqa: E402
 
 CHILD_THEME = {
     "themes/bench/theme.yml": "extends: default\n",
@@ -74,26 +75,10 @@ def settle(site: Path) -> None:
     (``generator/spare.py``) is done: as an editor's next build, which comes a
     few seconds after the last at least, would find it."""
     deadline = time.time() + 120
-    while time.time() < deadline and (any(site.glob(".public.ssg-tmp-*"))
-                                      or any(site.glob(".ssg-cache/spare-old-*")) or _locked(site)):  # fmt: skip
+    while time.time() < deadline and (any(site.glob(".public.ssg-tmp-*")) or any(site.glob(".ssg-cache/spare-old-*"))
+                                      or held(site / ".ssg-cache")):  # fmt: skip
         time.sleep(0.2)
     os.sync()
-
-
-def _locked(site: Path) -> bool:
-    """Whether a process holds the site's build lock."""
-    try:
-        fd = os.open(site / ".ssg-cache" / "build.lock", os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
 
 
 def warm(site: Path) -> None:

@@ -114,6 +114,23 @@ def _acquire(fd: int, path: Path, wait: float, stream) -> None:
             time.sleep(0.02 if stopped else 0.1)
 
 
+def held(folder: Path) -> bool:
+    """Whether a process holds the build lock in ``folder`` (a build, or a spare tree's maker)."""
+    if fcntl is None:  # pragma: no cover - not a POSIX system
+        return False
+    try:
+        fd = os.open(folder / "build.lock", os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # (releases the probe's lock, if it took it)
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8", errors="replace").strip()

@@ -21,7 +21,7 @@ import generator.spare as spare
 import generator.writer as writer
 from conftest import Site, story, tree_hashes
 from generator.cache import BodyReader, BuildCache, CacheCorrupt, digest, doc_blob, read_doc
-from generator.lock import LockTimeout, build_lock
+from generator.lock import LockTimeout, build_lock, held
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
 BASE = "title: T\nbase_url: https://example.org/\nsearch: false\n"
@@ -888,17 +888,6 @@ def _holder(folder, role: str) -> subprocess.Popen:
     return proc
 
 
-def _locked(root) -> bool:
-    fd = os.open(root / ".ssg-cache/build.lock", os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-
-
 def _wait(condition, what: str) -> None:
     deadline = time.monotonic() + 60
     while not condition():
@@ -920,7 +909,7 @@ def test_a_large_output_left_without_a_spare_gets_one_after_the_build(many, tmp_
     _built(many)
     pid, role = _holder_of(many.root).split()
     assert role == "spare" and int(pid) != os.getpid()
-    _wait(lambda: not _locked(many.root), "the maker did not finish")
+    _wait(lambda: not held(many.root / ".ssg-cache"), "the maker did not finish")
     copy = many.root / ".ssg-cache/spare"
     assert tree_hashes(copy) == tree_hashes(many.public)
     assert os.stat(copy / "index.html").st_ino == os.stat(many.public / "index.html").st_ino
@@ -993,7 +982,7 @@ def test_a_maker_that_cannot_finish_records_nothing(many, tmp_path, monkeypatch,
         assert spare.main([str(many.root), str(many.public), str(fd)]) == 0
     finally:
         signal.signal(signal.SIGTERM, handler)
-    assert not _locked(many.root)  # its end is the lock's
+    assert not held(many.root / ".ssg-cache")  # its end is the lock's
     assert not (many.root / ".ssg-cache/spare").exists()
     left = spare.leftovers(many.root)
     assert [p.name for p in left] == [f"spare-new-{os.getpid()}"]
