@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - not a POSIX system
     fcntl = None
 
 WAIT_SECONDS = 600.0
+LOCK_FILE = "build.lock"  # in .ssg-cache
 
 
 class LockTimeout(Exception):
@@ -56,7 +57,7 @@ class BuildLock:
 @contextlib.contextmanager
 def build_lock(folder: Path, wait: float = WAIT_SECONDS, stream=None):
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "build.lock"
+    path = folder / LOCK_FILE
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     _HELD.add(fd)
     lock = BuildLock(fd)
@@ -119,7 +120,7 @@ def held(folder: Path) -> bool:
     if fcntl is None:  # pragma: no cover - not a POSIX system
         return False
     try:
-        fd = os.open(folder / "build.lock", os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return False
     try:

@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 from generator.cache import CACHE_DIR, BuildCache, CacheCorrupt
+from generator.lock import LOCK_FILE
 from generator.writer import SPARE, discard, discard_spare, is_real_folder, link_tree, same_device
 
 MIN_FILES = 2000  # outputs of fewer files get no maker: their next build makes its tree in well under 0.1 s
@@ -130,7 +131,7 @@ def main(argv: list[str]) -> int:
     def before_commit():
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # recorded whole or not at all
         try:
-            same_lock = os.path.samestat(os.fstat(fd), os.stat(root / CACHE_DIR / "build.lock"))
+            same_lock = os.path.samestat(os.fstat(fd), os.stat(root / CACHE_DIR / LOCK_FILE))
         except OSError:
             same_lock = False
         if asked or not same_lock:  # stopped, or the cache folder was moved or replaced meanwhile
