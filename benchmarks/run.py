@@ -8,7 +8,10 @@ rebuild, a one-story edit (the first after a cold build: each build waits
 until the last one's background work is done, the spare tree's maker among
 it, as an editor's next build would find it), another one-story edit (every
 later edit), a one-template edit, a retag of the same story (one tag more, or
-that tag taken away again on the next run), a cold build again with an edit
+that tag taken away again on the next run), three builds as CI runs them in
+a fresh checkout with the cache and the last output restored (every input
+file has a new mtime): the first after the builds above ("checkout, first"),
+another ("checkout"), and one with a story edited ("checkout+story"), a cold build again with an edit
 right after it ("at once": it stops the spare's maker and makes its own
 tree), and Hugo's cold build of the same corpus,
 twice: with a minimal theme ("hugo cold") and with a theme that makes the
@@ -169,6 +172,12 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     story.write_text(retagged(story.read_text()))
     results["retag"] = run_measured(ssg, site)
     settle(site)
+    for name in ("checkout, first", "checkout", "checkout+story"):
+        if name == "checkout+story":
+            story.write_text(story.read_text() + "\nAfter a checkout.\n")
+        checkout(site)
+        results[name] = run_measured(ssg, site)
+        settle(site)
     files = sum(1 for p in (site / "public").rglob("*") if p.is_file())
     # A cold build again, and an edit straight after it, before the spare's maker is done: it stops
     # the maker and makes its own tree, as every first edit did before there was a maker.
@@ -192,6 +201,16 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
             results[f"{name} files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
     results["files"] = (files, 0, "")
     return results
+
+
+def checkout(site: Path) -> None:
+    """What a fresh checkout in CI does to the inputs: every file gets a new mtime."""
+    now = time.time_ns()
+    for folder in ("content", "themes"):
+        for dirpath, _, filenames in os.walk(site / folder):
+            for name in filenames:
+                os.utime(os.path.join(dirpath, name), ns=(now, now))
+    os.utime(site / "site.yml", ns=(now, now))
 
 
 def edited_story(site: Path, stories: int) -> Path:
@@ -308,8 +327,8 @@ def main() -> int:
               + "".join(f", {results[f'{name} files'][0]} by {name}" for name in hugos))  # fmt: skip
         columns = "".join(f"{'x ' + name:>18}" for name in hugos)
         print(f"{'build':<16}{'wall s':>9}{'peak MB':>10}{columns}  detail")
-        for name in ("cold", "no change", "one story", "story again", "one template", "retag", "cold again",
-                     "at once", *hugos):  # fmt: skip
+        for name in ("cold", "no change", "one story", "story again", "one template", "retag", "checkout, first",
+                     "checkout", "checkout+story", "cold again", "at once", *hugos):  # fmt: skip
             wall, peak, out = results[name]
             ratios = "".join(f"{wall / results[hugo][0]:>18.2f}" for hugo in hugos)
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
@@ -327,7 +346,7 @@ def main() -> int:
                 print("x the median hugo cold: " + ", ".join(
                     f"{name} {results[name][0] / medians['hugo cold']:.3f}"
                     for name in ("no change", "one story", "story again", "one template", "retag",
-                                 "at once")))  # fmt: skip
+                                 "checkout, first", "checkout", "checkout+story", "at once")))  # fmt: skip
             edits = edit_rounds(args.work, stories, args.jobs, args.rounds)
             print(f"\nedits, {args.rounds} rounds, a story edit, a retag, another outlet, a re-date in turn (wall s)")
             for name, walls in edits.items():

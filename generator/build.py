@@ -30,7 +30,17 @@ from generator.content.discover import discover
 from generator.content.load import load_documents
 from generator.content.model import Article, Page
 from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, warning
-from generator.fastpath import file_stats, fingerprint, frame, output_intact, valid_until
+from generator.fastpath import (
+    Record,
+    content_digests,
+    copied_records,
+    file_stats,
+    fingerprint,
+    frame,
+    holds,
+    output_intact,
+    valid_until,
+)
 from generator.feeds import FeedWriter
 from generator.incremental import DOCUMENTS, STRUCTURE, Quick, lifted, quick, snapshot
 from generator.lock import BuildLock, build_lock
@@ -187,10 +197,17 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         settings = repr((options.drafts, options.future, str(out), config.base_url))
         start = time.perf_counter()
         stats = file_stats(files)
+        recorded, copied_before = cache.manifest("files"), cache.manifest("assets")
+        contents = content_digests(files, stats, recorded)  # (a file's new mtime alone is no change)
+        copied = copied_records(copied_before, copied_before)
         frame_ = frame(options.config_path, chain, settings, files)
-        print_ = fingerprint(frame_, stats, cache.manifest("assets"))
+        print_ = fingerprint(frame_, files, contents, copied)
         stages.timed("stat", start)
         if options.write and not fresh_cache and _unchanged(cache, print_, out, now):
+            if contents != recorded:  # the same bytes under new mtimes (a fresh checkout): read once, not each time
+                cache.save_manifest("files", contents)
+            if copied != copied_before:
+                cache.save_manifest("assets", copied)
             stages.timed("unchanged", started)
             count = int(cache.state("files") or 0)
             return BuildResult(
@@ -209,11 +226,11 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         if options.write and not fresh_cache and not lifted(cache.state("valid_until"), now):
             start = time.perf_counter()
             progress.update("load")
-            edit, tried = quick(print_, frame_, files, stats, config, cache, bodies,
+            edit, tried = quick(print_, frame_, files, stats, contents, config, cache, bodies,
                                 lambda doc: _published(doc, options, now))  # fmt: skip
             stages.timed("load", start)
             if edit is not None:
-                result = _quick_build(site, edit, chain, strings, print_)
+                result = _quick_build(site, edit, chain, strings, print_, copied)
                 if result is not None:
                     return result
 
@@ -223,7 +240,8 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         progress.update("load")
         if fresh_cache and options.resident is not None:
             options.resident.clear()  # their bodies went with the old cache
-        loaded = load_documents(files, stats, config, cache, jobs, options.resident if options.write else None)
+        loaded = load_documents(files, stats, config, cache, jobs, options.resident if options.write else None,
+                                contents)  # fmt: skip
         stages.timed("load", start)
         stages.absorb(loaded.diagnostics, defer=True)
         docs = [r for r in loaded.documents if _published(r.doc, options, now)]
@@ -237,11 +255,13 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         routes, digests, related = stages.run("plan", _plan, archive, config, links, strings, bodies, cache, jobs)
         static = static_files(chain)
         copies = stages.run("assets", _copies, archive, static, {output_file(r.url) for r in routes})
+        assets = {rel: str(source) for rel, source in copies.items() if rel not in static.files}
+        copied = copied_records(sorted(set(assets.values())), copied)
         start = time.perf_counter()
         renderer, site_key, templates = _rendering(site, chain, links, strings, static, archive)
         outputs = page_outputs(routes, site_key, templates)
         outputs += feed_outputs(FeedWriter(archive, config, links, bodies, digests).all(), site_key)
-        outputs += [copy_output(rel, source) for rel, source in copies.items()]
+        outputs += [_copy(rel, source, static, copied) for rel, source in copies.items()]
         entries = {r.url: r.lastmod for r in routes if r.in_sitemap}
         machine = _machine_files(archive, entries, config, links, now)
         if templates.used != templates.known:  # new templates, or old ones no page uses any more
@@ -267,9 +287,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         cache.save_manifest("files", loaded.stats)
         cache.prune({r.key for r in loaded.documents})
         until = valid_until(loaded.documents, archive, options, config, now)
-        assets = {rel: str(source) for rel, source in copies.items() if rel not in static.files}
-        copied = dict.fromkeys(sorted(set(assets.values())))
-        print_ = fingerprint(frame_, stats, copied)  # as the next build will see it: with the files copied now
+        print_ = fingerprint(frame_, files, loaded.stats, copied)  # as the next build will see it
         structure, known = snapshot(print_, frame_, loaded.documents, archive, digests, assets, related, entries)
         cache.save_manifest("assets", copied)
         cache.save_manifest(STRUCTURE, structure)
@@ -293,9 +311,11 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             scratch.cleanup()
 
 
-def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildResult | None:
+def _quick_build(site: Site, edit: Quick, chain, strings, print_: str,
+                 copied: dict[str, Record | None]) -> BuildResult | None:  # fmt: skip
     """Build an edit that kept the archive's structure, or a retag (``generator/incremental.py``);
-    None when the last build's output cannot be reused as recorded."""
+    None when the last build's output cannot be reused as recorded. ``copied``:
+    the records of the files copied beside the pages (``fastpath.copied_records()``)."""
     config, cache, stages, out = site.config, site.cache, site.stages, site.out
     start = time.perf_counter()
     archive, snap, regrouped = edit.archive, edit.structure, edit.regrouped
@@ -335,7 +355,7 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
             elif rel in gone:
                 continue
             elif rel in copies:
-                outputs.append(copy_output(rel, copies[rel]))
+                outputs.append(_copy(rel, copies[rel], static, copied))
             else:  # a page, feed or sitemap whose inputs did not change: kept or linked as it is
                 outputs.append(Output(rel, key))
     except OSError:  # a file to copy is gone: the full build reports it
@@ -348,6 +368,8 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str) -> BuildR
         return None
     start = time.perf_counter()
     cache.save_manifest("files", edit.files)
+    if copied != cache.manifest("assets"):  # the same files under new mtimes, read once
+        cache.save_manifest("assets", copied)
     cache.forget(edit.stale)
     documents = edit.documents
     if regrouped is not None:
@@ -442,6 +464,17 @@ def _published(doc: Article | Page, options: BuildOptions, now: datetime) -> boo
     if isinstance(doc, Article) and doc.date.at > now and not options.future:
         return False
     return True
+
+
+def _copy(rel: str, source: Path, static: StaticFiles, copied: dict[str, Record | None]) -> Output:
+    """A theme's static file or a story's: raises OSError when it is gone."""
+    held = static.digests.get(rel)
+    if held is None:
+        record = copied.get(str(source))
+        if record is None:
+            raise FileNotFoundError(source)
+        held = holds(record)
+    return copy_output(rel, source, held)
 
 
 def _copies(archive: Archive, static: StaticFiles, page_files: set[str]):

@@ -1,8 +1,11 @@
 """The no-change check: is the output of the last build still the right one?
 
-It costs a ``stat`` per content, theme and output file: when every input has
-the size and mtime it had, the options are the same, no embargo has lifted and
-every output file is as the last build left it, there is nothing to do.
+It costs a ``stat`` per content, theme and output file: when every input holds
+what it held, the options are the same, no embargo has lifted and every output
+file is as the last build left it, there is nothing to do. What a content file
+or a copied file holds is known from its size and mtime while they are as
+recorded, and read again (its digest) only when they are not: a fresh checkout
+in CI gives every file a new mtime, not new content, and must not rebuild.
 """
 
 from __future__ import annotations
@@ -29,34 +32,89 @@ def file_stats(files) -> dict[str, os.stat_result | None]:
     return stats
 
 
+Record = tuple[int, int, str | None]  # (mtime_ns, size, digest of the bytes; None: not read yet)
+
+
 def frame(config_path: Path, chain, settings: str, files) -> str:
     """A digest of every input but the content files' bytes: ssg's version,
-    the options, site.yml, each theme file's size and mtime, and which content
+    the options, site.yml, what each theme file holds, and which content
     files there are."""
     parts: list[str] = [VERSION, settings, digest(config_path.read_bytes())]
     for theme in chain:
         for dirpath, dirnames, filenames in os.walk(theme.path):
             dirnames.sort()
             for name in sorted(filenames):
-                st = os.stat(os.path.join(dirpath, name))
-                parts.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
+                path = os.path.join(dirpath, name)
+                with open(path, "rb") as handle:
+                    parts.append(f"{path}:{digest(handle.read())}")
     parts += [f"{file.kind}:{file.rel}" for file in files]
     return digest("\n".join(parts).encode())
 
 
-def fingerprint(frame_digest: str, stats: dict[str, os.stat_result | None], assets) -> str:
-    """:func:`frame`, each content file's size and mtime, and those of the
-    files the last build copied beside the pages (``assets``: their paths; an
-    image replaced without its story being touched is a change)."""
-    parts = [frame_digest]
-    for rel, st in stats.items():
-        parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}" if st else f"{rel}:gone")
-    for path in assets:
+def _same(st: os.stat_result, old) -> bool:
+    return old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size
+
+
+def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record]) -> dict[str, Record]:
+    """Each readable content file's record: as recorded while its size and
+    mtime are, else with the digest of what it holds now. Empty when nothing
+    is recorded (a first build: the parsing workers read and digest the files)."""
+    if not recorded:
+        return {}
+    records: dict[str, Record] = {}
+    for file in files:
+        st, old = stats[file.rel], recorded.get(file.rel)
+        if st is None:
+            continue
+        if _same(st, old):
+            records[file.rel] = old
+            continue
+        try:
+            with open(file.location, "rb") as handle:
+                records[file.rel] = (st.st_mtime_ns, st.st_size, digest(handle.read()))
+        except OSError:
+            continue  # (the loader reports it)
+    return records
+
+
+def copied_records(paths, recorded: dict[str, Record | None]) -> dict[str, Record | None]:
+    """A record of each file the build copies beside a page (None: gone): the
+    recorded one while its size and mtime are as recorded; with a digest when
+    they changed since it was recorded; a new file's without one (a first
+    build copies the files without reading them twice)."""
+    records: dict[str, Record | None] = {}
+    for path in paths:
+        old = recorded.get(path)
         try:
             st = os.stat(path)
-            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+            if _same(st, old):
+                records[path] = old
+            elif old is None:
+                records[path] = (st.st_mtime_ns, st.st_size, None)
+            else:
+                with open(path, "rb") as handle:
+                    records[path] = (st.st_mtime_ns, st.st_size, digest(handle.read()))
         except OSError:
-            parts.append(f"{path}:gone")
+            records[path] = None
+    return records
+
+
+def holds(record: Record) -> str:
+    """What a record says of the file's bytes: their digest, or its size and mtime until one is known."""
+    return record[2] if record[2] is not None else f"{record[1]}:{record[0]}"
+
+
+def fingerprint(frame_digest: str, files, contents: dict[str, Record], copied: dict[str, Record | None]) -> str:
+    """:func:`frame`, what each content file holds (``contents``: see
+    :func:`content_digests`; '?' where unknown), and what the files the last
+    build copied beside the pages hold (an image replaced without its story
+    being touched is a change)."""
+    parts = [frame_digest]
+    for file in files:
+        record = contents.get(file.rel)
+        parts.append(f"{file.rel}:{holds(record) if record else '?'}")
+    for path, record in copied.items():
+        parts.append(f"{path}:{holds(record) if record else 'gone'}")
     return digest("\n".join(parts).encode())
 
 

@@ -148,17 +148,19 @@ class Quick:
     changed: set[str]
     digests: dict[str, tuple[str, str]]
     loaded: Loaded
-    files: dict[str, tuple[int, int, str]]  # the whole files manifest, brought up to date
+    files: dict[str, tuple[int, int, str]]  # the whole files manifest, brought up to date (new mtimes too)
     stale: list[str]  # cache keys of documents no file has any more
     structure: dict  # the snapshot's STRUCTURE manifest (brought up to date by a retag)
     documents: dict  # the snapshot's DOCUMENTS manifest, brought up to date
     regrouped: Regrouped | None = None  # a retag: the tags whose pages and feeds are planned again
 
 
-def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, cache: BuildCache,
+def quick(print_: str, frame: str, files, stats_now: dict, contents: dict, config: SiteConfig, cache: BuildCache,
           bodies, published) -> tuple[Quick | None, int]:  # fmt: skip
     """The quick way for this build, or None when it must be a full build;
     and how many files were parsed to find out (they are in the cache now).
+    ``contents`` holds each content file's record as it is now
+    (``fastpath.content_digests()``): a file is changed when its bytes are.
     ``published(doc)`` says whether a document is on the site."""
     last = cache.state("fingerprint")
     snap, known = cache.manifest(STRUCTURE), cache.manifest(DOCUMENTS)
@@ -170,14 +172,14 @@ def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, c
     docs = known["docs"]
     touched = []
     for file in files:
-        st, old = stats_now[file.rel], recorded.get(file.rel)
-        if st is None or old is None or file.rel not in docs:
+        now, old = contents.get(file.rel), recorded.get(file.rel)
+        if now is None or old is None or file.rel not in docs:
             return None, 0  # a file that cannot be read, or did not load last time: the full build reports it
-        if (old[0], old[1]) != (st.st_mtime_ns, st.st_size):
+        if now[2] != old[2]:
             touched.append(file)
     if len(touched) > MAX_CHANGED:
         return None, 0
-    loaded = load_documents(touched, stats_now, config, cache, 1, previous=recorded)
+    loaded = load_documents(touched, stats_now, config, cache, 1, previous=contents)
     if loaded.diagnostics or len(loaded.documents) != len(touched):
         return None, loaded.parsed  # every problem is reported by the full build, with the whole archive's
     by_rel = {f.rel: f for f in files}
@@ -186,7 +188,7 @@ def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, c
         rel, doc = rendered.doc.file.rel, rendered.doc
         key, shape, url = docs[rel]
         if rendered.key == key:
-            continue  # touched, not changed
+            continue  # the same document after all
         if (url is not None) != published(doc):
             return None, loaded.parsed
         if url is not None and url != (article_url(doc, config) if isinstance(doc, Article) else page_url(doc, config)):
@@ -222,7 +224,7 @@ def quick(print_: str, frame: str, files, stats_now: dict, config: SiteConfig, c
                 digests[story.url] = story_digest(story, tag_names, source_names, archive.url_of)
     docs = docs | {rel: (r.key, r.shape, docs[rel][2]) for rel, r in fresh.items()}
     known = {"fingerprint": print_, "structure": snap["id"], "docs": docs, "digests": digests}
-    edit = Quick(archive, changed, digests, loaded, recorded | loaded.stats, stale, snap, known, regrouped)
+    edit = Quick(archive, changed, digests, loaded, contents, stale, snap, known, regrouped)
     return edit, loaded.parsed
 
 

@@ -293,6 +293,7 @@ class StaticFiles:
 
     files: dict[str, Path]  # output path -> source file
     names: dict[str, str]  # logical path -> output path
+    digests: dict[str, str]  # output path -> digest of the file's bytes
 
 
 def static_files(chain: list[Theme]) -> StaticFiles:
@@ -308,14 +309,15 @@ def static_files(chain: list[Theme]) -> StaticFiles:
                     continue
                 path = Path(dirpath) / name
                 sources[path.relative_to(theme.static).as_posix()] = path
-    files, names = {}, {}
+    files, names, digests = {}, {}, {}
     for logical, path in sorted(sources.items()):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         stem, dot, ext = logical.rpartition(".")
-        hashed = f"{stem}.{digest}.{ext}" if dot and "/" not in ext else f"{logical}.{digest}"
+        hashed = f"{stem}.{digest[:10]}.{ext}" if dot and "/" not in ext else f"{logical}.{digest[:10]}"
         files["static/" + hashed] = path
         names[logical] = "static/" + hashed
-    return StaticFiles(files, names)
+        digests["static/" + hashed] = digest
+    return StaticFiles(files, names, digests)
 
 
 def template_display(filename: str | None, root: Path) -> str:

@@ -42,10 +42,10 @@ def feed_outputs(specs, site_key: str) -> list[Output]:
     return [Output(spec.path.lstrip("/"), digest(f"{site_key}|{spec.key}".encode()), feed=spec) for spec in specs]
 
 
-def copy_output(rel: str, source: Path) -> Output:
-    """A file copied as it is: known from its path, size and mtime."""
-    st = source.stat()
-    return Output(rel, digest(f"{source}|{st.st_size}|{st.st_mtime_ns}".encode()), source=source)
+def copy_output(rel: str, source: Path, holds: str) -> Output:
+    """A file copied as it is: known from its path and what it holds (the
+    digest of its bytes, or its size and mtime: ``fastpath.holds()``)."""
+    return Output(rel, digest(f"{source}|{holds}".encode()), source=source)
 
 
 class Missing(Exception):

@@ -121,6 +121,38 @@ def test_no_change_rebuild_does_nothing(many):
     assert tree_hashes(many.public) == before
 
 
+def _checkout(site: Site, when: int) -> None:
+    """What a fresh checkout does to the inputs: every file gets a new mtime."""
+    for path in [site.root / "site.yml", *(site.root / "content").rglob("*"), *(site.root / "themes").rglob("*")]:
+        os.utime(path, ns=(when, when))
+
+
+def test_new_mtimes_on_the_same_bytes_are_no_change(many, tmp_path):
+    """CI restores the cache into a fresh checkout: every content and theme
+    file has a new mtime. The files are read to see that they hold what they
+    held, nothing is built, and the next build does not read them again; a
+    changed file among them (here of the same size) takes the quick way."""
+    many.write("themes/mine/theme.yml", "extends: default\n")
+    many.write("themes/mine/templates/month.html", '{% extends "default:month.html" %}<!-- mine -->')
+    many.write("site.yml", BASE + "per_page: 5\ntheme: mine\n")
+    _built(many)
+    before = tree_hashes(many.public)
+    _checkout(many, 1_900_000_000 * 10**9)
+    assert _built(many).startswith("Nothing changed")
+    recorded = BuildCache(many.root).manifest("files")
+    assert {st for st, _, _ in recorded.values()} == {1_900_000_000 * 10**9}  # known now: not read next time
+    assert tree_hashes(many.public) == before
+    path = many.root / "content/articles/s07.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Body text.", "Body TEXT."), encoding="utf-8")
+    _checkout(many, 1_900_000_100 * 10**9)
+    out = _built(many)
+    assert QUICK in out and "parsed 1 files" in out
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+    many.write("themes/mine/templates/month.html", '{% extends "default:month.html" %}<!-- ours -->')
+    _checkout(many, 1_900_000_200 * 10**9)
+    months = len(list(many.public.glob("2023/*/index.html")))
+    assert f"parsed 0 files, rendered {months} of" in _built(many)  # a template: what it holds, not its mtime
+
 def test_a_build_from_the_cache_does_not_import_markdown_it(many):
     """Importing markdown-it is a tenth of ssg's start-up: a build that parses
     no file (here a story deleted) must not pay it."""
