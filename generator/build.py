@@ -200,7 +200,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         recorded, copied_before = cache.manifest("files"), cache.manifest("assets")
         contents = content_digests(files, stats, recorded)  # (a file's new mtime alone is no change)
         copied = copied_records(copied_before, copied_before)
-        frame_ = frame(options.config_path, chain, settings, files)
+        frame_ = frame(options.config_path, chain, settings)
         print_ = fingerprint(frame_, files, contents, copied)
         stages.timed("stat", start)
         if options.write and not fresh_cache and _unchanged(cache, print_, out, now):
@@ -227,10 +227,11 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             start = time.perf_counter()
             progress.update("load")
             edit, tried = quick(print_, frame_, files, stats, contents, config, cache, bodies,
-                                lambda doc: _published(doc, options, now))  # fmt: skip
+                                lambda doc: _published(doc, options, now), now)  # fmt: skip
             stages.timed("load", start)
             if edit is not None:
-                result = _quick_build(site, edit, chain, strings, print_, copied)
+                reprint = lambda records: fingerprint(frame_, files, contents, records)  # noqa: E731
+                result = _quick_build(site, edit, chain, strings, print_, copied, reprint)
                 if result is not None:
                     return result
 
@@ -311,14 +312,19 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
             scratch.cleanup()
 
 
-def _quick_build(site: Site, edit: Quick, chain, strings, print_: str,
-                 copied: dict[str, Record | None]) -> BuildResult | None:  # fmt: skip
-    """Build an edit that kept the archive's structure, or a retag (``generator/incremental.py``);
-    None when the last build's output cannot be reused as recorded. ``copied``:
-    the records of the files copied beside the pages (``fastpath.copied_records()``)."""
+def _quick_build(site: Site, edit: Quick, chain, strings, print_: str, copied: dict[str, Record | None],
+                 reprint) -> BuildResult | None:  # fmt: skip
+    """Build an edit the quick way (``generator/incremental.py``); None when
+    the last build's output cannot be reused as recorded. ``copied``: the
+    records of the files copied beside the pages (``fastpath.copied_records()``),
+    and ``reprint(copied)`` the build's fingerprint with other such files."""
     config, cache, stages, out = site.config, site.cache, site.stages, site.out
     start = time.perf_counter()
     archive, snap, regrouped = edit.archive, edit.structure, edit.regrouped
+    sources = sorted(set(snap["assets"].values()))
+    if sources != list(copied):  # a story with files beside it came or went
+        copied = copied_records(sources, copied)
+        print_ = reprint(copied)
     related = cache.manifest("related")
     previous = site.last_outputs()
     if related.get("key") != snap["related"] or not previous:
@@ -345,8 +351,9 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str,
         if retag is None:
             return None
         gone, machine, pages = retag.gone, retag.machine, retag.pages
-    if (regrouped is None and not made.keys() <= previous.keys()) or not copies.keys() <= previous.keys():
+    if regrouped is None and not (made.keys() | copies.keys()) <= previous.keys():
         return None
+    gone = (gone | edit.dropped) - made.keys() - copies.keys()
     outputs = []
     try:
         for rel, (key, _, _) in previous.items():
@@ -358,9 +365,11 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str,
                 outputs.append(_copy(rel, copies[rel], static, copied))
             else:  # a page, feed or sitemap whose inputs did not change: kept or linked as it is
                 outputs.append(Output(rel, key))
+        # The pages of a story, a month or a tag that is new, or of a list that is longer; a new story's files.
+        outputs += made.values()
+        outputs += [_copy(rel, source, static, copied) for rel, source in copies.items() if rel not in previous]
     except OSError:  # a file to copy is gone: the full build reports it
         return None
-    outputs += made.values()  # the pages of a tag that is new, or longer
     stages.timed("keys", start)
     try:
         written = publish(site, outputs, machine, renderer, previous, {output_file(s.url) for s in archive.stories})
@@ -371,7 +380,7 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str,
     if copied != cache.manifest("assets"):  # the same files under new mtimes, read once
         cache.save_manifest("assets", copied)
     cache.forget(edit.stale)
-    documents = edit.documents
+    documents = edit.documents | {"fingerprint": print_}
     if regrouped is not None:
         key = related_key(inputs)
         cache.save_manifest(STRUCTURE, snap | {"id": print_, "related": key, "sitemap": retag.sitemap})
@@ -380,7 +389,8 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str,
             cache.save_manifest("related-inputs", {"key": key, "inputs": inputs})
         documents = documents | {"structure": print_}
     cache.save_manifest(DOCUMENTS, documents)
-    cache.set_state({"fingerprint": print_, "output": str(out), "pages": str(pages),
+    cache.set_state({"fingerprint": print_, "valid_until": str(edit.until), "output": str(out),
+                     "stories": str(len(archive.stories)), "pages": str(pages),
                      "files": str(len(outputs) + len(machine))})  # fmt: skip
     stages.timed("save", start)
     return BuildResult(

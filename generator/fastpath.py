@@ -35,10 +35,9 @@ def file_stats(files) -> dict[str, os.stat_result | None]:
 Record = tuple[int, int, str | None]  # (mtime_ns, size, digest of the bytes; None: not read yet)
 
 
-def frame(config_path: Path, chain, settings: str, files) -> str:
-    """A digest of every input but the content files' bytes: ssg's version,
-    the options, site.yml, what each theme file holds, and which content
-    files there are."""
+def frame(config_path: Path, chain, settings: str) -> str:
+    """A digest of every input but the content files: ssg's version, the
+    options, site.yml and what each theme file holds."""
     parts: list[str] = [VERSION, settings, digest(config_path.read_bytes())]
     for theme in chain:
         for dirpath, dirnames, filenames in os.walk(theme.path):
@@ -47,7 +46,6 @@ def frame(config_path: Path, chain, settings: str, files) -> str:
                 path = os.path.join(dirpath, name)
                 with open(path, "rb") as handle:
                     parts.append(f"{path}:{digest(handle.read())}")
-    parts += [f"{file.kind}:{file.rel}" for file in files]
     return digest("\n".join(parts).encode())
 
 
@@ -105,14 +103,14 @@ def holds(record: Record) -> str:
 
 
 def fingerprint(frame_digest: str, files, contents: dict[str, Record], copied: dict[str, Record | None]) -> str:
-    """:func:`frame`, what each content file holds (``contents``: see
+    """:func:`frame`, which content files there are and what each holds (``contents``: see
     :func:`content_digests`; '?' where unknown), and what the files the last
     build copied beside the pages hold (an image replaced without its story
     being touched is a change)."""
     parts = [frame_digest]
     for file in files:
         record = contents.get(file.rel)
-        parts.append(f"{file.rel}:{holds(record) if record else '?'}")
+        parts.append(f"{file.kind}:{file.rel}:{holds(record) if record else '?'}")
     for path, record in copied.items():
         parts.append(f"{path}:{holds(record) if record else 'gone'}")
     return digest("\n".join(parts).encode())

@@ -1,45 +1,54 @@
-"""The incremental plan: an edit that keeps the archive's structure is built
-without loading, collecting or planning the whole archive.
+"""The incremental plan: an edit that keeps the archive's structure, or
+changes it by a few stories, is built without loading, collecting or planning
+the whole archive.
 
 Every build that writes saves a **snapshot** of the archive: the archive's
 structure (the ``plan`` manifest: the stories in order with their URLs, tags
 and times; the members of every tag, outlet, year and month by number, and
 each tag's and outlet's spellings; the assets to copy; the sitemap's pages
 with their last change, a story's among them; the stories' originals, for
-the duplicate check), and what an edit changes in it (the ``plan-docs``
-manifest: each content file's cache key, shape (``content/shape.py``) and
-URL, and each story's digest). A quick build saves only the second, and a
-retag (or another outlet, or a re-date) both.
+the duplicate check; the files that some file links to), and what an edit
+changes in it (the ``plan-docs`` manifest: each content file's cache key,
+shape (``content/shape.py``) and URL, and each story's digest). A quick
+build saves only the second, and one that changes the structure both.
 
 The next build takes the quick way when the snapshot is the last build's (same
 fingerprint), every input but the content files is as it was (the frame: ssg's
-version, options, ``site.yml``, theme files, which content files exist), no
-embargo has lifted since, a few content files changed, each parses without a
-problem and each keeps its shape, or changes only its tags, its source (its
-outlet or the original's URL), or its date within its month or its update
-(``generator/regroup.py`` brings the snapshot's order, tag and outlet lists
-and originals up to date, and names the tags and outlets whose pages change).
-Then only those files are parsed; the archive is rebuilt from the snapshot
-with stories whose documents are read from the cache only when a page being
-rendered shows them; only the pages and feeds whose key holds a changed
-digest are planned; and every other output keeps the key the last build
-recorded for it, so it is kept or linked as it is. Anything else takes the full build, which gives the same output
-(``tests/test_incremental.py`` compares both with clean builds).
+version, options, ``site.yml``, theme files), no embargo has lifted since, a
+few content files changed, came or went, each parses without a problem, and
+each keeps its shape, or changes only its tags, its source (its outlet or the
+original's URL), or its date within its month or its update; or is a story
+that comes (a new file, or one now published), goes (deleted, or no longer
+published) or moves to another URL (a re-date to another month, a new slug),
+provided that no other file links to it and it links to no other file (the
+full build checks links). ``generator/regroup.py`` brings the snapshot's
+order, tag and outlet lists, date archives and originals up to date, and
+names the tags, outlets and date archive pages whose pages change and the
+pages that appear or go. Then only those files are parsed; the archive is
+rebuilt from the snapshot with stories whose documents are read from the
+cache only when a page being rendered shows them; only the pages and feeds
+whose key holds a changed digest, or that the regrouping names, are planned;
+and every other output keeps the key the last build recorded for it, so it
+is kept or linked as it is. Anything else (a standalone page that comes,
+goes or moves: every page's navigation shows it) takes the full build, which
+gives the same output (``tests/test_incremental.py`` compares both with clean
+builds).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from generator.cache import BuildCache
+from generator.cache import BuildCache, CacheCorrupt
 from generator.config import SiteConfig
 from generator.content.archive import Archive, Month, Standalone, Story, Term, Year, article_url, page_url
 from generator.content.load import Loaded, load_documents
-from generator.content.model import Article
+from generator.content.model import Article, SourceFile
 from generator.content.shape import placed
 from generator.regroup import Regrouped, regroup
 from generator.routes import story_digest
+from generator.urls import output_file
 
 STRUCTURE, DOCUMENTS = "plan", "plan-docs"  # the snapshot's two manifests
 MAX_CHANGED = 50  # more changed files than this take the full build: its parallel parse pays off
@@ -70,6 +79,7 @@ def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict
         "related": related,
         "sitemap": sitemap,
         "originals": archive.originals,
+        "linked": tuple(sorted({link.target for r in documents for link in r.links})),  # files some file links to
     }, {
         "fingerprint": print_,  # of the last build, quick or not
         "structure": print_,  # the id of the structure it goes with
@@ -153,10 +163,12 @@ class Quick:
     structure: dict  # the snapshot's STRUCTURE manifest (brought up to date by a retag)
     documents: dict  # the snapshot's DOCUMENTS manifest, brought up to date
     regrouped: Regrouped | None = None  # a retag: the tags whose pages and feeds are planned again
+    dropped: set[str] = field(default_factory=set)  # copied files of the stories taken away
+    until: float = float("inf")  # when an embargo lifts (the ``valid_until`` state)
 
 
 def quick(print_: str, frame: str, files, stats_now: dict, contents: dict, config: SiteConfig, cache: BuildCache,
-          bodies, published) -> tuple[Quick | None, int]:  # fmt: skip
+          bodies, published, now: datetime) -> tuple[Quick | None, int]:  # fmt: skip
     """The quick way for this build, or None when it must be a full build;
     and how many files were parsed to find out (they are in the cache now).
     ``contents`` holds each content file's record as it is now
@@ -170,48 +182,40 @@ def quick(print_: str, frame: str, files, stats_now: dict, contents: dict, confi
         return None, 0
     recorded = cache.manifest("files")
     docs = known["docs"]
-    touched = []
+    present = {file.rel for file in files}
+    edited, deleted = [], [rel for rel in docs if rel not in present]
     for file in files:
-        now, old = contents.get(file.rel), recorded.get(file.rel)
-        if now is None or old is None or file.rel not in docs:
-            return None, 0  # a file that cannot be read, or did not load last time: the full build reports it
-        if now[2] != old[2]:
-            touched.append(file)
-    if len(touched) > MAX_CHANGED:
+        held, old = contents.get(file.rel), recorded.get(file.rel)
+        if held is None:
+            return None, 0  # a file that cannot be read: the full build reports it
+        if old is None or file.rel not in docs or held[2] != old[2]:
+            edited.append(file)  # changed, or new
+    if len(edited) + len(deleted) > MAX_CHANGED:
         return None, 0
-    loaded = load_documents(touched, stats_now, config, cache, 1, previous=contents)
-    if loaded.diagnostics or len(loaded.documents) != len(touched):
+    loaded = load_documents(edited, stats_now, config, cache, 1, previous=contents)
+    if loaded.diagnostics or len(loaded.documents) != len(edited):
         return None, loaded.parsed  # every problem is reported by the full build, with the whole archive's
     by_rel = {f.rel: f for f in files}
-    fresh, changed, stale, retags = {}, set(), [], []
+    edit = _Edit(snap, docs, by_rel, bodies, config)
+    for rel in deleted:
+        if not edit.delete(rel):
+            return None, loaded.parsed
     for rendered in loaded.documents:
-        rel, doc = rendered.doc.file.rel, rendered.doc
-        key, shape, url = docs[rel]
-        if rendered.key == key:
-            continue  # the same document after all
-        if (url is not None) != published(doc):
+        if not edit.change(rendered, published(rendered.doc)):
             return None, loaded.parsed
-        if url is not None and url != (article_url(doc, config) if isinstance(doc, Article) else page_url(doc, config)):
-            return None, loaded.parsed
-        if rendered.shape != shape:
-            old = bodies.doc(key, by_rel) if url is not None and isinstance(doc, Article) else None
-            if old is None or placed(old, config) != placed(rendered, config):
-                return None, loaded.parsed
-            retags.append((rel, old.doc, doc))  # the same place in the archive: other tags or original
-        fresh[rel] = rendered
-        stale.append(key)
-        if url is not None:
-            changed.add(url)
     regrouped = None
-    if retags:
-        number = {rel: i for i, (rel, *_) in enumerate(snap["stories"])}
-        regrouped = regroup(snap, [(number[rel], old, new) for rel, old, new in retags], config)
+    if edit.retags or edit.removed or edit.added:
+        regrouped = regroup(snap, edit.retags, config, [(i, old.doc) for i, old in edit.removed], edit.added)
         if regrouped is None:
             return None, loaded.parsed
-        snap = regrouped.structure
+        snap = regrouped.structure | {"assets": edit.assets}
+        urls = [url for _, url, *_ in snap["stories"]] + [url for _, url in snap["pages"]]
+        if len(set(urls)) != len(urls):
+            return None, loaded.parsed  # two stories, or a story and a page, with one URL: the full build reports it
+    fresh, changed = edit.fresh, edit.changed
     keys = {rel: entry[0] for rel, entry in docs.items()} | {rel: r.key for rel, r in fresh.items()}
     archive = _archive(snap, _Documents(keys, by_rel, bodies, fresh))
-    digests = dict(known["digests"])
+    digests = {url: pair for url, pair in known["digests"].items() if url not in edit.gone}
     if regrouped is not None:  # the stories of a renamed tag or outlet show its new name
         for kind, terms in (("tags", archive.tags), ("sources", archive.sources)):
             renamed = regrouped.groupings[kind].renamed
@@ -222,10 +226,110 @@ def quick(print_: str, frame: str, files, stats_now: dict, contents: dict, confi
         for story in archive.stories:
             if story.url in changed:
                 digests[story.url] = story_digest(story, tag_names, source_names, archive.url_of)
-    docs = docs | {rel: (r.key, r.shape, docs[rel][2]) for rel, r in fresh.items()}
+    docs = {rel: entry for rel, entry in docs.items() if rel in present} | edit.entries
     known = {"fingerprint": print_, "structure": snap["id"], "docs": docs, "digests": digests}
-    edit = Quick(archive, changed, digests, loaded, contents, stale, snap, known, regrouped)
-    return edit, loaded.parsed
+    until = min([_until(cache.state("valid_until"))] + [t for t in edit.waiting if t > now.timestamp()])
+    quick_edit = Quick(archive, changed, digests, loaded, contents, edit.stale, snap, known, regrouped,
+                       edit.dropped, until)  # fmt: skip
+    return quick_edit, loaded.parsed
+
+
+class _Edit:
+    """What the changed, new and deleted content files change in the snapshot."""
+
+    def __init__(self, snap: dict, docs: dict, by_rel: dict, bodies, config: SiteConfig):
+        self.snap, self.docs, self.by_rel, self.bodies, self.config = snap, docs, by_rel, bodies, config
+        self.number = {rel: i for i, (rel, *_) in enumerate(snap["stories"])}
+        self.fresh: dict = {}  # file -> its new document
+        self.entries: dict = {}  # file -> its new entry in the DOCUMENTS manifest
+        self.changed: set[str] = set()  # URLs of stories and pages whose content changed
+        self.stale: list[str] = []  # cache keys of documents no file has any more
+        self.retags: list = []  # (number, old document, new): the same URL, another place in lists
+        self.removed: list = []  # (number, old rendered document): stories taken away
+        self.added: list = []  # (file, URL, document): stories added
+        self.gone: set[str] = set()  # URLs of the stories taken away
+        self.assets = dict(snap["assets"])  # the files to copy beside the pages (output path -> source)
+        self.dropped: set[str] = set()  # copied files of stories taken away (and not added again)
+        self.waiting: list[float] = []  # the dates of changed stories not on the site (an embargo may lift)
+
+    def delete(self, rel: str) -> bool:
+        """A deleted file; False when the full build must take it."""
+        key, _, url = self.docs[rel]
+        self.stale.append(key)
+        if url is None:
+            return True  # it was not on the site
+        gone = SourceFile("article", rel, str(self.config.root / rel))  # (its cached document names its file)
+        return self._take_away(rel, key, url, self.by_rel | {rel: gone})
+
+    def change(self, rendered, shown: bool) -> bool:
+        """A changed or new file's document, on the site (``shown``) or not;
+        False when the full build must take it."""
+        doc, config = rendered.doc, self.config
+        rel = doc.file.rel
+        key, shape, url = self.docs.get(rel, (None, None, None))
+        if rendered.key == key:
+            return True  # the same document after all
+        new_url = (article_url(doc, config) if isinstance(doc, Article) else page_url(doc, config)) if shown else None
+        self.fresh[rel] = rendered
+        self.entries[rel] = (rendered.key, rendered.shape, new_url)
+        if key is not None:
+            self.stale.append(key)
+        if isinstance(doc, Article) and not shown:
+            self.waiting.append(doc.date.at.timestamp())
+        if url is None and new_url is None:
+            return True  # not on the site, before or after
+        if url == new_url:
+            self.changed.add(url)
+            if rendered.shape == shape:
+                return True
+            old = self._old(key, self.by_rel) if isinstance(doc, Article) else None
+            if old is None or placed(old, config) != placed(rendered, config):
+                return False
+            self.retags.append((self.number[rel], old.doc, doc))  # the same place in the archive
+            return True
+        # A story comes, goes, or moves to another URL (a page is in every page's navigation: the full build).
+        if not isinstance(doc, Article) or (url is not None and not self._take_away(rel, key, url, self.by_rel)):
+            return False
+        if new_url is not None:
+            if rendered.links:
+                return False  # the full build checks where its links lead
+            for asset in rendered.assets:
+                out = new_url.lstrip("/") + asset.target
+                if out in self.assets or out == output_file(new_url):
+                    return False
+                self.assets[out] = str(asset.source)
+                self.dropped.discard(out)
+            self.added.append((rel, new_url, doc))
+            self.changed.add(new_url)
+        return True
+
+    def _take_away(self, rel: str, key: str, url: str, files: dict) -> bool:
+        """A story leaves its URL; False when it is not a story, or when another
+        file links to it (the full build reports or re-links those links)."""
+        if rel not in self.number or rel in self.snap.get("linked", (rel,)):
+            return False
+        old = self._old(key, files)
+        if old is None:
+            return False
+        self.removed.append((self.number[rel], old))
+        self.gone.add(url)
+        for asset in old.assets:
+            out = url.lstrip("/") + asset.target
+            if self.assets.pop(out, None) is not None:
+                self.dropped.add(out)
+        return True
+
+
+    def _old(self, key: str, files: dict):
+        """The last build's document of a file (None when the cache lost it: the full build parses it again)."""
+        try:
+            return self.bodies.doc(key, files)
+        except CacheCorrupt:
+            return None
+
+
+def _until(until: str | None) -> float:
+    return float(until) if until is not None else float("inf")
 
 
 def lifted(until: str | None, now: datetime) -> bool:

@@ -1,5 +1,6 @@
-"""A retag, another outlet or a re-date within the month the quick way: the
-snapshot's order and tag and outlet lists brought up to date.
+"""A retag, another outlet, a re-date within the month, and a story added,
+deleted or moved to another URL, the quick way: the snapshot's order, tag and
+outlet lists and date archives brought up to date.
 
 A story whose tags changed, or its source (the outlet's name, the URL of the
 original), or its date within its month or its update, and nothing else of
@@ -14,6 +15,12 @@ new structure from the last build's snapshot (``generator/incremental.py``)
 and says which tags' and outlets' pages and feeds must be planned again;
 everything else is planned as for an edit that keeps the structure, and an
 output whose key did not change is still kept as it is.
+
+A story added or taken away (deleted, unpublished, or moved to another URL:
+taken away from the old and added at the new) changes besides: the order
+and every list it is in, the counts of its year (which every page of that
+year and the neighbouring years' pages show) and of its month, a month or
+year that appears or vanishes, the pages of the home list, and the sitemap.
 """
 
 from __future__ import annotations
@@ -49,42 +56,73 @@ class Grouping:
 class Regrouped:
     structure: dict  # the snapshot's structure with the new order and tag and outlet lists
     groupings: dict[str, Grouping]  # by kind: "tags", "sources"
-    dated: bool = False  # a story's date or update changed: the home list, site feeds and overview are planned
-    neighbours: frozenset[str] = frozenset()  # stories that were next to a re-dated one: their pages are planned
-    modified: dict = field(default_factory=dict)  # the re-dated stories' new last change (URL -> datetime)
+    dated: bool = False  # a story's date or update changed, or one came or went: the home list, site feeds
+    neighbours: frozenset[str] = frozenset()  # stories that were next to a re-dated or removed one: planned
+    modified: dict = field(default_factory=dict)  # the re-dated and added stories' last change (URL -> datetime)
+    periods: frozenset = frozenset()  # date archive pages to plan: (year, None) for a year's, (year, month)
+    gone: frozenset[str] = frozenset()  # pages no more: stories taken away, the home list's last, months, years
+    appeared: frozenset[str] = frozenset()  # pages new: stories added, the home list's, months, years
+    pages: int = 0  # how many pages more the site has (less, when negative), tag and outlet pages apart
 
 
-def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: SiteConfig) -> Regrouped | None:
+def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: SiteConfig,
+            removed: list[tuple[int, Article]] = (), added: list[tuple[str, str, Article]] = ()) -> Regrouped | None:
     """The structure after ``retags`` (number of the story in the snapshot,
-    its document before and after); None when the full build must take it:
+    its document before and after), ``removed`` (number, document) and
+    ``added`` (file, URL, document); None when the full build must take it:
     to report a problem (a tag outside the vocabulary with ``tags_strict``, an
     original that another story cites too), or a re-dated story that leaves
-    its month, or any re-date with a news sitemap (its window is the full
-    build's)."""
+    its month, or with a news sitemap any re-date, addition or removal (its
+    window is the full build's), or no story left."""
     aliases = tag_aliases(config)
-    if config.tags_strict and any(ref.slug not in aliases for _, _, new in retags for ref in new.tags):
+    news = [new for _, _, new in retags] + [new for _, _, new in added]
+    if config.tags_strict and any(ref.slug not in aliases for new in news for ref in new.tags):
         return None
-    originals = _originals(snap, retags)
+    originals = _originals(snap, retags, removed, added)
     if originals is None:
         return None
     dated = [(i, old, new) for i, old, new in retags if (old.date, old.updated) != (new.date, new.updated)]
-    if dated and (config.news_sitemap or any(_month(old, config) != _month(new, config) for _, old, new in dated)):
+    moving = bool(removed or added)
+    if (dated or moving) and config.news_sitemap:
+        return None
+    if any(_month(old, config) != _month(new, config) for _, old, new in dated):
+        return None
+    if len(snap["stories"]) - len(removed) + len(added) == 0:
         return None
     stories = list(snap["stories"])
+    alive = [True] * len(stories)
     moves: dict[str, list] = {kind: [] for kind in KINDS}
+
+    def move(i: int, old: Article | None, new: Article | None, before: tuple[str, ...]) -> None:
+        after = story_tags(new, aliases) if new is not None else ()
+        moves["tags"].append((i, before, after, tuple(spellings(old, aliases)) if old else (),
+                              tuple(spellings(new, aliases)) if new else ()))  # fmt: skip
+        moves["sources"].append((i, (old.source.slug,) if old else (), (new.source.slug,) if new else (),
+                                 ((old.source.slug, old.source.name),) if old else (),
+                                 ((new.source.slug, new.source.name),) if new else ()))  # fmt: skip
+
     for i, old, new in retags:
         rel, url, before, _ = stories[i]
-        after = story_tags(new, aliases)
-        stories[i] = (rel, url, after, new.date.at.timestamp())
-        moves["tags"].append((i, before, after, spellings(old, aliases), spellings(new, aliases)))
-        moves["sources"].append((i, (old.source.slug,), (new.source.slug,), ((old.source.slug, old.source.name),),
-                                 ((new.source.slug, new.source.name),)))  # fmt: skip
+        stories[i] = (rel, url, story_tags(new, aliases), new.date.at.timestamp())
+        move(i, old, new, before)
+    by_month = {(year, month): list(members) for year, rows in snap["years"] for month, members in rows}
+    for i, old in removed:
+        alive[i] = False
+        move(i, old, None, stories[i][2])
+        by_month[_month(old, config)].remove(i)
+    for rel, url, new in added:
+        stories.append((rel, url, story_tags(new, aliases), new.date.at.timestamp()))
+        alive.append(True)
+        move(len(stories) - 1, None, new, ())
+        by_month.setdefault(_month(new, config), []).append(len(stories) - 1)
     declared = {"tags": {decl.slug: decl for decl in config.tags}, "sources": {}}
     rows = {kind: _rows(snap[kind], moves[kind], declared[kind]) for kind in KINDS}
-    years = snap["years"]
-    if dated:  # a re-dated story may move in the archive's order (newest first, then by URL): number anew
-        order = sorted(range(len(stories)), key=lambda i: (-stories[i][3], stories[i][1]))
-        number = [0] * len(order)
+    kept = sorted(((key, tuple(sorted(members))) for key, members in by_month.items() if members), reverse=True)
+    years = tuple((year, tuple((month, members) for (y, month), members in kept if y == year))
+                  for year in sorted({y for (y, _), _ in kept}, reverse=True))  # fmt: skip
+    if dated or moving:  # a story may move in the archive's order (newest first, then by URL): number anew
+        order = sorted((i for i in range(len(stories)) if alive[i]), key=lambda i: (-stories[i][3], stories[i][1]))
+        number = [0] * len(stories)
         for place, i in enumerate(order):
             number[i] = place
         rows = {kind: tuple((*row[:3], tuple(sorted(number[i] for i in row[3])), row[4]) for row in rows[kind])
@@ -98,10 +136,45 @@ def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: Site
                                  _terms_of(kind, dated, aliases))
                  for kind in KINDS}  # fmt: skip
     old_stories = snap["stories"]
-    neighbours = frozenset(old_stories[j][1] for i, _, _ in dated for j in (i - 1, i + 1) if 0 <= j < len(old_stories))
+    neighbours = frozenset(old_stories[j][1] for i, *_ in [*dated, *removed] for j in (i - 1, i + 1)
+                           if 0 <= j < len(old_stories))  # fmt: skip
     modified = {old_stories[i][1]: article_modified(new) for i, _, new in dated}
+    modified |= {url: article_modified(new) for _, url, new in added}
     structure = snap | rows | {"stories": new_stories, "years": years, "originals": originals}
-    return Regrouped(structure, groupings, bool(dated), neighbours, modified)
+    before, after = _pages(old_stories, snap["years"], config), _pages(new_stories, years, config)
+    return Regrouped(structure, groupings, bool(dated) or moving, neighbours, modified,
+                     _periods(snap["years"], years), frozenset(before - after), frozenset(after - before),
+                     len(after) - len(before))  # fmt: skip
+
+
+def _pages(stories, years, config: SiteConfig) -> set[str]:
+    """The URLs of the story pages, the home list's pages and the date archives' pages."""
+    home = [page_url("/", n) for n in range(1, -(-len(stories) // config.per_page) + 1)]
+    periods = [f"/{year:04d}/{month:02d}/" for year, months in years for month, _ in months]
+    return {url for _, url, _, _ in stories} | set(home) | set(periods) | {f"/{year:04d}/" for year, _ in years}
+
+
+def _periods(before, after) -> frozenset:
+    """The date archive pages whose key changes when stories come or go: a
+    month's page shows its stories and its year's count, a year's page its
+    stories and the neighbouring years' counts. ``before``/``after``: the
+    snapshot's years (members by number: compared by count, as a re-date
+    within a month keeps every member list's length and each page is planned
+    for the stories that changed anyway)."""
+
+    def counts(years) -> dict:
+        return {(year, month): len(members) for year, months in years for month, members in months}
+
+    def years_shown(years) -> dict[int, tuple]:
+        totals = [(year, sum(len(m) for _, m in months)) for year, months in years]
+        return {year: (count, totals[i - 1] if i else None, totals[i + 1] if i + 1 < len(totals) else None)
+                for i, (year, count) in enumerate(totals)}  # fmt: skip
+
+    old, new = counts(before), counts(after)
+    old_years, new_years = years_shown(before), years_shown(after)
+    periods = {(year, None) for year in new_years if old_years.get(year) != new_years[year]}
+    periods |= {key for key in new if (key[0], None) in periods or old.get(key) != new[key]}
+    return frozenset(periods)
 
 
 def _month(article: Article, config: SiteConfig) -> tuple[int, int]:
@@ -147,18 +220,17 @@ def _grouping(before_rows, after_rows, before_stories, after_stories, weighed: b
     return Grouping(terms, renamed, {slug: counts.get(slug, 0) for slug in terms})
 
 
-def _originals(snap: dict, retags) -> dict[str, str] | None:
+def _originals(snap: dict, retags, removed=(), added=()) -> dict[str, str] | None:
     """The snapshot's originals (``same_original()`` of each story's source
     URL -> its file) after the edits; None when two stories would cite the same."""
     originals = dict(snap["originals"])
-    for _, old, new in retags:
-        if old.source.url != new.source.url:
-            originals.pop(same_original(old.source.url), None)
-    for i, old, new in retags:
-        if old.source.url != new.source.url:
-            rel = snap["stories"][i][0]
-            if originals.setdefault(same_original(new.source.url), rel) != rel:
-                return None
+    gone = [old for _, old, new in retags if old.source.url != new.source.url] + [old for _, old in removed]
+    for old in gone:
+        originals.pop(same_original(old.source.url), None)
+    come = [(snap["stories"][i][0], new) for i, old, new in retags if old.source.url != new.source.url]
+    for rel, new in come + [(rel, new) for rel, _, new in added]:
+        if originals.setdefault(same_original(new.source.url), rel) != rel:
+            return None
     return originals
 
 
@@ -169,16 +241,17 @@ def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]]
     snap = regrouped.structure
     inputs = tuple((url, tags, when) for _, url, tags, when in snap["stories"])  # as related_inputs() gives them
     urls = updated_related(inputs, last_inputs, last, jobs)
-    again = frozenset(url for url, best in urls.items() if last[url] != best) | regrouped.neighbours
+    again = frozenset(url for url, best in urls.items() if last.get(url) != best) | regrouped.neighbours
     terms = {kind: grouping.terms for kind, grouping in regrouped.groupings.items()}
-    return Moved(terms, again, snap["sitemap"] | regrouped.modified, regrouped.dated), urls, inputs
+    moved = Moved(terms, again, snap["sitemap"] | regrouped.modified, regrouped.dated, regrouped.periods)
+    return moved, urls, inputs
 
 
 @dataclass(frozen=True)
 class Replaced:
     """What a regrouping edit changes in the output besides the pages it plans."""
 
-    gone: set[str]  # output files to drop: pages and feeds of tags and outlets gone or shorter, the old sitemaps
+    gone: set[str]  # output files to drop: pages and feeds gone (tags and outlets too), the old sitemaps
     machine: list[tuple[str, bytes]]  # the new sitemap files
     sitemap: dict  # the sitemap's pages (URL -> last modified), for the next snapshot
     pages: int  # how many pages the site has now
@@ -188,8 +261,11 @@ def replaced(regrouped: Regrouped, routes, made: set[str], previous: dict, pages
              links) -> Replaced | None:  # fmt: skip
     """Given the routes planned for the edit (``made``: their output files and
     the feeds') and the last build's outputs and page count; None when a new
-    tag's or outlet's page would overwrite another file (the full build reports it)."""
-    gone: set[str] = set()  # the URLs of list pages that are no more
+    page would overwrite another file (the full build reports it)."""
+    if any(output_file(url) in previous for url in regrouped.appeared):
+        return None
+    gone: set[str] = set(regrouped.gone)  # the URLs of pages that are no more
+    pages += regrouped.pages
     files: set[str] = set()
     for kind, grouping in regrouped.groupings.items():
         after = {slug: len(numbers) for slug, _, _, numbers, _ in regrouped.structure[kind]}

@@ -104,13 +104,15 @@ class Head:
 
 @dataclass(frozen=True)
 class Moved:
-    """What a retag, a change of outlet or a re-date changes in a partial plan
-    besides the stories whose digest changed (``generator/regroup.py``)."""
+    """What a retag, a change of outlet, a re-date or a story added or taken
+    away changes in a partial plan besides the stories whose digest changed
+    (``generator/regroup.py``)."""
 
     terms: dict[str, frozenset[str]]  # "tags"/"sources" -> those whose every page is planned (and their index)
     stories: frozenset[str]  # stories whose page is planned: their related stories or neighbours changed
     modified: dict[str, datetime | None]  # the sitemap's pages (a story's among them) -> their last change
     dated: bool = False  # a story's date or update changed: the home list and the archive overview are planned
+    periods: frozenset = frozenset()  # date archive pages planned: (year, None) for a year's, (year, month)
 
 
 def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> tuple[str, str]:
@@ -169,6 +171,10 @@ class _Planner:
         """In a partial plan: a story's date or update changed (its order, or
         the last change that lists and their sitemap entries show)."""
         return self.moved is not None and self.moved.dated
+
+    def period(self, year: int, month: int | None = None) -> bool:
+        """In a partial plan: a date archive page whose counts changed (a story came or went)."""
+        return self.moved is not None and (year, month) in self.moved.periods
 
     def moved_terms(self, kind: str) -> frozenset[str]:
         """In a partial plan for a retag, a change of outlet or a re-date: the tags
@@ -383,12 +389,12 @@ class _Planner:
                 return str(year.year), self.s("period_description", period=year.year), head, context
 
             refs = tuple(y and (y.year, y.count) for y in (newer, older))
-            if not self.skip(s.url for s in year_stories):
+            if self.period(year.year) or not self.skip(s.url for s in year_stories):
                 key = (year.year, tuple(digests[s.url][1] for s in year_stories), refs)
                 self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories))
             for month in year.months:
                 month_url = f"/{month.year:04d}/{month.month:02d}/"
-                if self.skip(s.url for s in month.stories):
+                if not self.period(month.year, month.month) and self.skip(s.url for s in month.stories):
                     continue
 
                 def make_month(year=year, month=month, month_url=month_url, year_url=year_url):

@@ -38,8 +38,8 @@ def _clean_build(site: Site, tmp_path) -> dict[str, str]:
     return tree_hashes(clean / "public")
 
 
-def _write_story(site: Site, name: str, n: int, tags: list[str], day: int):
-    site.write(f"content/articles/{name}.md", story(title=f"Story {name} v{n}", date=f"2023-05-{day:02d}",
+def _write_story(site: Site, name: str, n: int, tags: list[str], day: int, month: int = 5):
+    site.write(f"content/articles/{name}.md", story(title=f"Story {name} v{n}", date=f"2023-{month:02d}-{day:02d}",
                                                   url=f"https://news.example.com/{name}",
                                                   extra=f"tags: [{', '.join(tags)}]\n"))  # fmt: skip
 
@@ -71,9 +71,10 @@ def test_any_sequence_of_edits_matches_a_clean_build(tmp_path_factory, edits):
         names = sorted(p.stem for p in (site.root / "content/articles").glob("*.md"))
         target = names[index % len(names)] if names else None
         if action == "add" or target is None:
-            _write_story(site, f"n{version}", version, tags, day)
-        elif action in ("edit", "retag", "redate"):
-            _write_story(site, target, version, tags if action == "retag" else ["AI"], day if action == "redate" else 5)
+            _write_story(site, f"n{version}", version, tags, day, 4 + day % 3)
+        elif action in ("edit", "retag", "redate"):  # a re-date may move it to April or June (another URL)
+            _write_story(site, target, version, tags if action == "retag" else ["AI"], day if action == "redate" else 5,
+                         4 + day % 3 if action == "redate" else 5)  # fmt: skip
         elif action == "body":  # the same front matter, another body
             path = site.root / f"content/articles/{target}.md"
             path.write_text(path.read_text(encoding="utf-8") + f"\nMore text, version {version}.\n", encoding="utf-8")
@@ -519,12 +520,111 @@ def _edit(site: Site, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_an_edit_that_moves_a_story_takes_the_full_build(years, tmp_path):
+def _folders(public) -> set[str]:
+    return {path.relative_to(public).as_posix() for path in public.rglob("*") if path.is_dir()}
+
+
+def _same_as_clean(site: Site, tmp_path) -> None:
+    """The output is a clean build's, files and folders (no folder left empty by a page gone)."""
+    assert tree_hashes(site.public) == _clean_build(site, tmp_path)
+    assert _folders(site.public) == _folders(tmp_path / "clean/public")
+
+
+def test_a_story_moved_to_another_month_takes_the_quick_way(years, tmp_path):
+    """Its URL changes: its old page goes, and with it its month (2021-05 has
+    no other story); the new month's page, the year's pages (counts), the
+    old and new neighbours, its lists and the sitemap are made again."""
     _built(years)
     _edit(years, "y13", "date: 2021-05-10", "date: 2021-06-10")
     out = _built(years)
+    assert QUICK in out and "parsed 1 files" in out
+    assert not (years.public / "2021/05").exists()
+    assert (years.public / "2021/06/story-13/index.html").is_file()
+    _same_as_clean(years, tmp_path)
+    _edit(years, "y13", "date: 2021-06-10", "date: 2019-12-31")  # a year of its own, and back
+    assert QUICK in _built(years)
+    _same_as_clean(years, tmp_path)
+    _edit(years, "y13", "date: 2019-12-31", "date: 2021-05-10")
+    assert QUICK in _built(years)
+    _same_as_clean(years, tmp_path)
+
+
+def test_adding_and_deleting_stories_takes_the_quick_way(years, tmp_path):
+    """A story added (the newest, in a year of its own, with an image beside
+    it; then one among the others), a file renamed, and stories deleted: only
+    the pages that show them, or that move by one, are planned."""
+    _built(years)
+    years.write("content/articles/new.md", story(title="Newest", date="2024-02-01", url="https://news.example.com/n",
+                                                 extra="tags: [AI, Fresh]\nimage:\n  src: new.svg\n  alt: A photo\n"))
+    years.write("content/articles/new.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    out = _built(years)
+    assert QUICK in out and "parsed 1 files" in out
+    assert (years.public / "2024/02/newest/new.svg").is_file() and (years.public / "tags/fresh/feed.xml").is_file()
+    _same_as_clean(years, tmp_path)
+    years.write("content/articles/mid.md", story(title="Middle", date="2021-05-11", url="https://news.example.com/m",
+                                                 extra="tags: [Film]\n"))  # fmt: skip
+    out = _built(years)
+    assert QUICK in out and "parsed 1 files" in out
+    _same_as_clean(years, tmp_path)
+    (years.root / "content/articles/mid.md").rename(years.root / "content/articles/middle.md")  # the same URL
+    assert QUICK in _built(years)
+    _same_as_clean(years, tmp_path)
+    for names in (("new.md", "new.svg"), ("middle.md",)):
+        for name in names:
+            (years.root / "content/articles" / name).unlink()
+        out = _built(years)
+        assert QUICK in out and "parsed 0 files" in out
+        _same_as_clean(years, tmp_path)
+    assert not (years.public / "2024").exists() and not (years.public / "tags/fresh").exists()
+    (years.root / "content/articles/y00.md").unlink()  # the oldest of its month and tag
+    assert QUICK in _built(years)
+    _same_as_clean(years, tmp_path)
+
+
+def test_a_story_added_or_deleted_takes_the_full_build_when_links_or_checks_are_involved(years, tmp_path):
+    """A new story that links to another (the full build checks where links
+    lead), a story another links to (deleting it is an error), a copy of
+    another's original, a URL taken: reported as the full build reports them."""
+    _built(years)
+    years.write("content/articles/linking.md", story(title="Linking", date="2022-03-03", url="https://x.example/l",
+                                                     body="See [the story](y05.md)."))  # fmt: skip
+    out = _built(years)
     assert QUICK not in out and "parsed 1 files" in out
-    assert tree_hashes(years.public) == _clean_build(years, tmp_path)
+    _same_as_clean(years, tmp_path)
+    linked = years.root / "content/articles/y05.md"
+    text = linked.read_text(encoding="utf-8")
+    linked.unlink()
+    result = years.ssg("build", env=NOW)
+    assert result.code == 1 and "content/articles/linking.md:8:17: error: body: link to 'y05.md'" in result.err
+    linked.write_text(text, encoding="utf-8")
+    years.write("content/articles/copy.md", story(title="Copy", date="2022-03-04", url="https://news.example.com/y7"))
+    result = years.ssg("build", env=NOW)
+    assert result.code == 1 and "content/articles/copy.md:6:8: error: source.url: the same original" in result.err
+    (years.root / "content/articles/copy.md").unlink()
+    years.write("content/articles/twin.md", story(title="Story 7", date="2023-08-01", url="https://x.example/t"))
+    result = years.ssg("build", env=NOW)
+    assert result.code == 1 and "URL /2023/08/story-7/ is also used by content/articles/y07.md" in result.err
+
+
+def test_a_story_added_under_embargo_appears_when_it_lifts(years, tmp_path):
+    """Added with a date after "now": not on the site, and the build knows
+    when it will be; a draft added changes nothing on the site."""
+    _built(years)
+    before = tree_hashes(years.public)
+    years.write("content/articles/later.md", story(title="Later", date="2026-03-01", url="https://x.example/later"))
+    years.write("content/articles/wip.md", story(title="Draft", extra="draft: true\n", url="https://x.example/wip"))
+    out = _built(years)
+    assert QUICK in out and "parsed 2 files, rendered 0 of" in out
+    assert tree_hashes(years.public) == before
+    assert _built(years).startswith("Nothing changed")
+    lifted = {"SOURCE_DATE_EPOCH": str(1772323200 + 86400)}  # 2 March 2026
+    result = years.ssg("build", env=lifted)
+    assert result.code == 0 and (years.public / "2026/03/later/index.html").is_file()
+    clean = Site(tmp_path / "clean")
+    shutil.rmtree(clean.root, ignore_errors=True)
+    shutil.copytree(years.root, clean.root, ignore=shutil.ignore_patterns("public", ".ssg-cache"))
+    assert clean.ssg("build", "-j", "1", env=lifted).code == 0
+    assert tree_hashes(years.public) == tree_hashes(clean.public)
 
 
 def test_a_re_date_within_the_month_takes_the_quick_way(many, tmp_path):
