@@ -608,15 +608,19 @@ def test_a_story_added_or_deleted_takes_the_full_build_when_links_or_checks_are_
 
 def test_a_story_added_under_embargo_appears_when_it_lifts(years, tmp_path):
     """Added with a date after "now": not on the site, and the build knows
-    when it will be; a draft added changes nothing on the site."""
+    when it will be, also once the date is brought forward; a draft added
+    changes nothing on the site."""
     _built(years)
     before = tree_hashes(years.public)
-    years.write("content/articles/later.md", story(title="Later", date="2026-03-01", url="https://x.example/later"))
+    years.write("content/articles/later.md", story(title="Later", date="2026-05-01", url="https://x.example/later"))
     years.write("content/articles/wip.md", story(title="Draft", extra="draft: true\n", url="https://x.example/wip"))
     out = _built(years)
     assert QUICK in out and "parsed 2 files, rendered 0 of" in out
     assert tree_hashes(years.public) == before
     assert _built(years).startswith("Nothing changed")
+    _edit(years, "later", "date: 2026-05-01", "date: 2026-03-01")
+    out = _built(years)
+    assert QUICK in out and "parsed 1 files, rendered 0 of" in out
     lifted = {"SOURCE_DATE_EPOCH": str(1772323200 + 86400)}  # 2 March 2026
     result = years.ssg("build", env=lifted)
     assert result.code == 0 and (years.public / "2026/03/later/index.html").is_file()
