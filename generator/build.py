@@ -42,7 +42,7 @@ from generator.fastpath import (
     valid_until,
 )
 from generator.feeds import FeedWriter
-from generator.incremental import DOCUMENTS, STRUCTURE, Quick, lifted, quick, snapshot
+from generator.incremental import DOCUMENTS, STRUCTURE, Quick, lifted, quick, read_ahead, snapshot
 from generator.lock import BuildLock, build_lock
 from generator.parallel import default_jobs, fewer_collections
 from generator.progress import Progress
@@ -341,6 +341,7 @@ def _quick_build(site: Site, edit: Quick, chain, strings, print_: str, copied: d
     start = time.perf_counter()
     static = static_files(chain)
     renderer, site_key, templates = _rendering(site, chain, links, strings, static, archive)
+    renderer.read_ahead = read_ahead
     feeds = FeedWriter(archive, config, links, site.bodies, edit.digests)
     specs = feeds.all(edit.changed, moved.terms if moved else None, moved is not None and moved.dated)
     made = {o.rel: o for o in page_outputs(routes, site_key, templates) + feed_outputs(specs, site_key)}

@@ -98,6 +98,22 @@ class _Documents:
         found = self.fresh.get(rel)
         return found if found is not None else self.bodies.doc(self.keys[rel], self.files)
 
+    def fill(self, stories: list[_LazyStory]) -> None:
+        """Read the documents of ``stories`` at once (one query, not one each)."""
+        wanted = {self.keys[s._rel]: s for s in stories if s._rel not in self.fresh}
+        for key, rendered in self.bodies.docs(list(wanted), self.files).items():
+            wanted[key]._fill(rendered)
+
+
+def read_ahead(stories) -> None:
+    """Read at once the cached documents of the snapshot's stories among
+    ``stories`` that nothing has asked for yet (``render.Renderer.read_ahead``):
+    a quick build that moves every page of the home list shows 10,000 stories,
+    and read one by one their documents cost a query each."""
+    lazy = list({id(s): s for s in stories if isinstance(s, _LazyStory) and "rendered" not in s.__dict__}.values())
+    if len(lazy) > 1:
+        lazy[0]._documents.fill(lazy)
+
 
 class _Lazy:
     """A story or page of the snapshot: its URL is known, its document is read
@@ -115,11 +131,13 @@ class _Lazy:
     def __getattr__(self, name: str):
         if name not in self._filled:
             raise AttributeError(name)
-        rendered = self._documents.get(self._rel)
+        self._fill(self._documents.get(self._rel))
+        return getattr(self, name)
+
+    def _fill(self, rendered) -> None:
         object.__setattr__(self, "rendered", rendered)
         if "article" in self._filled:
             object.__setattr__(self, "article", rendered.doc)
-        return getattr(self, name)
 
 
 class _LazyStory(_Lazy, Story):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ class Renderer:
     def __init__(self, env: jinja2.Environment, root: Path):
         self.env = env
         self.root = root
+        # Given the stories the routes about to be rendered show (``Route.shows``), reads what they need at
+        # once (a quick build's stories read their cached documents when first asked: ``incremental.py``).
+        self.read_ahead: Callable[[list], None] | None = None
         self._templates: dict[tuple[str, ...], jinja2.Template] = {}
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[tuple[str, int, str]] = set()

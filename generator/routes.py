@@ -65,6 +65,7 @@ class Route:
     origin: tuple[str, Where] | None = None  # the content file behind it
     lastmod: datetime | None = None  # for the sitemap
     in_sitemap: bool = True
+    shows: tuple[Story, ...] = ()  # the stories whose views the page shows (to read them ahead)
 
     def context(self) -> dict[str, Any]:
         return self.make()
@@ -184,15 +185,15 @@ class _Planner:
     def s(self, key: str, **values) -> str:
         return self.strings.plain(key, **values)
 
-    def add(self, url, templates, kind, key_parts, make, origin=None, lastmod=None, in_sitemap=True):
-        """``make()`` returns ``(title, description, head, context)`` for the page."""
+    def add(self, url, templates, kind, key_parts, make, origin=None, lastmod=None, in_sitemap=True, shows=()):
+        """``make()`` returns ``(title, description, head, context)`` for the page; ``shows`` the stories it shows."""
         key = digest(repr((kind, key_parts)).encode())
 
         def context() -> dict[str, Any]:
             title, description, head, values = make()
             return {"site": self.views.site, "meta": self.meta(url, kind, title, description, head), **values}
 
-        self.routes.append(Route(url, templates, kind, key, context, origin, lastmod, in_sitemap))
+        self.routes.append(Route(url, templates, kind, key, context, origin, lastmod, in_sitemap, shows))
 
     def meta(self, url: str, kind: str, title: str, description: str, head: Head) -> Meta:
         links, site = self.links, self.views.site
@@ -261,7 +262,8 @@ class _Planner:
 
             key = (title, description, len(stories), span, term_key, number, len(pages),
                    tuple(self.digests[s.url][1] for s in part.items))  # fmt: skip
-            self.add(part.url, templates, kind, key, make, lastmod=lastmod)
+            ends = (stories[-1], stories[0]) if stories else ()
+            self.add(part.url, templates, kind, key, make, lastmod=lastmod, shows=(*part.items, *ends))
 
     def plan(self) -> list[Route]:
         archive, config = self.archive, self.config
@@ -324,7 +326,8 @@ class _Planner:
             key = (digests[story.url][0], digests[newer.url][1] if newer else None,
                    digests[older.url][1] if older else None, tuple(digests[s.url][1] for s in related))  # fmt: skip
             self.add(story.url, ("article.html",), "article", key, make,
-                     origin=(story.article.file.rel, story.article.slug_at), lastmod=modified(story))  # fmt: skip
+                     origin=(story.article.file.rel, story.article.slug_at), lastmod=modified(story),
+                     shows=(story, *(s for s in (newer, older) if s), *related))  # fmt: skip
 
     def plan_terms(self, kind: str, index_url: str, index_title: str, terms: tuple[Term, ...], make_view):
         views = [make_view(term) for term in terms]
@@ -391,7 +394,8 @@ class _Planner:
             refs = tuple(y and (y.year, y.count) for y in (newer, older))
             if self.period(year.year) or not self.skip(s.url for s in year_stories):
                 key = (year.year, tuple(digests[s.url][1] for s in year_stories), refs)
-                self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories))
+                self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories),
+                         shows=tuple(year_stories))  # fmt: skip
             for month in year.months:
                 month_url = f"/{month.year:04d}/{month.month:02d}/"
                 if not self.period(month.year, month.month) and self.skip(s.url for s in month.stories):
@@ -406,7 +410,8 @@ class _Planner:
 
                 key = (month.year, month.month, (year.year, year.count),
                        tuple(digests[s.url][1] for s in month.stories))  # fmt: skip
-                self.add(month_url, ("month.html",), "month", key, make_month, lastmod=self.lastmod(month.stories))
+                self.add(month_url, ("month.html",), "month", key, make_month, lastmod=self.lastmod(month.stories),
+                         shows=month.stories)  # fmt: skip
 
 
 def month_groups(stories: tuple[StoryView, ...], views: ViewBuilder, links: Links) -> tuple[MonthGroup, ...]:

@@ -122,6 +122,9 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
         results: list[tuple[str, str, int, int]] = []
         renderer.diagnostics = []
         made_here: set[str] = set()  # folders this process made: one mkdir each
+        if renderer.read_ahead is not None:
+            renderer.read_ahead([s for o in todo[start:stop] if o.route is not None and o.rel not in linked
+                                 for s in o.route.shows])  # fmt: skip
         for output in todo[start:stop]:
             before = linked.get(output.rel)  # unchanged: linked from the live output
             data = None
