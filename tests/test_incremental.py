@@ -490,13 +490,18 @@ def years(site):
 def test_a_body_edit_is_built_without_loading_the_archive(years, tmp_path, monkeypatch):
     _built(years)
     read: list[str] = []
-    real_doc = BodyReader.doc
+    real_doc, real_docs = BodyReader.doc, BodyReader.docs
 
     def doc(self, key, files):
         read.append(key)
         return real_doc(self, key, files)
 
+    def docs(self, keys, files):  # a chunk of pages' stories, read ahead at once
+        read.extend(keys)
+        return real_docs(self, keys, files)
+
     monkeypatch.setattr(BodyReader, "doc", doc)
+    monkeypatch.setattr(BodyReader, "docs", docs)
     asked = _count_looked_up(monkeypatch)
     _append(years, "y13", "\nA corrected sentence.\n")
     out = _built(years)
@@ -579,6 +584,20 @@ def test_adding_and_deleting_stories_takes_the_quick_way(years, tmp_path):
     (years.root / "content/articles/y00.md").unlink()  # the oldest of its month and tag
     assert QUICK in _built(years)
     _same_as_clean(years, tmp_path)
+
+
+def test_a_story_added_on_top_reads_the_documents_of_the_pages_that_move_at_once(years, monkeypatch):
+    """Every page of the home list moves by one: the 40 stories they show are
+    read from the cache a chunk of pages at a time, not one query each."""
+    _built(years)
+    one, many = [], []
+    real_doc, real_docs = BodyReader.doc, BodyReader.docs
+    monkeypatch.setattr(BodyReader, "doc", lambda self, key, files: one.append(key) or real_doc(self, key, files))
+    monkeypatch.setattr(BodyReader, "docs",
+                        lambda self, keys, files: many.append(len(keys)) or real_docs(self, keys, files))  # fmt: skip
+    years.write("content/articles/new.md", story(title="Newest", date="2024-02-01", url="https://news.example.com/n"))
+    assert QUICK in _built(years, "-j", "1")  # (in this process, where the counts are kept)
+    assert sum(many) >= 35 and len(one) <= 3, (many, one)
 
 
 def test_a_story_added_or_deleted_takes_the_full_build_when_links_or_checks_are_involved(years, tmp_path):
