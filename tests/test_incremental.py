@@ -600,6 +600,27 @@ def test_a_story_added_on_top_reads_the_documents_of_the_pages_that_move_at_once
     assert sum(many) >= 35 and len(one) <= 3, (many, one)
 
 
+def test_a_story_unpublished_or_renamed_with_its_image_takes_the_quick_way(years, tmp_path):
+    """A story made a draft leaves the site and comes back when it is not one
+    any more; a story with an image beside it moved to another month takes
+    its image along (the old copy goes with its folder)."""
+    years.write("content/articles/pic.md", story(title="Pictured", date="2022-04-02", url="https://x.example/pic",
+                                                 extra="image:\n  src: pic.svg\n  alt: A photo\n"))  # fmt: skip
+    years.write("content/articles/pic.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    _built(years)
+    _edit(years, "y06", "date:", "draft: true\ndate:")
+    assert QUICK in _built(years)
+    assert not (years.public / "2022/07/story-6").exists()
+    _same_as_clean(years, tmp_path)
+    _edit(years, "y06", "draft: true\n", "")
+    assert QUICK in _built(years)
+    _same_as_clean(years, tmp_path)
+    _edit(years, "pic", "date: 2022-04-02", "date: 2022-08-02")
+    assert QUICK in _built(years)
+    assert (years.public / "2022/08/pictured/pic.svg").is_file() and not (years.public / "2022/04/pictured").exists()
+    _same_as_clean(years, tmp_path)
+
+
 def test_a_story_added_or_deleted_takes_the_full_build_when_links_or_checks_are_involved(years, tmp_path):
     """A new story that links to another (the full build checks where links
     lead), a story another links to (deleting it is an error), a copy of
