@@ -112,7 +112,7 @@ class Moved:
     terms: dict[str, frozenset[str]]  # "tags"/"sources" -> those whose every page is planned (and their index)
     stories: frozenset[str]  # stories whose page is planned: their related stories or neighbours changed
     modified: dict[str, datetime | None]  # the sitemap's pages (a story's among them) -> their last change
-    dated: bool = False  # a story's date or update changed: the home list and the archive overview are planned
+    dated: bool = False  # a story's date or update changed, or one came or went: the home list and overview too
     periods: frozenset = frozenset()  # date archive pages planned: (year, None) for a year's, (year, month)
 
 

@@ -97,6 +97,7 @@ def test_any_sequence_of_edits_matches_a_clean_build(tmp_path_factory, edits):
         result = site.ssg("build", "-j", "1", env=NOW)
         assert result.code == 0, result.err
         assert tree_hashes(site.public) == _clean_build(site, tmp_path), (action, target)
+        assert _folders(site.public) == _folders(tmp_path / "clean/public"), (action, target)  # none left empty
 
 
 @pytest.fixture
@@ -153,6 +154,7 @@ def test_new_mtimes_on_the_same_bytes_are_no_change(many, tmp_path):
     _checkout(many, 1_900_000_200 * 10**9)
     months = len(list(many.public.glob("2023/*/index.html")))
     assert f"parsed 0 files, rendered {months} of" in _built(many)  # a template: what it holds, not its mtime
+
 
 def test_a_build_from_the_cache_does_not_import_markdown_it(many):
     """Importing markdown-it is a tenth of ssg's start-up: a build that parses
