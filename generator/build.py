@@ -226,7 +226,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
         if options.write and not fresh_cache and not lifted(cache.state("valid_until"), now):
             start = time.perf_counter()
             progress.update("load")
-            edit, tried = quick(print_, frame_, files, stats, contents, config, cache, bodies,
+            edit, tried = quick(print_, frame_, files, stats, recorded, contents, config, cache, bodies,
                                 lambda doc: _published(doc, options, now), now)  # fmt: skip
             stages.timed("load", start)
             if edit is not None:

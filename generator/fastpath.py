@@ -53,6 +53,12 @@ def _same(st: os.stat_result, old) -> bool:
     return old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size
 
 
+def _read(path: str, st: os.stat_result) -> Record:
+    """A file's record with the digest of what it holds now."""
+    with open(path, "rb") as handle:
+        return st.st_mtime_ns, st.st_size, digest(handle.read())
+
+
 def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record]) -> dict[str, Record]:
     """Each readable content file's record: as recorded while its size and
     mtime are, else with the digest of what it holds now. Empty when nothing
@@ -68,8 +74,7 @@ def content_digests(files, stats: dict[str, os.stat_result | None], recorded: di
             records[file.rel] = old
             continue
         try:
-            with open(file.location, "rb") as handle:
-                records[file.rel] = (st.st_mtime_ns, st.st_size, digest(handle.read()))
+            records[file.rel] = _read(file.location, st)
         except OSError:
             continue  # (the loader reports it)
     return records
@@ -87,11 +92,8 @@ def copied_records(paths, recorded: dict[str, Record | None]) -> dict[str, Recor
             st = os.stat(path)
             if _same(st, old):
                 records[path] = old
-            elif old is None:
-                records[path] = (st.st_mtime_ns, st.st_size, None)
             else:
-                with open(path, "rb") as handle:
-                    records[path] = (st.st_mtime_ns, st.st_size, digest(handle.read()))
+                records[path] = (st.st_mtime_ns, st.st_size, None) if old is None else _read(path, st)
         except OSError:
             records[path] = None
     return records

@@ -185,12 +185,13 @@ class Quick:
     until: float = float("inf")  # when an embargo lifts (the ``valid_until`` state)
 
 
-def quick(print_: str, frame: str, files, stats_now: dict, contents: dict, config: SiteConfig, cache: BuildCache,
-          bodies, published, now: datetime) -> tuple[Quick | None, int]:  # fmt: skip
+def quick(print_: str, frame: str, files, stats_now: dict, recorded: dict, contents: dict, config: SiteConfig,
+          cache: BuildCache, bodies, published, now: datetime) -> tuple[Quick | None, int]:  # fmt: skip
     """The quick way for this build, or None when it must be a full build;
     and how many files were parsed to find out (they are in the cache now).
-    ``contents`` holds each content file's record as it is now
-    (``fastpath.content_digests()``): a file is changed when its bytes are.
+    ``recorded`` is the cache's ``files`` manifest, and ``contents`` each
+    content file's record as it is now (``fastpath.content_digests()``): a
+    file is changed when its bytes are.
     ``published(doc)`` says whether a document is on the site."""
     last = cache.state("fingerprint")
     snap, known = cache.manifest(STRUCTURE), cache.manifest(DOCUMENTS)
@@ -198,7 +199,6 @@ def quick(print_: str, frame: str, files, stats_now: dict, contents: dict, confi
         return None, 0
     if snap["frame"] != frame:
         return None, 0
-    recorded = cache.manifest("files")
     docs = known["docs"]
     present = {file.rel for file in files}
     edited, deleted = [], [rel for rel in docs if rel not in present]
