@@ -337,7 +337,6 @@ class _Edit:
                 self.dropped.add(out)
         return True
 
-
     def _old(self, key: str, files: dict):
         """The last build's document of a file (None when the cache lost it: the full build parses it again)."""
         try:
