@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.build import BuildOptions  # noqa: E402
-from generator.serve import Session  # noqa: E402
+from generator.server.session import Session  # noqa: E402
 
 
 def next_generation(sock: socket.socket, buffer: bytearray, after: int) -> int:

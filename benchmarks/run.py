@@ -56,7 +56,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 
-from generator.lock import held  # noqa: E402
+from generator.store.lock import held  # noqa: E402
 
 CHILD_THEME = {
     "themes/bench/theme.yml": "extends: default\n",
@@ -78,7 +78,7 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
 def settle(site: Path) -> None:
     """Wait until old output trees deleted in the background are gone, and
     until the spare tree's maker that a build may have left at work
-    (``generator/spare.py``) is done: as an editor's next build, which comes a
+    (``generator/incremental/spare.py``) is done: as an editor's next build, which comes a
     few seconds after the last at least, would find it."""
     deadline = time.time() + 120
     while time.time() < deadline and (any(site.glob(".public.ssg-tmp-*")) or any(site.glob(".ssg-cache/spare-old-*"))

@@ -23,14 +23,13 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from generator.cache import CACHE_DIR, VERSION, BuildCache, CacheCorrupt, digest
-from generator.config import SiteConfig, load_config
+from generator.config.site import SiteConfig, load_config
 from generator.content.archive import Archive, article_url, collect
 from generator.content.discover import discover
 from generator.content.load import load_documents
 from generator.content.model import Article, Page
 from generator.diagnostics import Diagnostic, DiagnosticError, Severity, error, warning
-from generator.fastpath import (
+from generator.incremental.nochange import (
     Record,
     content_digests,
     copied_records,
@@ -41,25 +40,33 @@ from generator.fastpath import (
     output_intact,
     valid_until,
 )
-from generator.feeds import FeedWriter
-from generator.incremental import DOCUMENTS, STRUCTURE, Quick, lifted, quick, read_ahead, snapshot
-from generator.lock import BuildLock, build_lock
-from generator.parallel import default_jobs, fewer_collections
+from generator.incremental.quick import DOCUMENTS, STRUCTURE, Quick, lifted, quick, read_ahead, snapshot
+from generator.incremental.regroup import moved_by, replaced
+from generator.incremental.spare import start_maker
+from generator.incremental.spare import wanted as spare_wanted
+from generator.output.publish import Site, folders_ahead, folders_of, publish
+from generator.output.render import Renderer
+from generator.output.search import find_pagefind, index
+from generator.output.staging import check_output
+from generator.output.write import Missing, Output, copy_output, feed_outputs, page_outputs, write_outputs
+from generator.plan.feeds import FeedWriter
+from generator.plan.related import related_inputs, related_key, related_urls, updated_related
+from generator.plan.routes import plan, plan_changed
+from generator.plan.sitemaps import news_sitemaps, robots, sitemaps
 from generator.progress import Progress
-from generator.publish import Site, folders_ahead, folders_of, publish
-from generator.regroup import moved_by, replaced
-from generator.related import related_inputs, related_key, related_urls, updated_related
-from generator.render import Renderer
-from generator.routes import plan, plan_changed
-from generator.search import find_pagefind, index
-from generator.sitemaps import news_sitemaps, robots, sitemaps
-from generator.spare import start_maker
-from generator.spare import wanted as spare_wanted
-from generator.strings import load_strings
-from generator.themes import StaticFiles, TemplateDigests, load_chain, make_environment, static_files, template_display
-from generator.urls import Links, output_file
-from generator.writeplan import Missing, Output, copy_output, feed_outputs, page_outputs, write_outputs
-from generator.writer import check_output
+from generator.store.cache import CACHE_DIR, VERSION, BuildCache, CacheCorrupt, digest
+from generator.store.lock import BuildLock, build_lock
+from generator.theme.strings import load_strings
+from generator.theme.themes import (
+    StaticFiles,
+    TemplateDigests,
+    load_chain,
+    make_environment,
+    static_files,
+    template_display,
+)
+from generator.util.parallel import default_jobs, fewer_collections
+from generator.util.urls import Links, output_file
 
 
 class UsageError(Exception):
@@ -77,7 +84,7 @@ class BuildOptions:
     jobs: int = 0  # 0: one per CPU
     use_cache: bool = True  # False: ignore the cache and build it anew
     stale_search: bool = False  # keep the previous search index even if stories changed (ssg serve, big sites)
-    make_spare: bool = False  # ssg build: a large output left without a spare tree gets one after (generator/spare.py)
+    make_spare: bool = False  # ssg build: a large output left without a spare tree gets one after
     # Documents kept in memory from one build to the next of a long-running process (ssg serve):
     # a rebuild takes them from here instead of unpickling every story again. Filled by the build.
     resident: dict | None = field(default=None, compare=False, repr=False)
@@ -91,7 +98,7 @@ class BuildResult:
     rendered: int = 0  # files rendered or copied in this build (the rest were linked)
     parsed: int = 0  # content files parsed in this build (the rest came from the cache)
     unchanged: bool = False  # nothing changed: the previous output stands
-    quick: bool = False  # only the edit's pages were planned: built the quick way (generator/incremental.py)
+    quick: bool = False  # only the edit's pages were planned: built the quick way (generator/incremental/quick.py)
     seconds: float = 0.0
     output: Path | None = None
     spare_wanted: bool = False  # the output is large and has no spare tree: ssg build starts a maker
@@ -314,7 +321,7 @@ def _build(options: BuildOptions, progress: Progress, fresh_cache: bool, locks: 
 
 def _quick_build(site: Site, edit: Quick, chain, strings, print_: str, copied: dict[str, Record | None],
                  reprint) -> BuildResult | None:  # fmt: skip
-    """Build an edit the quick way (``generator/incremental.py``); None when
+    """Build an edit the quick way (``generator/incremental/quick.py``); None when
     the last build's output cannot be reused as recorded. ``copied``: the
     records of the files copied beside the pages (``fastpath.copied_records()``),
     and ``reprint(copied)`` the build's fingerprint with other such files."""

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, UsageError, build
-from generator.config import CONFIG_NAME
+from generator.config.site import CONFIG_NAME
 from generator.diagnostics import DiagnosticError, report
-from generator.lock import LockTimeout
+from generator.output.staging import OutputError
 from generator.progress import Progress
-from generator.writer import OutputError
+from generator.store.lock import LockTimeout
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -156,9 +156,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _links(args, result, config_path: Path) -> int:
-    from generator.cache import CACHE_DIR
     from generator.content.model import Article
-    from generator.linkcheck import LinkCache, Use, check_links
+    from generator.store.cache import CACHE_DIR
+    from generator.tools.linkcheck import LinkCache, Use, check_links
 
     uses = []
     for rendered in result.documents:
@@ -180,11 +180,11 @@ def _links(args, result, config_path: Path) -> int:
 
 
 def _tags(config_path: Path) -> int:
-    from generator.config import load_config
+    from generator.config.site import load_config
     from generator.content.discover import discover
     from generator.content.frontmatter import parse
     from generator.content.model import Article
-    from generator.tagtool import report as tag_report
+    from generator.tools.tags import report as tag_report
 
     config, problems = load_config(config_path)
     if config is None:
@@ -206,8 +206,8 @@ def _new(args, config_path: Path) -> int:
     from datetime import datetime
 
     from generator.build import now_from_env
-    from generator.config import load_config
-    from generator.scaffold import ScaffoldError, new_story
+    from generator.config.site import load_config
+    from generator.tools.new import ScaffoldError, new_story
 
     config, problems = load_config(config_path)
     if config is None:
@@ -229,7 +229,7 @@ def _new(args, config_path: Path) -> int:
 
 
 def _serve(args, config_path: Path) -> int:
-    from generator.serve import ServeError, Session
+    from generator.server.session import ServeError, Session
 
     options = BuildOptions(config_path=config_path, drafts=args.drafts, future=args.future, jobs=args.jobs)
     try:

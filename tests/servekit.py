@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.build import BuildOptions
-from generator.serve import Session
+from generator.server.session import Session
 
 
 @contextmanager

@@ -61,7 +61,7 @@ def test_xml_escaping_matches_the_standard_library(value):
     """xmltext escapes as xml.sax.saxutils does (without importing it), after dropping forbidden characters."""
     from xml.sax.saxutils import escape, quoteattr
 
-    from generator.xmltext import _INVALID_XML, attr, text
+    from generator.util.xmltext import _INVALID_XML, attr, text
 
     allowed = _INVALID_XML.sub("", value)
     assert text(value) == escape(allowed)

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import generator.writer
+import generator.output.staging
 from conftest import Site, story, tree_hashes
-from generator.config import load_config
+from generator.config.site import load_config
 from generator.content.archive import parsed_original, same_original
 from generator.content.frontmatter import parse, split
+from generator.content.markdown.convert import render_markdown
 from generator.content.model import SourceFile
-from generator.markdown import render_markdown
-from generator.slugs import MAX_LENGTH, slugify
+from generator.util.slugs import MAX_LENGTH, slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PROFILE = settings(max_examples=int(os.environ.get("SSG_HYPOTHESIS_EXAMPLES", "150")), deadline=None,
@@ -88,7 +88,7 @@ def test_slugs_are_safe_and_folding_is_idempotent(text):
 @PROFILE
 @given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
 def test_ascii_slugs_skip_transliteration_with_the_same_result(text):
-    from generator.slugs import _DROPPED, transliterated
+    from generator.util.slugs import _DROPPED, transliterated
 
     assert _DROPPED.sub("", text.lower()) == transliterated(text)
 
@@ -283,7 +283,7 @@ def test_write_failures_leave_the_previous_output(site, monkeypatch, error):
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(generator.writer.Staging, "commit", fail)
+    monkeypatch.setattr(generator.output.staging.Staging, "commit", fail)
     result = site.ssg("build")
     assert result.code == 1
     assert result.err.startswith(f"ssg: error: {error.strerror}")
@@ -343,13 +343,13 @@ def test_link_normalizing_shortcut_agrees_with_markdown_it(url):
     """Plain link targets skip markdown-it's parse and re-encode; the result must be what it gives."""
     from markdown_it.common.normalize_url import normalizeLink
 
-    from generator.markdown import _normalize_link
+    from generator.content.markdown.convert import _normalize_link
 
     assert _normalize_link(url) == normalizeLink(url)
 
 
 def test_link_normalizing_shortcut_is_taken_for_plain_urls():
-    from generator.markdown import _PLAIN_URL
+    from generator.content.markdown.convert import _PLAIN_URL
 
     for url in ("https://www.example.com/2023/07/14/a-story.html?id=3#top", "../2023/other.md#part", "photo.jpg"):
         assert _PLAIN_URL.fullmatch(url)
@@ -370,8 +370,8 @@ _MARKDOWN = st.lists(
 def test_skipped_markdown_rules_change_nothing(body, typographer, html):
     """The normalize and smartquotes rules run only when the source holds what
     they look for; the tokens must be what markdown-it's own rules give."""
-    from generator.config import MarkdownOptions
-    from generator.markdown import _parser, markdown_it_parser
+    from generator.config.site import MarkdownOptions
+    from generator.content.markdown.convert import _parser, markdown_it_parser
 
     options = MarkdownOptions(html=html, typographer=typographer)
     ours, stock = _parser(options), markdown_it_parser(options)
@@ -390,9 +390,9 @@ _LINKY = st.lists(
 @given(body=_LINKY)
 def test_link_scanning_shortcuts_agree_with_markdown_it(body):
     """Link labels and destinations are found by regular expressions where
-    they can be (``generator/linkscan.py``); the tokens must be markdown-it's."""
-    from generator.config import MarkdownOptions
-    from generator.markdown import _parser, markdown_it_parser
+    they can be (``generator/content/markdown/linkscan.py``); the tokens must be markdown-it's."""
+    from generator.config.site import MarkdownOptions
+    from generator.content.markdown.convert import _parser, markdown_it_parser
 
     options = MarkdownOptions(html=False, typographer=False)
     ours, stock = _parser(options), markdown_it_parser(options)
@@ -402,8 +402,8 @@ def test_link_scanning_shortcuts_agree_with_markdown_it(body):
 def test_link_scanning_shortcuts_are_taken_for_plain_links(monkeypatch):
     from markdown_it import helpers as stock_helpers
 
-    from generator.config import MarkdownOptions
-    from generator.markdown import _parser
+    from generator.config.site import MarkdownOptions
+    from generator.content.markdown.convert import _parser
 
     def refused(*args, **kwargs):
         raise AssertionError("markdown-it's own scan was used")
@@ -462,11 +462,11 @@ _LINES = st.lists(
 def test_plain_paragraph_shortcuts_agree_with_markdown_it(body, typographer, html):
     """Plain paragraphs (a line of words, links, simple emphasis) skip the
     block rules that cannot take them, and get their inline tokens without
-    markdown-it's inline rules (``generator/plainscan.py``); the tokens must
+    markdown-it's inline rules (``generator/content/markdown/plainscan.py``); the tokens must
     be the ones markdown-it's own rules give, and the HTML of ssg's renderer
     the HTML of markdown-it's."""
-    from generator.config import MarkdownOptions
-    from generator.markdown import _parser, markdown_it_parser
+    from generator.config.site import MarkdownOptions
+    from generator.content.markdown.convert import _parser, markdown_it_parser
 
     options = MarkdownOptions(html=html, typographer=typographer)
     ours, stock = _parser(options), markdown_it_parser(options)
@@ -476,8 +476,8 @@ def test_plain_paragraph_shortcuts_agree_with_markdown_it(body, typographer, htm
 
 
 def test_plain_paragraph_shortcuts_are_taken_for_plain_paragraphs():
-    from generator.config import MarkdownOptions
-    from generator.markdown import _parser
+    from generator.config.site import MarkdownOptions
+    from generator.content.markdown.convert import _parser
 
     def refused(*args, **kwargs):
         raise AssertionError("markdown-it's own rules were used")
@@ -496,8 +496,8 @@ def test_plain_paragraph_shortcuts_are_taken_for_plain_paragraphs():
 
 def test_the_sample_archive_parses_as_markdown_it_parses_it():
     """Every sample story and page gives markdown-it's own tokens."""
-    from generator.config import MarkdownOptions
-    from generator.markdown import _parser, markdown_it_parser
+    from generator.config.site import MarkdownOptions
+    from generator.content.markdown.convert import _parser, markdown_it_parser
 
     options = MarkdownOptions()
     ours, stock = _parser(options), markdown_it_parser(options)
@@ -512,7 +512,7 @@ def test_the_sample_archive_parses_as_markdown_it_parses_it():
 @PROFILE
 @given(url=st.text(alphabet=st.sampled_from("ab:/.\t\n \u00a0\u2028\x1f\x7f\x85é"), max_size=20))
 def test_urls_with_spaces_or_control_characters_are_refused(url):
-    from generator.validate import check_url
+    from generator.config.validate import check_url
 
     refused = url != url.strip() or any(ch.isspace() or ord(ch) < 32 for ch in url)
     assert (check_url(url) == "must not contain spaces or control characters") == refused

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import generator.parallel as parallel
-import generator.spare as spare
-import generator.writer as writer
+import generator.incremental.spare as spare
+import generator.output.staging as writer
+import generator.util.parallel as parallel
 from conftest import Site, story, tree_hashes
-from generator.cache import BodyReader, BuildCache, CacheCorrupt, digest, doc_blob, read_doc
-from generator.lock import LockTimeout, build_lock, held
+from generator.store.cache import BodyReader, BuildCache, CacheCorrupt, digest, doc_blob, read_doc
+from generator.store.lock import LockTimeout, build_lock, held
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
 BASE = "title: T\nbase_url: https://example.org/\nsearch: false\n"
@@ -345,7 +345,7 @@ def test_damaged_cache_is_detected_and_rebuilt(many, damage):
 def test_a_cached_record_is_read_back_with_the_builds_own_file(tmp_path):
     """A record holds its file by path; reading it gives the build's object,
     and a record whose file the build does not have is refused, not guessed."""
-    from generator.config import load_config
+    from generator.config.site import load_config
     from generator.content.discover import discover
     from generator.content.load import _parse_one
 
@@ -938,7 +938,7 @@ def test_a_spare_made_after_a_first_build_is_brought_up_to_date_by_the_next(many
     copy of the output; the next build reuses it as a spare, file by file
     checked, and gives a clean build's output. Without a finished build into
     that output, or with a spare already, it does nothing."""
-    from generator.spare import prepare_spare
+    from generator.incremental.spare import prepare_spare
 
     assert not prepare_spare(many.root, many.public)  # no build yet: no cache is made for it
     assert not (many.root / ".ssg-cache").exists()
@@ -1003,7 +1003,7 @@ def test_related_stories_ranked_again_only_where_an_edit_reaches_are_all_right(t
     """After an edit, only the stories within a window of a changed story are
     ranked again; with a window of two in tag lists of about 14 stories, most
     are not. The result must be what ranking every story gives."""
-    import generator.related as related
+    import generator.plan.related as related
 
     tmp_path = tmp_path_factory.mktemp("related")
     site = Site(tmp_path / "site")
@@ -1044,13 +1044,13 @@ def test_related_stories_ranked_again_only_where_an_edit_reaches_are_all_right(t
         related.WINDOW = window
 
 
-# -- the spare tree's maker (generator/spare.py): after `ssg build` leaves a large output without a spare
+# -- the spare tree's maker (generator/incremental/spare.py): after `ssg build` leaves a large output without a spare
 # tree, a detached process that holds the build lock makes one; a build that starts meanwhile stops it.
 
 HOLDER = """
 import os, sys, time
 from pathlib import Path
-from generator.lock import build_lock
+from generator.store.lock import build_lock
 with build_lock(Path(sys.argv[1])) as lock:
     if sys.argv[2] == "spare":
         lock.hand_over(os.getpid())

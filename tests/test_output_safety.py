@@ -8,7 +8,8 @@ import pytest
 
 from conftest import Site, story, tree_hashes
 from generator import build as build_module
-from generator import publish, writer
+from generator.output import publish
+from generator.output import staging as writer
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_template_error_keeps_previous_output(built):
     result = built.ssg("build")
     assert result.code == 1
     assert result.err.splitlines()[0].startswith(
-        "themes/broken/templates/article.html:3:1: error: template: 'generator.views.StoryView object' "
+        "themes/broken/templates/article.html:3:1: error: template: 'generator.plan.views.StoryView object' "
         "has no attribute 'no_such_field'"
     )
     assert tree_hashes(built.public) == before

@@ -101,11 +101,11 @@ def test_unchanged_archive_is_not_indexed_again(tmp_path):
 def _build_with_pagefind(tmp_path, monkeypatch, command):
     """Build the sample, then an edited story with ``command`` as Pagefind."""
     import generator.build
-    import generator.search
+    import generator.output.search
 
     site = _site(tmp_path)
     before = tree_hashes(site.public)
-    monkeypatch.setattr(generator.search, "find_pagefind", lambda: command)
+    monkeypatch.setattr(generator.output.search, "find_pagefind", lambda: command)
     monkeypatch.setattr(generator.build, "find_pagefind", lambda: command)
     story = site.root / "content/articles/2024/openai-sora.md"
     story.write_text(story.read_text() + "\nChanged.\n")

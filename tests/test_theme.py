@@ -145,7 +145,7 @@ def test_related_stories_share_tags_deterministically(site):
 def test_a_story_card_is_rendered_once_per_story_and_level(tmp_path):
     """The story partial uses only its story, its level and the globals, so the
     card of a story shown on five lists is rendered once (for each level)."""
-    from generator.themes import load_chain, make_environment
+    from generator.theme.themes import load_chain, make_environment
 
     chain, problems = load_chain("default", tmp_path)
     assert not problems
@@ -172,7 +172,7 @@ def test_a_story_card_is_rendered_once_per_story_and_level(tmp_path):
 def test_template_globals_are_one_plain_dict_with_template_globals_on_top(tmp_path):
     """Every context (each page, each include of a card) takes the names of
     its template's globals: a plain dict, not a ChainMap iterated in Python."""
-    from generator.themes import load_chain, make_environment
+    from generator.theme.themes import load_chain, make_environment
 
     chain, _ = load_chain("default", tmp_path)
     env = make_environment(chain, {"t": lambda key, **values: key, "motto": "site"})
@@ -218,7 +218,7 @@ def test_template_output_is_what_stock_jinja_writes(value):
     with Jinja's own."""
     import jinja2
 
-    from generator.themes import _Environment
+    from generator.theme.themes import _Environment
 
     ours = _Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(_OUTPUTS)
     stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(_OUTPUTS)
@@ -239,7 +239,7 @@ def test_theme_strings_fill_in_as_markupsafe_does(template, values):
     (or the error) must be what markupsafe's ``Markup.format`` gives."""
     from markupsafe import escape
 
-    from generator.strings import Strings
+    from generator.theme.strings import Strings
 
     try:
         expected = Markup(escape(template)).format(**values) if values else Markup(escape(template))
@@ -253,7 +253,7 @@ def test_theme_strings_fill_in_as_markupsafe_does(template, values):
 
 
 def test_plain_theme_strings_are_filled_without_markupsafes_formatter(monkeypatch):
-    from generator.strings import Strings
+    from generator.theme.strings import Strings
 
     strings = Strings({"read_original": "Read the original at {outlet}", "odd": "{n:>3}"}, "en")
     monkeypatch.setattr(Markup, "format", lambda *a, **k: pytest.fail("Markup.format was used"))
@@ -267,7 +267,7 @@ def test_calls_from_templates_give_what_stock_jinja_gives():
     a ``pass_context`` mark once they are known; the others go through Jinja."""
     import jinja2
 
-    from generator.themes import _Environment
+    from generator.theme.themes import _Environment
 
     def plain(x=1, **kw):
         return f"p{x}{sorted(kw)}"

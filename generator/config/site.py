@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator.config.validate import Checker, check_url
+from generator.config.yamlsource import Node, parse_yaml
 from generator.diagnostics import Diagnostic, error
-from generator.slugs import is_slug, slugify
-from generator.validate import Checker, check_url
-from generator.yamlsource import Node, parse_yaml
+from generator.util.slugs import is_slug, slugify
 
 CONFIG_NAME = "site.yml"
 

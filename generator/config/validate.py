@@ -11,8 +11,8 @@ import difflib
 import re
 from urllib.parse import urlsplit
 
+from generator.config.yamlsource import Node
 from generator.diagnostics import Diagnostic, error
-from generator.yamlsource import Node
 
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 

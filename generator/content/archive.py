@@ -14,10 +14,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
+from generator.content.markdown.convert import Rendered
 from generator.content.model import Article, Page, Where
 from generator.diagnostics import Diagnostic, error
-from generator.markdown import Rendered
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def tag_aliases(config: SiteConfig) -> dict[str, str]:
 def story_tags(article: Article, aliases: dict[str, str]) -> tuple[str, ...]:
     """A story's tag slugs, after aliases, in the editor's order. Interned: a
     slug is one object however many stories have it, so the cache's pickles
-    of the archive (``generator/incremental.py``, related stories) write it once."""
+    of the archive (``generator/incremental/quick.py``, related stories) write it once."""
     return tuple(dict.fromkeys(sys.intern(aliases.get(tag.slug, tag.slug)) for tag in article.tags))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.model import SourceFile
 from generator.diagnostics import Diagnostic, error, warning
 

@@ -12,12 +12,12 @@ from datetime import date, datetime, time
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
+from generator.config.validate import Checker, check_url
+from generator.config.yamlsource import Node, parse_yaml
 from generator.content.model import Article, Asset, Image, Page, Source, SourceFile, Stamp, TagRef, Where
 from generator.diagnostics import Diagnostic, error
-from generator.slugs import MAX_LENGTH, is_slug, slugify
-from generator.validate import Checker, check_url
-from generator.yamlsource import Node, parse_yaml
+from generator.util.slugs import MAX_LENGTH, is_slug, slugify
 
 ARTICLE_KEYS = [
     "title", "date", "updated", "source", "credit", "image", "tags", "summary", "slug", "draft", "syndicated",

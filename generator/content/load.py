@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from generator.cache import VERSION, BuildCache, body_blob, collector_paused, digest, doc_blob, read_doc
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.frontmatter import parse
+from generator.content.markdown.convert import Rendered, prepare, render_markdown
 from generator.content.model import SourceFile
 from generator.content.shape import card, shape
 from generator.diagnostics import Diagnostic, error
-from generator.markdown import Rendered, prepare, render_markdown
-from generator.parallel import iter_chunks
+from generator.store.cache import VERSION, BuildCache, body_blob, collector_paused, digest, doc_blob, read_doc
+from generator.util.parallel import iter_chunks
 
 
 @dataclass

@@ -9,7 +9,7 @@ else a build computes from the whole archive (collections, pagination, related
 stories, URL and duplicate checks, sitemaps, copies of assets, the site's
 navigation) depends only on shapes. An edit that keeps every shape can
 therefore be built by re-rendering the pages whose key holds the story's
-digest (``generator/incremental.py``).
+digest (``generator/incremental/quick.py``).
 
 Positions (line and column) are left out: they only place error messages,
 and an edit that moves a paragraph should not count as a change of place.
@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from generator.cache import digest
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.model import Article
+from generator.store.cache import digest
 
 
 def shape(rendered, config: SiteConfig) -> str:
@@ -36,7 +36,7 @@ def shape(rendered, config: SiteConfig) -> str:
 def placed(rendered, config: SiteConfig) -> str:
     """The shape but for the tags, the source (outlet and original's URL) and
     the date and update: two versions of a story with the same URL and place
-    differ at most in those (``generator/regroup.py``, which takes a re-date
+    differ at most in those (``generator/incremental/regroup.py``, which takes a re-date
     within the story's month)."""
     return digest(repr(_shape(rendered, config, whole=False)).encode())
 

@@ -14,10 +14,10 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from generator.cache import VERSION, digest
 from generator.content.model import Article
-from generator.sitemaps import NEWS_WINDOW
-from generator.writer import MARKER
+from generator.output.staging import MARKER
+from generator.plan.sitemaps import NEWS_WINDOW
+from generator.store.cache import VERSION, digest
 
 
 def file_stats(files) -> dict[str, os.stat_result | None]:

@@ -21,7 +21,7 @@ original's URL), or its date within its month or its update; or is a story
 that comes (a new file, or one now published), goes (deleted, or no longer
 published) or moves to another URL (a re-date to another month, a new slug),
 provided that no other file links to it and it links to no other file (the
-full build checks links). ``generator/regroup.py`` brings the snapshot's
+full build checks links). ``generator/incremental/regroup.py`` brings the snapshot's
 order, tag and outlet lists, date archives and originals up to date, and
 names the tags, outlets and date archive pages whose pages change and the
 pages that appear or go. Then only those files are parsed; the archive is
@@ -40,15 +40,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from generator.cache import BuildCache, CacheCorrupt
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.archive import Archive, Month, Standalone, Story, Term, Year, article_url, page_url
 from generator.content.load import Loaded, load_documents
 from generator.content.model import Article, SourceFile
 from generator.content.shape import placed
-from generator.regroup import Regrouped, regroup
-from generator.routes import story_digest
-from generator.urls import output_file
+from generator.incremental.regroup import Regrouped, regroup
+from generator.plan.routes import story_digest
+from generator.store.cache import BuildCache, CacheCorrupt
+from generator.util.urls import output_file
 
 STRUCTURE, DOCUMENTS = "plan", "plan-docs"  # the snapshot's two manifests
 MAX_CHANGED = 50  # more changed files than this take the full build: its parallel parse pays off

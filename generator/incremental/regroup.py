@@ -11,7 +11,7 @@ outlet's name when its most frequent spelling changes, and for a re-date the
 story's place in the archive's order (its neighbours, its place in every list
 it is in) and the last change that its lists and the sitemap show; a new
 original's URL must be one no other story cites. :func:`regroup` makes the
-new structure from the last build's snapshot (``generator/incremental.py``)
+new structure from the last build's snapshot (``generator/incremental/quick.py``)
 and says which tags' and outlets' pages and feeds must be planned again;
 everything else is planned as for an edit that keeps the structure, and an
 output whose key did not change is still kept as it is.
@@ -29,16 +29,16 @@ from bisect import insort
 from collections import Counter
 from dataclasses import dataclass, field
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.archive import same_original, spellings, story_tags, tag_aliases, term_text
 from generator.content.model import Article
-from generator.feeds import article_modified
-from generator.pagination import page_url
-from generator.related import updated_related
-from generator.routes import Moved
-from generator.sitemaps import is_sitemap, sitemaps
-from generator.urls import output_file
-from generator.views import weight
+from generator.plan.feeds import article_modified
+from generator.plan.pagination import page_url
+from generator.plan.related import updated_related
+from generator.plan.routes import Moved
+from generator.plan.sitemaps import is_sitemap, sitemaps
+from generator.plan.views import weight
+from generator.util.urls import output_file
 
 KINDS = ("tags", "sources")  # the snapshot's rows, and the folder of their pages
 
@@ -235,9 +235,9 @@ def _originals(snap: dict, retags, removed=(), added=()) -> dict[str, str] | Non
 
 
 def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]], jobs: int):
-    """What a partial plan of the edit needs (:class:`generator.routes.Moved`),
+    """What a partial plan of the edit needs (:class:`generator.plan.routes.Moved`),
     and the related stories after it: ``(moved, urls, inputs)``, given
-    those of the last build and their inputs (``generator/related.py``)."""
+    those of the last build and their inputs (``generator/plan/related.py``)."""
     snap = regrouped.structure
     inputs = tuple((url, tags, when) for _, url, tags, when in snap["stories"])  # as related_inputs() gives them
     urls = updated_related(inputs, last_inputs, last, jobs)

@@ -9,10 +9,10 @@ replaced is the spare); the first build into an output has none. Then:
 - ``ssg serve`` makes one itself after its first build (:func:`prepare_spare`);
 - ``ssg build``, for a large output, hands its build lock to a detached
   process that makes one after the command returns (:func:`start_maker`, run
-  as ``python -m generator.spare``), as ``git`` runs its upkeep after a
+  as ``python -m generator.incremental.spare``), as ``git`` runs its upkeep after a
   command. The maker holds the lock until it is done (about a second at
   10,000 stories), and any build that starts meanwhile stops it at once
-  (``generator/lock.py``) and goes on as it would have without a spare; the
+  (``generator/store/lock.py``) and goes on as it would have without a spare; the
   half-made copy is deleted by the next build or maker. Not in CI (see
   :func:`wanted`).
 """
@@ -25,9 +25,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.cache import CACHE_DIR, BuildCache, CacheCorrupt
-from generator.lock import LOCK_FILE
-from generator.writer import SPARE, discard, discard_spare, is_real_folder, link_tree, same_device
+from generator.output.staging import SPARE, discard, discard_spare, is_real_folder, link_tree, same_device
+from generator.store.cache import CACHE_DIR, BuildCache, CacheCorrupt
+from generator.store.lock import LOCK_FILE
 
 MIN_FILES = 2000  # outputs of fewer files get no maker: their next build makes its tree in well under 0.1 s
 MADE = f"{SPARE}-new-"  # the copy being made: .ssg-cache/spare-new-<pid>
@@ -105,7 +105,8 @@ def start_maker(root: Path, out: Path, lock) -> bool:
     """Start the maker, detached, and hand it ``lock`` (the build lock this
     process holds: the maker inherits its open file). False when it could not start."""
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "generator.spare", str(root), str(out), str(lock.fd)],
+        command = [sys.executable, "-m", "generator.incremental.spare", str(root), str(out), str(lock.fd)]
+        proc = subprocess.Popen(command,
                                 pass_fds=(lock.fd,), start_new_session=True, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     except OSError:

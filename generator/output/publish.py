@@ -16,16 +16,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import CACHE_DIR, BuildCache, digest
-from generator.config import SiteConfig
-from generator.progress import Progress
-from generator.render import Renderer
-from generator.search import FOLDER as SEARCH_FOLDER
-from generator.search import index, reuse_index
-from generator.spare import has_spare, leftovers
-from generator.urls import output_file
-from generator.writeplan import Missing, Output, Written, write_outputs
-from generator.writer import (
+from generator.config.site import SiteConfig
+from generator.incremental.spare import has_spare, leftovers
+from generator.output.render import Renderer
+from generator.output.search import FOLDER as SEARCH_FOLDER
+from generator.output.search import index, reuse_index
+from generator.output.staging import (
     MARKER,
     SPARE,
     FoldersAhead,
@@ -36,6 +32,10 @@ from generator.writer import (
     discard_spare,
     same_device,
 )
+from generator.output.write import Missing, Output, Written, write_outputs
+from generator.progress import Progress
+from generator.store.cache import CACHE_DIR, BuildCache, digest
+from generator.util.urls import output_file
 
 
 @dataclass

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import jinja2
 
-from generator.cache import CacheCorrupt
 from generator.diagnostics import Diagnostic, error
-from generator.routes import Route
-from generator.themes import template_display
-from generator.urls import output_file
+from generator.plan.routes import Route
+from generator.store.cache import CacheCorrupt
+from generator.theme.themes import template_display
+from generator.util.urls import output_file
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator.parallel import die_with_parent
+from generator.util.parallel import die_with_parent
 
 MARKER = ".ssg-output"
 MARKER_TEXT = b"This folder is written by ssg build. Its content is replaced on every build.\n"

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import jinja2
 
-from generator.cache import digest
 from generator.diagnostics import Diagnostic
-from generator.feeds import FeedSpec
-from generator.parallel import run_chunks
-from generator.render import Renderer
-from generator.routes import Route
-from generator.urls import output_file
-from generator.writer import Staging, clear, found_as, link, safe_parts, write_new
+from generator.output.render import Renderer
+from generator.output.staging import Staging, clear, found_as, link, safe_parts, write_new
+from generator.plan.feeds import FeedSpec
+from generator.plan.routes import Route
+from generator.store.cache import digest
+from generator.util.parallel import run_chunks
+from generator.util.urls import output_file
 
 
 @dataclass(frozen=True)

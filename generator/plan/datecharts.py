@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from generator.charts import Bar, Chart
 from generator.content.archive import Year
-from generator.strings import Strings
-from generator.urls import Links
-from generator.views import ViewBuilder
+from generator.plan.charts import Bar, Chart
+from generator.plan.views import ViewBuilder
+from generator.theme.strings import Strings
+from generator.util.urls import Links
 
 
 def _chart(chart_id: str, title: str, counts: dict[tuple[int, int], int], first: int, last: int, every_month: bool,

@@ -25,13 +25,13 @@ from urllib.parse import urljoin
 from markupsafe import escape as html_escape
 
 from generator import __version__
-from generator.cache import digest
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.archive import Archive, Story
-from generator.markdown import finished_body
-from generator.urls import Links
-from generator.xmltext import attr as _attr
-from generator.xmltext import text as _text
+from generator.content.markdown.convert import finished_body
+from generator.store.cache import digest
+from generator.util.urls import Links
+from generator.util.xmltext import attr as _attr
+from generator.util.xmltext import text as _text
 
 ATOM_TYPE = "application/atom+xml"
 JSON_TYPE = "application/feed+json"

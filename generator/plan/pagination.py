@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.views import Pagination
+from generator.plan.views import Pagination
 
 
 @dataclass(frozen=True)

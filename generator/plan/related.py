@@ -18,9 +18,9 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 
-from generator.cache import digest
 from generator.content.archive import Archive
-from generator.parallel import run_chunks
+from generator.store.cache import digest
+from generator.util.parallel import run_chunks
 
 WINDOW = 12
 LIMIT = 5

@@ -20,18 +20,18 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.cache import digest
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.archive import Archive, Story, Term
 from generator.content.model import Where
-from generator.dateplan import archive_chart, year_chart
 from generator.diagnostics import Diagnostic, error
-from generator.feeds import ATOM_TYPE, FeedLink, modified
-from generator.pagination import paginate
-from generator.strings import Strings
-from generator.structured import breadcrumb_list, collection_page, news_article, script_json
-from generator.urls import Links
-from generator.views import DateView, Link, MonthView, StoryView, ViewBuilder, YearRef, YearView
+from generator.plan.datecharts import archive_chart, year_chart
+from generator.plan.feeds import ATOM_TYPE, FeedLink, modified
+from generator.plan.pagination import paginate
+from generator.plan.structured import breadcrumb_list, collection_page, news_article, script_json
+from generator.plan.views import DateView, Link, MonthView, StoryView, ViewBuilder, YearRef, YearView
+from generator.store.cache import digest
+from generator.theme.strings import Strings
+from generator.util.urls import Links
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class Head:
 class Moved:
     """What a retag, a change of outlet, a re-date or a story added or taken
     away changes in a partial plan besides the stories whose digest changed
-    (``generator/regroup.py``)."""
+    (``generator/incremental/regroup.py``)."""
 
     terms: dict[str, frozenset[str]]  # "tags"/"sources" -> those whose every page is planned (and their index)
     stories: frozenset[str]  # stories whose page is planned: their related stories or neighbours changed
@@ -132,7 +132,7 @@ class _Planner:
     """Plans every page; or, given ``changed`` (URLs of stories and pages whose
     content changed while the archive's structure did not) and the digests of
     the last build brought up to date, only the pages whose key holds one of
-    them, without reading any other story (``generator/incremental.py``); and
+    them, without reading any other story (``generator/incremental/quick.py``); and
     with ``moved``, the pages a retag, a change of outlet or a re-date changes as well."""
 
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
@@ -438,7 +438,7 @@ def _by_letter(terms) -> tuple[tuple[str, tuple], ...]:
 def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
          related: dict[str, tuple[str, ...]]):  # fmt: skip
     """Every route, the problems found (URL collisions), and each story's
-    digest. ``related`` is :func:`generator.related.related_urls` of the archive."""
+    digest. ``related`` is :func:`generator.plan.related.related_urls` of the archive."""
     planner = _Planner(archive, config, links, strings, bodies, related)
     routes = planner.plan()
     return routes, _collisions(routes), planner.digests

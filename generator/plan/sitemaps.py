@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.archive import Story
-from generator.feeds import FeedFile
-from generator.urls import Links
-from generator.xmltext import text as _text
+from generator.plan.feeds import FeedFile
+from generator.util.urls import Links
+from generator.util.xmltext import text as _text
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -46,7 +46,7 @@ def sitemaps(pages: dict[str, datetime | None], config: SiteConfig, links: Links
     """One ``/sitemap.xml``, or past the limit an index of ``/sitemap-N.xml``;
     ``pages``: each page's URL (site-internal) -> when it last changed. The
     pages are listed by URL, so that a sitemap can be brought up to date
-    from the last one's pages (``generator/regroup.py``)."""
+    from the last one's pages (``generator/incremental/regroup.py``)."""
     entries = [Entry(url, pages[url]) for url in sorted(pages)]
     limit = config.sitemap_limit
     if len(entries) <= limit:

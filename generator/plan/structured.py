@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.views import Link, SiteView, StoryView
+from generator.plan.views import Link, SiteView, StoryView
 
 CONTEXT = "https://schema.org"
 

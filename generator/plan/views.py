@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator import __version__
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.archive import Archive, Standalone, Story, Term
+from generator.content.markdown.convert import finished_body
 from generator.content.model import Stamp
-from generator.feeds import site_feed_links
-from generator.markdown import finished_body
-from generator.strings import Strings
-from generator.urls import Links
+from generator.plan.feeds import site_feed_links
+from generator.theme.strings import Strings
+from generator.util.urls import Links
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.build import BuildOptions, build
-from generator.cache import CACHE_DIR
 from generator.diagnostics import DiagnosticError, Severity, report
-from generator.lock import LockTimeout, build_lock
+from generator.incremental.spare import prepare_spare
+from generator.output.staging import OutputError
 from generator.server.http import SiteServer
 from generator.server.livereload import Reloader
 from generator.server.watcher import watch
-from generator.spare import prepare_spare
-from generator.writer import OutputError
+from generator.store.cache import CACHE_DIR
+from generator.store.lock import LockTimeout, build_lock
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 STALE_SEARCH_ABOVE = 2000

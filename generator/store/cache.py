@@ -63,7 +63,7 @@ def record_shapes() -> str:
     from dataclasses import fields
 
     from generator.content import model
-    from generator.markdown import InternalLink, Rendered
+    from generator.content.markdown.convert import InternalLink, Rendered
 
     classes = [Rendered, InternalLink, model.Article, model.Page, model.Source, model.Image, model.Asset,
                model.TagRef, model.Stamp, model.Where, model.SourceFile]  # fmt: skip

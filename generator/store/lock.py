@@ -7,7 +7,7 @@ process ends, even when it is killed, so a crashed build never leaves a stale
 lock behind.
 
 A build that leaves no spare output tree hands its lock to the process that
-makes one after it returns (``generator/spare.py``): the lock file then names
+makes one after it returns (``generator/incremental/spare.py``): the lock file then names
 that process, and a build that finds it holding the lock stops it at once
 instead of waiting (the spare is an aid; without it, the build makes its own
 tree).

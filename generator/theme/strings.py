@@ -20,10 +20,10 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from generator.config.validate import Checker
+from generator.config.yamlsource import parse_yaml
 from generator.diagnostics import Diagnostic, warning
-from generator.themes import output_escape
-from generator.validate import Checker
-from generator.yamlsource import parse_yaml
+from generator.theme.themes import output_escape
 
 FALLBACK = "en"
 

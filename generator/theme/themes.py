@@ -23,9 +23,9 @@ import jinja2.runtime
 from jinja2.compiler import CodeGenerator
 
 from generator import __version__
+from generator.config.validate import Checker
+from generator.config.yamlsource import parse_yaml
 from generator.diagnostics import Diagnostic, error
-from generator.validate import Checker
-from generator.yamlsource import parse_yaml
 
 
 def _bundled_themes() -> Path:
@@ -45,7 +45,7 @@ MAX_DEPTH = 10
 # How templates are compiled: compiled templates kept under other options,
 # another code generator (its number) or by another ssg are not used.
 _OPTIONS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
-_CODEGEN = 1
+_CODEGEN = 2  # compiled code imports output_escape by its module path: a move changes it
 _COMPILED = f"ssg-{__version__}-" + hashlib.blake2b(repr((sorted(_OPTIONS.items()), _CODEGEN)).encode(),
                                                     digest_size=4).hexdigest()  # fmt: skip
 
@@ -162,7 +162,7 @@ class _CodeGenerator(CodeGenerator):
     ``Markup``: Jinja wraps what they join, not each piece."""
 
     def visit_Template(self, node, frame=None) -> None:
-        self.writeline("from generator.themes import output_escape as ssg_output_escape")
+        self.writeline("from generator.theme.themes import output_escape as ssg_output_escape")
         super().visit_Template(node, frame)
 
     def _output_child_pre(self, node, frame, finalize) -> None:

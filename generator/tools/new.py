@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from generator.config import SiteConfig
-from generator.slugs import slugify
-from generator.validate import check_url
+from generator.config.site import SiteConfig
+from generator.config.validate import check_url
+from generator.util.slugs import slugify
 
 
 class ScaffoldError(Exception):

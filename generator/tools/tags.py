@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import combinations
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.content.model import Article
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import unquote
 
-from generator.config import MarkdownOptions
+from generator.config.site import MarkdownOptions
 from generator.content.frontmatter import local_asset
 from generator.content.model import Article, Asset, Page
 from generator.diagnostics import Diagnostic, error
-from generator.slugs import slugify
+from generator.util.slugs import slugify
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # URLs that markdown-it's normalizeLink gives back unchanged: an http(s) URL
@@ -85,7 +85,7 @@ def _heading_id(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def _parser(options: MarkdownOptions):
-    from generator import linkscan, plainscan  # import markdown-it: see below
+    from generator.content.markdown import linkscan, plainscan  # import markdown-it: see below
 
     md = markdown_it_parser(options, plainscan.Renderer)
     _skip_idle_rules(md)
