@@ -42,12 +42,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import pty
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import sysconfig
+import threading
 import time
 from pathlib import Path
 
@@ -65,14 +67,34 @@ CHILD_THEME = {
 
 
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Run ``cmd`` as an editor at a terminal would: its stderr is a terminal
+    (a pseudo-terminal read and thrown away here), so an ``ssg build`` leaves
+    its background work (``generator/util/background.py``) running as it
+    would for them; stdout is read for the figures."""
+    terminal, its_end = pty.openpty()
+    drain = threading.Thread(target=_drain, args=(terminal,), daemon=True)
+    drain.start()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=its_end, stdin=subprocess.DEVNULL)
+    os.close(its_end)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    drain.join(timeout=5)
     out = proc.stdout.read().decode() if proc.stdout else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed")
     return wall, usage.ru_maxrss / 1024, out
+
+
+def _drain(fd: int) -> None:
+    """Read a pseudo-terminal until its last writer is gone (or a detached child keeps it: then until closed)."""
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def settle(site: Path) -> None:

@@ -20,6 +20,7 @@ import pytest
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
 
 
 @contextmanager
@@ -126,3 +127,31 @@ def site(tmp_path) -> Site:
     s.write("site.yml", BASIC_CONFIG)
     (root / "content" / "articles").mkdir(parents=True)
     return s
+
+
+def _browser_missing() -> str | None:
+    """What the browser tests need and this machine lacks, said as what to install."""
+    missing = []
+    if not Path("/usr/bin/chromium").exists():
+        missing.append("Debian's Chromium (apt-get install chromium)")
+    if not (REPO / "node_modules" / "axe-core" / "axe.min.js").is_file():
+        missing.append("axe-core (npm ci)")
+    return " and ".join(missing) or None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests (marker ``browser``) need Chromium and axe-core. Where
+    they are missing, running pytest directly skips those tests and says what
+    to install; ``.ci/run`` installs both and sets SSG_REQUIRE_BROWSER, under
+    which a missing one is an error, never a skip."""
+    missing = _browser_missing()
+    if missing is None:
+        return
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_items:
+        return
+    if os.environ.get("SSG_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"the browser tests need {missing}: `bash .ci/run` installs them")
+    skip = pytest.mark.skip(reason=f"browser test: install {missing}, or run `bash .ci/run`")
+    for item in browser_items:
+        item.add_marker(skip)

@@ -17,7 +17,9 @@ from generator.content.markdown.convert import Rendered, prepare, render_markdow
 from generator.content.model import SourceFile
 from generator.content.shape import card, shape
 from generator.diagnostics import Diagnostic, error
-from generator.store.cache import VERSION, BuildCache, body_blob, collector_paused, digest, doc_blob, read_doc
+from generator.store.cache import VERSION, BuildCache
+from generator.store.records import body_blob, collector_paused, doc_blob, read_doc
+from generator.util.digest import digest
 from generator.util.parallel import iter_chunks
 
 
@@ -67,30 +69,7 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
     ``previous`` is the cache's ``files`` manifest, when the caller has read it."""
     settings = parse_settings(config)
     previous = cache.manifest("files") if previous is None else previous
-    stats: dict[str, tuple[int, int, str]] = {}
-    keys: list[str | None] = []  # None: to be digested by the parsing worker
-    diagnostics: list[Diagnostic] = []
-    for file in files:
-        st = stats_now[file.rel]
-        if st is None:
-            diagnostics.append(error(file.rel, 1, 1, "", "cannot read: No such file or directory"))
-            keys.append("")
-            continue
-        old = previous.get(file.rel)
-        if old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size:
-            file_digest = old[2]
-        elif not previous:
-            keys.append(None)
-            continue
-        else:
-            try:
-                file_digest = digest(file.path.read_bytes())
-            except OSError as exc:
-                diagnostics.append(error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}"))
-                keys.append("")
-                continue
-        stats[file.rel] = (st.st_mtime_ns, st.st_size, file_digest)
-        keys.append(_doc_key(file_digest, file, settings))
+    keys, stats, diagnostics = _keys(files, stats_now, previous, settings)
     by_rel = {file.rel: file for file in files}
     wanted = [k for k in keys if k]
     cached: dict[str, object] = {}
@@ -146,6 +125,37 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
         resident.clear()
         resident.update((r.key, r) for r in documents)
     return Loaded(documents, diagnostics, stats, len(todo))
+
+
+def _keys(files: list[SourceFile], stats_now: dict, previous: dict, settings: str):
+    """Each file's document key ("": unreadable, None: to be digested by the
+    parsing worker), the records of the files whose digest is known, and the
+    problems of files that cannot be read."""
+    stats: dict[str, tuple[int, int, str]] = {}
+    keys: list[str | None] = []  # None: to be digested by the parsing worker
+    diagnostics: list[Diagnostic] = []
+    for file in files:
+        st = stats_now[file.rel]
+        if st is None:
+            diagnostics.append(error(file.rel, 1, 1, "", "cannot read: No such file or directory"))
+            keys.append("")
+            continue
+        old = previous.get(file.rel)
+        if old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size:
+            file_digest = old[2]
+        elif not previous:
+            keys.append(None)
+            continue
+        else:
+            try:
+                file_digest = digest(file.path.read_bytes())
+            except OSError as exc:
+                diagnostics.append(error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}"))
+                keys.append("")
+                continue
+        stats[file.rel] = (st.st_mtime_ns, st.st_size, file_digest)
+        keys.append(_doc_key(file_digest, file, settings))
+    return keys, stats, diagnostics
 
 
 def _doc_key(file_digest: str, file: SourceFile, settings: str) -> str:

@@ -1,4 +1,4 @@
-"""Immutable records of the content model (DESIGN §1)."""
+"""Immutable records of the content model: what a story or page file says, once read and checked."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from dataclasses import fields
 
 from generator.config.site import SiteConfig
 from generator.content.model import Article
-from generator.store.cache import digest
+from generator.util.digest import digest
 
 
 def shape(rendered, config: SiteConfig) -> str:

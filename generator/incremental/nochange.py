@@ -17,22 +17,9 @@ from pathlib import Path
 from generator.content.model import Article
 from generator.output.staging import MARKER
 from generator.plan.sitemaps import NEWS_WINDOW
-from generator.store.cache import VERSION, digest
-
-
-def file_stats(files) -> dict[str, os.stat_result | None]:
-    """One ``stat`` per content file (None when it vanished), shared by the
-    no-change check and the loader."""
-    stats: dict[str, os.stat_result | None] = {}
-    for file in files:
-        try:
-            stats[file.rel] = os.stat(file.location)
-        except OSError:
-            stats[file.rel] = None
-    return stats
-
-
-Record = tuple[int, int, str | None]  # (mtime_ns, size, digest of the bytes; None: not read yet)
+from generator.store.cache import VERSION
+from generator.store.files import Record, holds
+from generator.util.digest import digest
 
 
 def frame(config_path: Path, chain, settings: str) -> str:
@@ -47,61 +34,6 @@ def frame(config_path: Path, chain, settings: str) -> str:
                 with open(path, "rb") as handle:
                     parts.append(f"{path}:{digest(handle.read())}")
     return digest("\n".join(parts).encode())
-
-
-def _same(st: os.stat_result, old) -> bool:
-    return old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size
-
-
-def _read(path: str, st: os.stat_result) -> Record:
-    """A file's record with the digest of what it holds now."""
-    with open(path, "rb") as handle:
-        return st.st_mtime_ns, st.st_size, digest(handle.read())
-
-
-def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record]) -> dict[str, Record]:
-    """Each readable content file's record: as recorded while its size and
-    mtime are, else with the digest of what it holds now. Empty when nothing
-    is recorded (a first build: the parsing workers read and digest the files)."""
-    if not recorded:
-        return {}
-    records: dict[str, Record] = {}
-    for file in files:
-        st, old = stats[file.rel], recorded.get(file.rel)
-        if st is None:
-            continue
-        if _same(st, old):
-            records[file.rel] = old
-            continue
-        try:
-            records[file.rel] = _read(file.location, st)
-        except OSError:
-            continue  # (the loader reports it)
-    return records
-
-
-def copied_records(paths, recorded: dict[str, Record | None]) -> dict[str, Record | None]:
-    """A record of each file the build copies beside a page (None: gone): the
-    recorded one while its size and mtime are as recorded; with a digest when
-    they changed since it was recorded; a new file's without one (a first
-    build copies the files without reading them twice)."""
-    records: dict[str, Record | None] = {}
-    for path in paths:
-        old = recorded.get(path)
-        try:
-            st = os.stat(path)
-            if _same(st, old):
-                records[path] = old
-            else:
-                records[path] = (st.st_mtime_ns, st.st_size, None) if old is None else _read(path, st)
-        except OSError:
-            records[path] = None
-    return records
-
-
-def holds(record: Record) -> str:
-    """What a record says of the file's bytes: their digest, or its size and mtime until one is known."""
-    return record[2] if record[2] is not None else f"{record[1]}:{record[0]}"
 
 
 def fingerprint(frame_digest: str, files, contents: dict[str, Record], copied: dict[str, Record | None]) -> str:

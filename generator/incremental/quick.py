@@ -2,15 +2,7 @@
 changes it by a few stories, is built without loading, collecting or planning
 the whole archive.
 
-Every build that writes saves a **snapshot** of the archive: the archive's
-structure (the ``plan`` manifest: the stories in order with their URLs, tags
-and times; the members of every tag, outlet, year and month by number, and
-each tag's and outlet's spellings; the assets to copy; the sitemap's pages
-with their last change, a story's among them; the stories' originals, for
-the duplicate check; the files that some file links to), and what an edit
-changes in it (the ``plan-docs`` manifest: each content file's cache key,
-shape (``content/shape.py``) and URL, and each story's digest). A quick
-build saves only the second, and one that changes the structure both.
+Every build that writes saves a **snapshot** of the archive (``snapshot.py``).
 
 The next build takes the quick way when the snapshot is the last build's (same
 fingerprint), every input but the content files is as it was (the frame: ssg's
@@ -26,13 +18,13 @@ order, tag and outlet lists, date archives and originals up to date, and
 names the tags, outlets and date archive pages whose pages change and the
 pages that appear or go. Then only those files are parsed; the archive is
 rebuilt from the snapshot with stories whose documents are read from the
-cache only when a page being rendered shows them; only the pages and feeds
+cache only when a page being rendered shows them (``lazy.py``); only the pages and feeds
 whose key holds a changed digest, or that the regrouping names, are planned;
 and every other output keeps the key the last build recorded for it, so it
 is kept or linked as it is. Anything else (a standalone page that comes,
 goes or moves: every page's navigation shows it) takes the full build, which
-gives the same output (``tests/test_incremental.py`` compares both with clean
-builds).
+gives the same output (``tests/incremental/test_incremental.py`` compares
+both with clean builds).
 """
 
 from __future__ import annotations
@@ -41,129 +33,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from generator.config.site import SiteConfig
-from generator.content.archive import Archive, Month, Standalone, Story, Term, Year, article_url, page_url
+from generator.content.archive import Archive, article_url, page_url
 from generator.content.load import Loaded, load_documents
 from generator.content.model import Article, SourceFile
 from generator.content.shape import placed
+from generator.incremental.lazy import Documents, lazy_archive
 from generator.incremental.regroup import Regrouped, regroup
+from generator.incremental.snapshot import DOCUMENTS, STRUCTURE
 from generator.plan.routes import story_digest
 from generator.store.cache import BuildCache, CacheCorrupt
 from generator.util.urls import output_file
 
-STRUCTURE, DOCUMENTS = "plan", "plan-docs"  # the snapshot's two manifests
 MAX_CHANGED = 50  # more changed files than this take the full build: its parallel parse pays off
-
-
-def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, tuple[str, str]],
-             assets: dict[str, str], related: str, sitemap: dict) -> tuple[dict, dict]:  # fmt: skip
-    """What the next build needs to take the quick way (its two manifests): see the module's doc.
-    ``documents`` are every loaded document, published or not; ``assets`` the
-    stories' and pages' files to copy (output path -> source path); ``related``
-    the key of the related stories (the ``related`` manifest must still hold it);
-    ``sitemap`` the sitemap's entries (URL -> last modified)."""
-    urls = {s.article.file.rel: s.url for s in archive.stories} | {p.page.file.rel: p.url for p in archive.pages}
-    number = {s.url: i for i, s in enumerate(archive.stories)}
-
-    def members(stories) -> tuple[int, ...]:
-        return tuple(number[s.url] for s in stories)
-
-    return {
-        "id": print_,
-        "frame": frame,
-        "stories": tuple((s.article.file.rel, s.url, s.tags, s.article.date.at.timestamp()) for s in archive.stories),
-        "pages": tuple((p.page.file.rel, p.url) for p in archive.pages),
-        "tags": tuple((t.slug, t.name, t.description, members(t.stories), t.spelled) for t in archive.tags),
-        "sources": tuple((t.slug, t.name, t.description, members(t.stories), t.spelled) for t in archive.sources),
-        "years": tuple((y.year, tuple((m.month, members(m.stories)) for m in y.months)) for y in archive.years),
-        "assets": assets,
-        "related": related,
-        "sitemap": sitemap,
-        "originals": archive.originals,
-        "linked": tuple(sorted({link.target for r in documents for link in r.links})),  # files some file links to
-    }, {
-        "fingerprint": print_,  # of the last build, quick or not
-        "structure": print_,  # the id of the structure it goes with
-        "docs": {r.doc.file.rel: (r.key, r.shape, urls.get(r.doc.file.rel)) for r in documents},
-        "digests": digests,
-    }
-
-
-class _Documents:
-    """Documents by file: the freshly parsed ones, else read from the cache."""
-
-    def __init__(self, keys: dict[str, str], files: dict[str, object], bodies, fresh: dict):
-        self.keys, self.files, self.bodies, self.fresh = keys, files, bodies, fresh
-
-    def get(self, rel: str):
-        found = self.fresh.get(rel)
-        return found if found is not None else self.bodies.doc(self.keys[rel], self.files)
-
-    def fill(self, stories: list[_LazyStory]) -> None:
-        """Read the documents of ``stories`` at once (one query, not one each)."""
-        wanted = {self.keys[s._rel]: s for s in stories if s._rel not in self.fresh}
-        for key, rendered in self.bodies.docs(list(wanted), self.files).items():
-            wanted[key]._fill(rendered)
-
-
-def read_ahead(stories) -> None:
-    """Read at once the cached documents of the snapshot's stories among
-    ``stories`` that nothing has asked for yet (``render.Renderer.read_ahead``):
-    a quick build that moves every page of the home list shows 10,000 stories,
-    and read one by one their documents cost a query each."""
-    lazy = list({id(s): s for s in stories if isinstance(s, _LazyStory) and "rendered" not in s.__dict__}.values())
-    if len(lazy) > 1:
-        lazy[0]._documents.fill(lazy)
-
-
-class _Lazy:
-    """A story or page of the snapshot: its URL is known, its document is read
-    when something first asks for it. Compared by identity (there is one
-    object per document), so that comparing never reads documents."""
-
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
-    _filled: tuple[str, ...] = ("rendered",)  # attributes that come from the document
-
-    def _known(self, rel: str, documents: _Documents, **values) -> None:
-        for name, value in (("_rel", rel), ("_documents", documents), *values.items()):
-            object.__setattr__(self, name, value)
-
-    def __getattr__(self, name: str):
-        if name not in self._filled:
-            raise AttributeError(name)
-        self._fill(self._documents.get(self._rel))
-        return getattr(self, name)
-
-    def _fill(self, rendered) -> None:
-        object.__setattr__(self, "rendered", rendered)
-        if "article" in self._filled:
-            object.__setattr__(self, "article", rendered.doc)
-
-
-class _LazyStory(_Lazy, Story):
-    _filled = ("rendered", "article")
-
-    def __init__(self, rel: str, url: str, tags: tuple[str, ...], documents: _Documents):
-        self._known(rel, documents, url=url, tags=tags)
-
-
-class _LazyPage(_Lazy, Standalone):
-    def __init__(self, rel: str, url: str, documents: _Documents):
-        self._known(rel, documents, url=url)
-
-
-def _archive(snap: dict, documents: _Documents) -> Archive:
-    stories = tuple(_LazyStory(rel, url, tags, documents) for rel, url, tags, _ in snap["stories"])
-
-    def terms(rows) -> tuple[Term, ...]:
-        return tuple(Term(slug, name, text, tuple(stories[i] for i in members), spelled)
-                     for slug, name, text, members, spelled in rows)  # fmt: skip
-
-    years = tuple(Year(year, tuple(Month(year, month, tuple(stories[i] for i in members)) for month, members in months))
-                  for year, months in snap["years"])  # fmt: skip
-    pages = tuple(_LazyPage(rel, url, documents) for rel, url in snap["pages"])
-    url_of = {rel: url for rel, url, *_ in snap["stories"]} | dict(snap["pages"])
-    return Archive(stories, pages, terms(snap["tags"]), terms(snap["sources"]), years, url_of, snap["originals"])
 
 
 @dataclass
@@ -232,7 +113,7 @@ def quick(print_: str, frame: str, files, stats_now: dict, recorded: dict, conte
             return None, loaded.parsed  # two stories, or a story and a page, with one URL: the full build reports it
     fresh, changed = edit.fresh, edit.changed
     keys = {rel: entry[0] for rel, entry in docs.items()} | {rel: r.key for rel, r in fresh.items()}
-    archive = _archive(snap, _Documents(keys, by_rel, bodies, fresh))
+    archive = lazy_archive(snap, Documents(keys, by_rel, bodies, fresh))
     digests = {url: pair for url, pair in known["digests"].items() if url not in edit.gone}
     if regrouped is not None:  # the stories of a renamed tag or outlet show its new name
         for kind, terms in (("tags", archive.tags), ("sources", archive.sources)):

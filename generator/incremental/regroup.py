@@ -35,7 +35,7 @@ from generator.content.model import Article
 from generator.plan.feeds import article_modified
 from generator.plan.pagination import page_url
 from generator.plan.related import updated_related
-from generator.plan.routes import Moved
+from generator.plan.scope import Moved
 from generator.plan.sitemaps import is_sitemap, sitemaps
 from generator.plan.views import weight
 from generator.util.urls import output_file
@@ -235,7 +235,7 @@ def _originals(snap: dict, retags, removed=(), added=()) -> dict[str, str] | Non
 
 
 def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]], jobs: int):
-    """What a partial plan of the edit needs (:class:`generator.plan.routes.Moved`),
+    """What a partial plan of the edit needs (:class:`generator.plan.scope.Moved`),
     and the related stories after it: ``(moved, urls, inputs)``, given
     those of the last build and their inputs (``generator/plan/related.py``)."""
     snap = regrouped.structure

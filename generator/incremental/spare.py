@@ -25,23 +25,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.output.staging import SPARE, discard, discard_spare, is_real_folder, link_tree, same_device
+from generator.output.files import discard, discard_spare, is_real_folder, link_tree, same_device
+from generator.output.staging import MADE, SPARE, has_spare, leftovers
 from generator.store.cache import CACHE_DIR, BuildCache, CacheCorrupt
 from generator.store.lock import LOCK_FILE
+from generator.util.background import interactive
 
 MIN_FILES = 2000  # outputs of fewer files get no maker: their next build makes its tree in well under 0.1 s
-MADE = f"{SPARE}-new-"  # the copy being made: .ssg-cache/spare-new-<pid>
-
-
-def has_spare(root: Path, cache: BuildCache, out: Path) -> bool:
-    """The cache recorded a spare tree for ``out``, and it is a real folder."""
-    return is_real_folder(root / CACHE_DIR / SPARE) and cache.state("spare") == str(out)
-
-
-def leftovers(root: Path) -> list[Path]:
-    """Copies left half-made by a maker that was stopped (or killed). Only the
-    holder of the build lock may delete them: then no maker is at work."""
-    return sorted((root / CACHE_DIR).glob(f"{MADE}*"))
 
 
 def prepare_spare(root: Path, out: Path, before_commit=None) -> bool:
@@ -89,16 +79,12 @@ def prepare_spare(root: Path, out: Path, before_commit=None) -> bool:
 
 def wanted(root: Path, out: Path | None, files: int, cache: BuildCache) -> bool:
     """Whether ``ssg build`` should start a maker after writing ``files`` files
-    into ``out``. Not in CI (the ``CI`` variable, which GitHub Actions, GitLab
-    and most others set): there the job's next step may archive
-    ``.ssg-cache`` while the maker writes into it, and the next job restores
-    the output and a spare the build before kept."""
-    return (out is not None and files >= MIN_FILES and hasattr(os, "fork") and not in_ci()
+    into ``out``. Only for a person at a terminal (``util/background.py``):
+    in CI the job's next step may archive ``.ssg-cache`` while the maker
+    writes into it (and the next job restores the output and a spare the
+    build before kept), and a script expects nothing of the build left running."""
+    return (out is not None and files >= MIN_FILES and hasattr(os, "fork") and interactive()
             and not has_spare(root, cache, out) and same_device(root / CACHE_DIR, out.parent))  # fmt: skip
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def start_maker(root: Path, out: Path, lock) -> bool:

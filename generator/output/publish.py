@@ -17,36 +17,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config.site import SiteConfig
-from generator.incremental.spare import has_spare, leftovers
+from generator.output.files import Listing, clear, discard, discard_spare, same_device
 from generator.output.render import Renderer
 from generator.output.search import FOLDER as SEARCH_FOLDER
 from generator.output.search import index, reuse_index
-from generator.output.staging import (
-    MARKER,
-    SPARE,
-    FoldersAhead,
-    Listing,
-    Staging,
-    clear,
-    discard,
-    discard_spare,
-    same_device,
-)
+from generator.output.staging import MARKER, SPARE, FoldersAhead, Staging, has_spare, leftovers
 from generator.output.write import Missing, Output, Written, write_outputs
 from generator.progress import Progress
-from generator.store.cache import CACHE_DIR, BuildCache, digest
+from generator.stages import Stages
+from generator.store.cache import CACHE_DIR, BodyReader, BuildCache
+from generator.util.digest import digest
 from generator.util.urls import output_file
 
 
 @dataclass
-class Site:
-    """The site being built, and what the build's stages share."""
+class WriteContext:
+    """What one write stage works with: the site's configuration and output
+    folder, the cache, the staging tree (the spare tree when there is one) and
+    the folders made ahead."""
 
     config: SiteConfig
     out: Path
     cache: BuildCache
-    bodies: object  # BodyReader
-    stages: object  # build._Stages: timed() and absorb()
+    bodies: BodyReader
+    stages: Stages
     progress: Progress
     jobs: int
     started: float
@@ -153,7 +147,7 @@ def folders_ahead(urls) -> list[str]:
     """The output folders of the pages at ``urls`` (``/2023/07/slug/``) and
     their parents, each after its parent: the story pages' folders, known from
     the loaded documents, are made while the build collects and plans (see
-    :meth:`Site.stage`)."""
+    :meth:`WriteContext.stage`)."""
     return folders_of(output_file(url) for url in urls)
 
 
@@ -174,7 +168,7 @@ def _folders(files) -> set[str]:
     return folders
 
 
-def publish(site: Site, outputs: list[Output], machine, renderer: Renderer, previous: dict,
+def publish(site: WriteContext, outputs: list[Output], machine, renderer: Renderer, previous: dict,
             articles: set[str]) -> Written:  # fmt: skip
     """Write every output into a staging tree (the spare output tree when
     there is one), index it for search, swap it in, and record what was

@@ -27,7 +27,7 @@ class Renderer:
         self.env = env
         self.root = root
         # Given the stories the routes about to be rendered show (``Route.shows``), reads what they need at
-        # once (a quick build's stories read their cached documents when first asked: ``incremental.py``).
+        # once (a quick build's stories read their cached documents when first asked: ``incremental/lazy.py``).
         self.read_ahead: Callable[[list], None] | None = None
         self._templates: dict[tuple[str, ...], jinja2.Template] = {}
         self.diagnostics: list[Diagnostic] = []

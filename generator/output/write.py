@@ -14,11 +14,12 @@ from pathlib import Path
 import jinja2
 
 from generator.diagnostics import Diagnostic
+from generator.output.files import clear, found_as, link, write_new
 from generator.output.render import Renderer
-from generator.output.staging import Staging, clear, found_as, link, safe_parts, write_new
+from generator.output.staging import Staging, safe_parts
 from generator.plan.feeds import FeedSpec
 from generator.plan.routes import Route
-from generator.store.cache import digest
+from generator.util.digest import digest
 from generator.util.parallel import run_chunks
 from generator.util.urls import output_file
 
@@ -78,18 +79,13 @@ def _intact(output: Output, manifest: dict, tree: str, seen: dict | None = None)
     return before if (st.st_size, st.st_mtime_ns) == (before[1], before[2]) else None
 
 
-def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict, out: Path | None,
-                  renderer: Renderer, jobs: int, progress, spare: dict | None = None,
-                  made: set[str] | None = None, seen: dict | None = None) -> Written:  # fmt: skip
-    """``previous`` is the manifest of the live output ``out``; ``spare`` the
-    manifest of the staging tree when it is the reused spare, and ``seen`` the
-    size and mtime of each file in it, when listed; ``made``, folders of the
-    staging tree known to exist (full paths). With ``staging`` None (``ssg
-    check``), render everything and write nothing."""
-    written = Written()
+def _sort(outputs: list[Output], staging: Staging | None, previous: dict, live: str, spare: dict,
+          seen: dict | None, written: Written) -> tuple[list[Output], dict[str, tuple[str, int, int]]]:  # fmt: skip
+    """The outputs to render, copy or link (``todo``), and among them those
+    unchanged since the last build, to link from the ``live`` output; the
+    staging tree's files that are already right go straight into ``written``."""
     todo: list[Output] = []
-    spare = spare or {}
-    staged, live = (str(staging.path), str(out)) if staging is not None else ("", "")
+    staged = str(staging.path) if staging is not None else ""
     linked: dict[str, tuple[str, int, int]] = {}  # unchanged since the last build: linked from the live output
     for output in outputs:
         safe_parts(output.rel)
@@ -107,6 +103,20 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
         else:
             staging.keep(output.rel)  # claimed now: two outputs for one file are refused before any work
             todo.append(output)
+    return todo, linked
+
+
+def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict, out: Path | None,
+                  renderer: Renderer, jobs: int, progress, spare: dict | None = None,
+                  made: set[str] | None = None, seen: dict | None = None) -> Written:  # fmt: skip
+    """``previous`` is the manifest of the live output ``out``; ``spare`` the
+    manifest of the staging tree when it is the reused spare, and ``seen`` the
+    size and mtime of each file in it, when listed; ``made``, folders of the
+    staging tree known to exist (full paths). With ``staging`` None (``ssg
+    check``), render everything and write nothing."""
+    written = Written()
+    live = str(out) if staging is not None else ""
+    todo, linked = _sort(outputs, staging, previous, live, spare or {}, seen, written)
     for output in todo:  # compile templates once, before the workers fork
         if output.route is not None and output.rel not in linked:
             try:

@@ -28,7 +28,8 @@ from generator import __version__
 from generator.config.site import SiteConfig
 from generator.content.archive import Archive, Story
 from generator.content.markdown.convert import finished_body
-from generator.store.cache import digest
+from generator.plan.scope import EVERYTHING, Scope
+from generator.util.digest import digest
 from generator.util.urls import Links
 from generator.util.xmltext import attr as _attr
 from generator.util.xmltext import text as _text
@@ -124,27 +125,25 @@ class FeedWriter:
         key = digest(repr((path, self._settings, [self.digests[s.url][0] for s in stories])).encode())
         return FeedSpec(path, key, make)
 
-    def all(self, changed: set[str] | None = None, moved: dict[str, frozenset[str]] | None = None,
-            dated: bool = False) -> list[FeedSpec]:  # fmt: skip
-        """Every feed; with ``changed`` (story URLs), only those that hold one
-        of them, and those of ``moved`` ("tags"/"sources" -> slugs: the tags
-        and outlets whose stories a retag, a change of outlet or a re-date
-        changed), and the site's with ``dated`` (a story re-dated may leave them)."""
+    def all(self, scope: Scope = EVERYTHING) -> list[FeedSpec]:
+        """The feeds ``scope`` asks for (``scope.py``): every feed, or those that
+        hold a changed story, those of the tags and outlets whose stories moved,
+        and the site's when a story's date changed (it may leave them)."""
         specs = []
         entries = self.config.feed_entries
         site = self.config.title
 
         def skip(stories) -> bool:
-            return changed is not None and changed.isdisjoint(s.url for s in stories)
+            return scope.skip(s.url for s in stories)
 
         newest = self.archive.stories[:entries]
-        if dated or not skip(newest):
+        if scope.dated() or not skip(newest):
             make = partial(self.atom, "/feed.xml", "/", site, self.config.description, newest)
             specs.append(self._spec("/feed.xml", newest, make))
             specs.append(self._spec("/feed.json", newest, lambda: self.json_feed("/feed.json", "/", newest)))
         for kind, terms in (("tags", self.archive.tags), ("sources", self.archive.sources)):
             for term in terms:
-                if not (moved and term.slug in moved[kind]) and skip(term.stories[:entries]):
+                if term.slug not in scope.terms(kind[:-1]) and skip(term.stories[:entries]):
                     continue
                 if kind == "tags":
                     title, subtitle = f"{site}: stories tagged {term.name}", term.description

@@ -19,7 +19,7 @@ import heapq
 from bisect import bisect_left
 
 from generator.content.archive import Archive
-from generator.store.cache import digest
+from generator.util.digest import digest
 from generator.util.parallel import run_chunks
 
 WINDOW = 12
@@ -85,7 +85,7 @@ def updated_related(now, last_inputs, last: dict[str, tuple[str, ...]], jobs: in
     themselves, so a window changes only if a changed story is in it, before
     or after the edit: the stories within ``WINDOW`` places of a changed one,
     in each list it was or is in. Those, and the changed ones, are ranked
-    again (``tests/test_incremental.py`` compares with ranking everything)."""
+    again (``tests/incremental/test_incremental.py`` compares with ranking everything)."""
     if tuple(now) == tuple(last_inputs):  # an edit that changed no tag or time (a corrected original)
         return dict(last)
     before = {url: (tags, when) for url, tags, when in last_inputs}

@@ -18,41 +18,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from markupsafe import Markup
-
 from generator.config.site import SiteConfig
 from generator.content.archive import Archive, Story, Term
 from generator.content.model import Where
 from generator.diagnostics import Diagnostic, error
-from generator.plan.datecharts import archive_chart, year_chart
+from generator.plan.dates import DatesPlan, month_groups
 from generator.plan.feeds import ATOM_TYPE, FeedLink, modified
+from generator.plan.head import Head, page_meta
 from generator.plan.pagination import paginate
-from generator.plan.structured import breadcrumb_list, collection_page, news_article, script_json
-from generator.plan.views import DateView, Link, MonthView, StoryView, ViewBuilder, YearRef, YearView
-from generator.store.cache import digest
+from generator.plan.scope import EVERYTHING, Scope
+from generator.plan.views import DateView, ViewBuilder
 from generator.theme.strings import Strings
+from generator.util.digest import digest
 from generator.util.urls import Links
-
-
-@dataclass(frozen=True)
-class Meta:
-    """What every template gets as ``meta``: the page's identity and head tags."""
-
-    kind: str  # home, article, page, tag, source, tags, sources, archive, year, month, 404
-    title: str
-    description: str
-    url: str
-    abs_url: str
-    canonical: str  # abs_url, or the original's URL for a syndicated copy
-    og_type: str  # "article" or "website"
-    image: str | None  # absolute URL
-    image_alt: str
-    published: str | None  # ISO 8601, articles only
-    modified: str | None
-    tags: tuple[str, ...]
-    feeds: tuple[FeedLink, ...]  # for <link rel="alternate">: the page's own feed first, then the site's
-    breadcrumbs: tuple[Link, ...]  # Home first, this page last
-    jsonld: Markup  # JSON for <script type="application/ld+json">, safe to embed
 
 
 @dataclass(frozen=True)
@@ -83,39 +61,6 @@ class ListView:
     last: DateView | None = None  # the newest story's date
 
 
-@dataclass(frozen=True)
-class MonthGroup:
-    """Stories of one list page that fall in the same month."""
-
-    name: str
-    url: str
-    stories: tuple[StoryView, ...]
-
-
-@dataclass(frozen=True)
-class Head:
-    """What a page's head needs besides its title and description."""
-
-    trail: tuple[tuple[str, str], ...] = ()  # (name, site-internal URL) after Home
-    story: StoryView | None = None
-    canonical: str | None = None
-    feed: FeedLink | None = None
-    collection: bool = False
-
-
-@dataclass(frozen=True)
-class Moved:
-    """What a retag, a change of outlet, a re-date or a story added or taken
-    away changes in a partial plan besides the stories whose digest changed
-    (``generator/incremental/regroup.py``)."""
-
-    terms: dict[str, frozenset[str]]  # "tags"/"sources" -> those whose every page is planned (and their index)
-    stories: frozenset[str]  # stories whose page is planned: their related stories or neighbours changed
-    modified: dict[str, datetime | None]  # the sitemap's pages (a story's among them) -> their last change
-    dated: bool = False  # a story's date or update changed, or one came or went: the home list and overview too
-    periods: frozenset = frozenset()  # date archive pages planned: (year, None) for a year's, (year, month)
-
-
 def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> tuple[str, str]:
     """``(whole, card)``. ``whole`` stands for everything the story's own page
     and feed entries show: its content, the archive-wide names it uses and the
@@ -128,23 +73,20 @@ def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str
     return whole, digest(repr((story.rendered.card, story.url, names)).encode())
 
 
-class _Planner:
-    """Plans every page; or, given ``changed`` (URLs of stories and pages whose
-    content changed while the archive's structure did not) and the digests of
-    the last build brought up to date, only the pages whose key holds one of
-    them, without reading any other story (``generator/incremental/quick.py``); and
-    with ``moved``, the pages a retag, a change of outlet or a re-date changes as well."""
+class _Planner(DatesPlan):
+    """Plans the pages its ``scope`` asks for (``scope.py``): every page, or
+    those an edit reaches, given the digests of the last build brought up to
+    date, without reading any other story."""
 
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
                  related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]] | None = None,
-                 changed: set[str] | None = None, moved: Moved | None = None):  # fmt: skip
+                 scope: Scope = EVERYTHING):  # fmt: skip
         self.archive = archive
         self.related = related
         self.config = config
         self.links = links
         self.strings = strings
-        self.changed = changed
-        self.moved = moved
+        self.scope = scope
         self.views = ViewBuilder(archive, config, links, strings, bodies)
         self.routes: list[Route] = []
         if digests is None:
@@ -152,35 +94,17 @@ class _Planner:
             source_names = {t.slug: t.name for t in archive.sources}
             digests = {s.url: story_digest(s, tag_names, source_names, archive.url_of) for s in archive.stories}
         self.digests = digests
-        self.modified = {s.url: modified(s) for s in archive.stories} if changed is None else None
-        if moved is not None:
-            self.modified = moved.modified
+        # The sitemap's last change of each story: a partial plan knows it only when stories moved.
+        self.modified = {s.url: modified(s) for s in archive.stories} if scope.full else None
+        if scope.moved is not None:
+            self.modified = scope.moved.modified
 
     def lastmod(self, stories) -> datetime | None:
-        """The newest date or update among ``stories``, for the sitemap (which
-        a partial plan makes only for a retag: the dates are part of the structure)."""
+        """The newest date or update among ``stories``, for the sitemap."""
         when = self.modified
         if when is None:
             return None
         return max((when[s.url] for s in stories), default=None)
-
-    def skip(self, urls) -> bool:
-        """In a partial plan: no URL whose digest a page's key holds has changed."""
-        return self.changed is not None and self.changed.isdisjoint(urls)
-
-    def dated(self) -> bool:
-        """In a partial plan: a story's date or update changed (its order, or
-        the last change that lists and their sitemap entries show)."""
-        return self.moved is not None and self.moved.dated
-
-    def period(self, year: int, month: int | None = None) -> bool:
-        """In a partial plan: a date archive page whose counts changed (a story came or went)."""
-        return self.moved is not None and (year, month) in self.moved.periods
-
-    def moved_terms(self, kind: str) -> frozenset[str]:
-        """In a partial plan for a retag, a change of outlet or a re-date: the tags
-        (``kind`` "tag") or outlets ("source") whose pages are all planned."""
-        return self.moved.terms[f"{kind}s"] if self.moved is not None else frozenset()
 
     def s(self, key: str, **values) -> str:
         return self.strings.plain(key, **values)
@@ -191,45 +115,13 @@ class _Planner:
 
         def context() -> dict[str, Any]:
             title, description, head, values = make()
-            return {"site": self.views.site, "meta": self.meta(url, kind, title, description, head), **values}
+            return {"site": self.views.site, "meta": page_meta(self, url, kind, title, description, head), **values}
 
         self.routes.append(Route(url, templates, kind, key, context, origin, lastmod, in_sitemap, shows))
 
-    def meta(self, url: str, kind: str, title: str, description: str, head: Head) -> Meta:
-        links, site = self.links, self.views.site
-        abs_url = links.absolute(url)
-        description = description or self.config.description
-        home = (self.s("home"), "/")
-        trail = (home, *head.trail) if kind != "home" else (home,)
-        jsonld: list[dict] = []
-        story = head.story
-        if story is not None:
-            jsonld.append(news_article(story, site, site.abs_url))
-        elif head.collection:
-            jsonld.append(collection_page(title, abs_url, description, site, site.abs_url))
-        if len(trail) > 1:
-            jsonld.append(breadcrumb_list(tuple(Link(n, p) for n, p in trail), links.absolute))
-        return Meta(
-            kind=kind,
-            title=title,
-            description=description,
-            url=links.href(url),
-            abs_url=abs_url,
-            canonical=head.canonical or abs_url,
-            og_type="article" if story else "website",
-            image=story.image.abs_src if story and story.image else None,
-            image_alt=story.image.alt if story and story.image else "",
-            published=story.date.full if story else None,
-            modified=story.modified.full if story else None,
-            tags=tuple(tag.name for tag in story.tags) if story else (),
-            feeds=((head.feed,) if head.feed else ()) + site.feeds,
-            breadcrumbs=tuple(Link(name, links.href(path)) for name, path in trail),
-            jsonld=script_json(jsonld[0] if len(jsonld) == 1 else jsonld) if jsonld else Markup(""),
-        )
-
     def add_list(self, kind, list_url, title, description, stories, templates, term=None, trail=(), feed=True):
-        whole = (term.slug in self.moved_terms(kind)) if term is not None else kind == "home" and self.dated()
-        if not whole and self.skip(s.url for s in stories):
+        whole = (term.slug in self.scope.terms(kind)) if term is not None else kind == "home" and self.scope.dated()
+        if not whole and self.scope.skip(s.url for s in stories):
             return
         views, links, per_page = self.views, self.links, self.config.per_page
         feed_link = None
@@ -242,7 +134,7 @@ class _Planner:
         span = None  # the dates of the oldest and newest story, which every page shows
         for part in pages:
             number = part.pagination.number
-            if not whole and self.skip(s.url for s in part.items):  # (an edit the quick way keeps every date)
+            if not whole and self.scope.skip(s.url for s in part.items):  # (an edit the quick way keeps every date)
                 continue
             if span is None:
                 span = tuple(repr(s.article.date) for s in (stories[-1], stories[0])) if stories else ()
@@ -271,7 +163,7 @@ class _Planner:
                       feed=False)  # fmt: skip
         self.plan_stories()
         for item in archive.pages:
-            if self.skip((item.url,)):
+            if self.scope.skip((item.url,)):
                 continue
             stamp = item.page.updated or item.page.date
 
@@ -286,11 +178,11 @@ class _Planner:
         self.plan_terms("tag", "/tags/", self.s("tags"), archive.tags, self.views.tag)
         self.plan_terms("source", "/sources/", self.s("sources"), archive.sources, self.views.outlet)
         self.plan_dates()
-        full = self.changed is None  # the pages below show no story's digest
+        full = self.scope.full  # the pages below show no story's digest
         if full:
             self.add("/404.html", ("404.html",), "404", (), lambda: (self.s("not_found"), "", Head(), {}),
                      in_sitemap=False)  # fmt: skip
-        if config.search and (full or self.moved_terms("tag")):  # it shows the tags and their counts
+        if config.search and (full or self.scope.terms("tag")):  # it shows the tags and their counts
             head = Head(trail=((self.s("search"), "/search/"),))
             tags = tuple(sorted((self.views.tag(t) for t in archive.tags), key=lambda v: (v.name.casefold(), v.slug)))
             context = {"bundle": self.links.href("/pagefind/pagefind.js"), "tags": tags}
@@ -305,8 +197,7 @@ class _Planner:
             newer = stories[index - 1] if index > 0 else None
             older = stories[index + 1] if index + 1 < len(stories) else None
             related_urls = self.related[story.url]
-            if (self.changed is not None and (self.moved is None or story.url not in self.moved.stories)
-                    and self.skip((story.url, *(s.url for s in (newer, older) if s), *related_urls))):  # fmt: skip
+            if not self.scope.story(story.url, (story.url, *(s.url for s in (newer, older) if s), *related_urls)):
                 continue
             related = tuple(by_url[u] for u in related_urls)
 
@@ -335,7 +226,7 @@ class _Planner:
         head = Head(trail=((index_title, index_url),), collection=True)
         context = {f"{kind}s": ordered, "letters": _by_letter(ordered)}
         key = tuple((v.slug, v.name, v.count, v.weight, v.description) for v in ordered)
-        if self.changed is None or self.moved_terms(kind):  # counts and names, no story's digest
+        if self.scope.full or self.scope.terms(kind):  # counts and names, no story's digest
             all_stories = [s for term in terms for s in term.stories]
             self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
                      lastmod=self.lastmod(all_stories))
@@ -347,84 +238,6 @@ class _Planner:
             url = f"{index_url}{term.slug}/"
             self.add_list(kind, url, term.name, description, term.stories, (f"{kind}.html", "list.html"),
                           view, trail=((index_title, index_url), (term.name, url)))  # fmt: skip
-
-    def month_view(self, month, with_stories: bool = True) -> MonthView:
-        views, links = self.views, self.links
-        stories = tuple(views.story(s) for s in month.stories) if with_stories else ()
-        return MonthView(month.year, month.month, views.month_name(month.year, month.month),
-                         links.href(f"/{month.year:04d}/{month.month:02d}/"), len(month.stories), stories)  # fmt: skip
-
-    def year_ref(self, year) -> YearRef | None:
-        return YearRef(year.year, self.links.href(f"/{year.year:04d}/"), year.count) if year else None
-
-    def year_view(self, year, with_stories: bool = True) -> YearView:
-        months = tuple(self.month_view(m, with_stories) for m in year.months)
-        return YearView(year.year, self.links.href(f"/{year.year:04d}/"), year.count, months)
-
-    def plan_dates(self):
-        archive, digests = self.archive, self.digests
-        title = self.s("archive")
-
-        def make_archive():
-            head = Head(trail=((title, "/archive/"),), collection=True)
-            chart = archive_chart(archive.years, self.views, self.links, self.strings)
-            years = tuple(self.year_view(y, with_stories=False) for y in archive.years)
-            return title, self.s("archive_description"), head, {"years": years, "chart": chart}
-
-        # The overview shows counts, not stories: an edited story does not change it,
-        # but a re-dated one may change its last change (the sitemap's entry).
-        counts = tuple((y.year, tuple((m.month, len(m.stories)) for m in y.months)) for y in archive.years)
-        if self.changed is None or self.dated():
-            self.add("/archive/", ("archive.html",), "archive", counts, make_archive,
-                     lastmod=self.lastmod(archive.stories))  # fmt: skip
-        years = archive.years
-        for index, year in enumerate(years):
-            newer = years[index - 1] if index > 0 else None
-            older = years[index + 1] if index + 1 < len(years) else None
-            year_url = f"/{year.year:04d}/"
-            year_stories = [s for m in year.months for s in m.stories]
-
-            def make_year(year=year, newer=newer, older=older, year_url=year_url):
-                head = Head(trail=((str(year.year), year_url),), collection=True)
-                chart = year_chart(year, self.views, self.links, self.strings)
-                context = {"year": self.year_view(year), "chart": chart,
-                           "newer": self.year_ref(newer), "older": self.year_ref(older)}  # fmt: skip
-                return str(year.year), self.s("period_description", period=year.year), head, context
-
-            refs = tuple(y and (y.year, y.count) for y in (newer, older))
-            if self.period(year.year) or not self.skip(s.url for s in year_stories):
-                key = (year.year, tuple(digests[s.url][1] for s in year_stories), refs)
-                self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories),
-                         shows=tuple(year_stories))  # fmt: skip
-            for month in year.months:
-                month_url = f"/{month.year:04d}/{month.month:02d}/"
-                if not self.period(month.year, month.month) and self.skip(s.url for s in month.stories):
-                    continue
-
-                def make_month(year=year, month=month, month_url=month_url, year_url=year_url):
-                    view = self.month_view(month)
-                    head = Head(trail=((str(year.year), year_url), (view.name, month_url)), collection=True)
-                    context = {"month": view, "year": self.year_ref(year),
-                               "groups": month_groups(view.stories, self.views, self.links)}  # fmt: skip
-                    return view.name, self.s("period_description", period=view.name), head, context
-
-                key = (month.year, month.month, (year.year, year.count),
-                       tuple(digests[s.url][1] for s in month.stories))  # fmt: skip
-                self.add(month_url, ("month.html",), "month", key, make_month, lastmod=self.lastmod(month.stories),
-                         shows=month.stories)  # fmt: skip
-
-
-def month_groups(stories: tuple[StoryView, ...], views: ViewBuilder, links: Links) -> tuple[MonthGroup, ...]:
-    groups: list[MonthGroup] = []
-    for view in stories:
-        year, month = view.date.year, view.date.month
-        name = views.month_name(year, month)
-        if groups and groups[-1].name == name:
-            groups[-1] = MonthGroup(name, groups[-1].url, groups[-1].stories + (view,))
-        else:
-            groups.append(MonthGroup(name, links.href(f"/{year:04d}/{month:02d}/"), (view,)))
-    return tuple(groups)
-
 
 def _by_letter(terms) -> tuple[tuple[str, tuple], ...]:
     """Terms grouped under their first letter A–Z ('#' for anything else)."""
@@ -446,12 +259,10 @@ def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, b
 
 def plan_changed(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
                  related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]],
-                 changed: set[str], moved: Moved | None = None) -> list[Route]:  # fmt: skip
-    """The routes whose key holds the digest of a story or page in ``changed``
-    (an archive of the same structure as the last build's, or, with ``moved``,
-    the structure after a retag; ``digests`` is the last build's, with the
-    changed stories' new digests), and those ``moved`` names."""
-    return _Planner(archive, config, links, strings, bodies, related, digests, changed, moved).plan()
+                 scope: Scope) -> list[Route]:  # fmt: skip
+    """The routes ``scope`` asks for (see ``scope.py``): ``digests`` are the
+    last build's, with the changed stories' new digests."""
+    return _Planner(archive, config, links, strings, bodies, related, digests, scope).plan()
 
 
 def _collisions(routes: list[Route]) -> list[Diagnostic]:

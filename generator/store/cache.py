@@ -9,13 +9,13 @@ What it keeps, and why a build may trust it:
   key of its inputs and the size and mtime it had, so an unchanged page is
   kept or linked instead of being rendered and written again; ``spare``, the
   same for the output before last, kept in ``.ssg-cache/spare`` to be brought
-  up to date instead of built anew (see ``writer.py``); ``related``, the last
+  up to date instead of built anew (see ``output/staging.py``); ``related``, the last
   related-stories result under its key, and ``related-inputs``, what it was
   made of (an edit ranks again only the stories it can change);
   ``templates``, the templates each template source names; ``assets``, the
   files the last build copied beside stories (the no-change check looks at
   them too); ``plan`` and ``plan-docs``, the snapshot of the archive an edit
-  that keeps its structure is built from (see ``incremental.py``);
+  that keeps its structure is built from (see ``incremental/snapshot.py``);
 * ``docs``: a parsed and rendered story or page, keyed by the file's digest and
   everything else that shapes the result (the parse settings, ssg's version);
 * ``bodies``: each rendered body, stored apart so that bodies are read one at a
@@ -23,7 +23,7 @@ What it keeps, and why a build may trust it:
 * ``state``: the last build's id and its fingerprint for the no-change check.
 
 Beside the database, ``.ssg-cache/`` holds the spare output tree (``spare/``,
-see ``writer.py``) and Jinja's compiled templates (``templates/``, each
+see ``output/staging.py``) and Jinja's compiled templates (``templates/``, each
 checked against its template's source before use).
 
 Every blob carries a checksum. A cache that cannot be opened, has another
@@ -35,145 +35,27 @@ blindly.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
-import hashlib
-import io
 import os
 import pickle
 import sqlite3
 import sys
-import threading
-import zlib
 from pathlib import Path
 
 from generator import __version__
-from generator.content.model import SourceFile
+from generator.store.records import (
+    CacheCorrupt,
+    collector_paused,
+    open_seal,
+    read_doc,
+    record_shapes,
+    seal,
+    start_writeback,
+)
 
 CACHE_DIR = ".ssg-cache"
-SCHEMA = 11
+SCHEMA = 12
 _NEW = ".new"  # a new cache, until it is complete
-_SYNC_FILE_RANGE_WRITE = 2
 VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-def record_shapes() -> str:
-    """The fields of every record the cache stores: a changed record class
-    (a new field) makes old entries foreign, so they are never half-read."""
-    from dataclasses import fields
-
-    from generator.content import model
-    from generator.content.markdown.convert import InternalLink, Rendered
-
-    classes = [Rendered, InternalLink, model.Article, model.Page, model.Source, model.Image, model.Asset,
-               model.TagRef, model.Stamp, model.Where, model.SourceFile]  # fmt: skip
-    return digest(repr([(c.__name__, [f.name for f in fields(c)]) for c in classes]).encode())[:12]
-
-
-class CacheCorrupt(Exception):
-    """The cache cannot be trusted; delete it and build without it."""
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _seal(data: bytes) -> bytes:
-    """A blob with its CRC-32 in front: it finds a truncated or damaged entry
-    as surely as a hash for this use, at a quarter of blake2b's time (bodies
-    are checked each time a page reads one)."""
-    return zlib.crc32(data).to_bytes(4, "big") + data
-
-
-def _open_seal(blob: bytes) -> bytes:
-    data = blob[4:]
-    if len(blob) < 4 or zlib.crc32(data) != int.from_bytes(blob[:4], "big"):
-        raise CacheCorrupt("a cache entry fails its checksum")
-    return data
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Unpickling makes many objects and no garbage: the cyclic collector is
-    kept away while it runs and from what it made (frozen, so that the next
-    collection does not walk it all; ``parallel.fewer_collections`` thaws
-    everything when the build ends)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
-class _DocPickler(pickle.Pickler):
-    """Stores a document's SourceFile as its path: the file is known to the
-    build that reads the entry (the key includes the path), and rebuilding
-    10,000 ``Path`` objects was a third of the cost of loading. Done in
-    ``reducer_override``, which pickle calls for objects of our own classes
-    only: a ``persistent_id`` method is called for every string and number
-    too, and was a quarter of the time to pickle a record (49 -> 37 us). (Unpickling then
-    finds ``_source_file`` by pickle's own lookup: a ``find_class`` method
-    would be called for every class of the record.)"""
-
-    def reducer_override(self, obj):
-        if type(obj) is SourceFile:
-            return _source_file, (obj.rel,)
-        return NotImplemented
-
-
-_reading = threading.local()  # .files: the files of the build whose record is being read
-
-
-def _source_file(rel: str):
-    files = getattr(_reading, "files", None)
-    if files is None:
-        raise pickle.UnpicklingError(f"a document's file {rel!r} read without the build's files")
-    return files[rel]
-
-
-def doc_blob(record) -> bytes:
-    """A document record as the ``docs`` table stores it (see :class:`_DocPickler`)."""
-    buffer = io.BytesIO()
-    _DocPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(record)
-    return _seal(buffer.getvalue())
-
-
-def body_blob(html: str) -> bytes:
-    return _seal(html.encode("utf-8"))
-
-
-def read_doc(blob: bytes, files: dict[str, object]):
-    """The record of :func:`doc_blob`; ``files`` (rel -> SourceFile) stands in
-    for its file. Call it with the collector paused (many objects, no garbage)."""
-    _reading.files = files
-    try:
-        return pickle.loads(_open_seal(blob))
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, KeyError) as exc:
-        raise CacheCorrupt(f"a cached document cannot be read: {exc}") from exc
-    finally:
-        _reading.files = None
-
-
-def _start_writeback(path: Path) -> None:
-    """Have the kernel start writing a file's pages to disk, without waiting
-    for it (Linux's ``sync_file_range``; elsewhere nothing): a new cache holds
-    86 MB at 10,000 stories, written without syncs, and the first sync after
-    (a checkpoint at the end of the build) waited 0.1 s for all of it."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        sync_file_range = ctypes.CDLL(None, use_errno=True).sync_file_range
-        fd = os.open(path, os.O_RDONLY)
-    except (OSError, AttributeError):
-        return
-    try:
-        sync_file_range.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
-        sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
-    finally:
-        os.close(fd)
 
 
 class BuildCache:
@@ -217,7 +99,7 @@ class BuildCache:
         with the WAL journal)."""
         if self._final is not None:
             self._guard(self._journal)
-            _start_writeback(self.path)
+            start_writeback(self.path)
 
     def _schema(self) -> None:
         db = self.db
@@ -286,7 +168,7 @@ class BuildCache:
             return {}
         try:
             with collector_paused():
-                value = pickle.loads(_open_seal(row[0]))
+                value = pickle.loads(open_seal(row[0]))
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as exc:
             raise CacheCorrupt(f"the {name} manifest cannot be read: {exc}") from exc
         if not isinstance(value, dict):
@@ -294,7 +176,7 @@ class BuildCache:
         return value
 
     def save_manifest(self, name: str, value: dict[str, tuple]) -> None:
-        blob = _seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        blob = seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         self._guard(lambda: self.db.execute("INSERT OR REPLACE INTO manifests VALUES (?, ?)", (name, blob)))
 
     def copy_manifest(self, name: str, to: str) -> None:
@@ -399,7 +281,7 @@ class BodyReader:
 
     def get(self, key: str) -> str:
         """A rendered body."""
-        return _open_seal(self._blob("bodies", key, "a rendered body")).decode("utf-8")
+        return open_seal(self._blob("bodies", key, "a rendered body")).decode("utf-8")
 
     def doc(self, key: str, files: dict[str, object]):
         """A cached document (see :func:`read_doc`), read when first needed."""

@@ -1,6 +1,6 @@
 """Slugs: ASCII ``[a-z0-9-]`` names that are safe on every static host.
 
-The rule (DESIGN §1): transliterate other scripts and accents to ASCII, lower
+The rule: transliterate other scripts and accents to ASCII, lower
 case, drop ``.`` and ``'``, turn every other run of other characters into one
 ``-``, strip leading and trailing ``-``. ``A.I.`` → ``ai``,
 ``Women's`` → ``womens``, ``Künstliche`` → ``kunstliche``.

@@ -124,7 +124,7 @@ def _skip_idle_rules(md) -> None:
     corpus they took a seventh of markdown-it's time. Each now runs only when
     the story's source holds what it looks for: every inline token's text is
     cut from that source, so a rule that finds nothing there finds nothing in
-    them either (``tests/test_hardening.py`` compares with markdown-it's own)."""
+    them either (``tests/site/test_hardening.py`` compares with markdown-it's own)."""
     from markdown_it.rules_core.normalize import normalize
     from markdown_it.rules_core.smartquotes import smartquotes
 

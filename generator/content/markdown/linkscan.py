@@ -6,7 +6,7 @@ mode, at each token of the label, and its destination one character at a
 time. When the label holds nothing a rule could take past a ``]`` and the
 destination nothing that needs balancing or unescaping one character at a
 time, both end where a regular expression says; everything else takes
-markdown-it's own helper. ``tests/test_hardening.py`` compares the parser
+markdown-it's own helper. ``tests/site/test_hardening.py`` compares the parser
 that uses them with markdown-it's own on generated Markdown.
 """
 

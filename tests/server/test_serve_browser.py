@@ -2,11 +2,14 @@
 
 import time
 
+import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import launch
 from conftest import sample_copy
 from servekit import serving
+
+pytestmark = pytest.mark.browser
 
 
 def test_edit_break_and_fix_with_the_page_open(tmp_path):

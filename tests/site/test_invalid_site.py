@@ -1,11 +1,10 @@
 """One tiny invalid site, one failure per file, messages asserted verbatim."""
 
 import shutil
-from pathlib import Path
 
-from conftest import Site, tree_hashes
+from conftest import FIXTURES, Site, tree_hashes
 
-FIXTURE = Path(__file__).parent / "fixtures" / "invalid"
+FIXTURE = FIXTURES / "invalid"
 BAD = "content/articles/bad/"
 
 EXPECTED = [

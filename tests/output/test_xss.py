@@ -7,7 +7,6 @@ HTML off) and a standalone page; the same vectors as URLs are refused.
 
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 import feedparser
 import pytest
@@ -15,9 +14,9 @@ import yaml
 from playwright.sync_api import sync_playwright
 
 from browser import launch, static_server
-from conftest import Site
+from conftest import FIXTURES, Site
 
-VECTORS = [v for v in (Path(__file__).parent / "fixtures/xss_vectors.txt").read_text().splitlines() if v]
+VECTORS = [v for v in (FIXTURES / "xss_vectors.txt").read_text().splitlines() if v]
 SAFE_SCRIPT_TYPES = {"application/ld+json"}
 
 
@@ -117,6 +116,7 @@ def test_feeds_are_escaped_for_xml_and_json(hostile):
     assert any(item["title"] == f"Story 47 {VECTORS[47]}" for item in data["items"])
 
 
+@pytest.mark.browser
 def test_no_script_runs_in_a_browser(hostile):
     dialogs: list[str] = []
     with static_server(hostile.public) as origin, sync_playwright() as playwright:

@@ -20,6 +20,7 @@ def _site(tmp_path, base=None) -> Site:
     return site
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("prefix", ["", "/strike-desk"])
 def test_search_finds_filters_and_opens_stories(tmp_path, prefix):
     site = _site(tmp_path, f"http://127.0.0.1/{prefix.strip('/')}/" if prefix else None)
@@ -59,6 +60,7 @@ def test_search_finds_filters_and_opens_stories(tmp_path, prefix):
         browser.close()
 
 
+@pytest.mark.browser
 def test_header_search_box_leads_to_the_search_page(tmp_path):
     site = _site(tmp_path)
     with static_server(site.public) as origin, sync_playwright() as playwright:

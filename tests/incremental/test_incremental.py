@@ -17,11 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import generator.incremental.spare as spare
-import generator.output.staging as writer
+import generator.output.files as files
 import generator.util.parallel as parallel
 from conftest import Site, story, tree_hashes
-from generator.store.cache import BodyReader, BuildCache, CacheCorrupt, digest, doc_blob, read_doc
+from generator.store.cache import BodyReader, BuildCache, CacheCorrupt
 from generator.store.lock import LockTimeout, build_lock, held
+from generator.store.records import doc_blob, read_doc
+from generator.util.digest import digest
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
 BASE = "title: T\nbase_url: https://example.org/\nsearch: false\n"
@@ -261,7 +263,7 @@ def test_a_spare_tree_that_changed_is_repaired_or_replaced(many, tmp_path, tampe
     """Whether the spare is listed by find(1) in the background or walked by
     the build, and whether the edits are built the full or the quick way."""
     if lister == "walk":
-        monkeypatch.setattr(writer, "FIND", "/nonexistent/find")
+        monkeypatch.setattr(files, "FIND", "/nonexistent/find")
     _built(many)
     _write_story(many, "s01", 1, ["AI"], 3)
     _built(many)
@@ -1084,6 +1086,7 @@ def test_a_large_output_left_without_a_spare_gets_one_after_the_build(many, tmp_
     behind, or finds one, starts no maker."""
     monkeypatch.setattr(spare, "MIN_FILES", 1)
     monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(spare, "interactive", lambda: True)  # a person at a terminal
     _built(many)
     pid, role = _holder_of(many.root).split()
     assert role == "spare" and int(pid) != os.getpid()

@@ -8,6 +8,8 @@ from playwright.sync_api import sync_playwright
 from browser import ARTIFACTS, AXE, launch, static_server
 from conftest import Site, sample_copy
 
+pytestmark = pytest.mark.browser
+
 PAGES = {
     "home": "/",
     "article": "/2023/07/netflix-ai-job/",

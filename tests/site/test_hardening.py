@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import generator.output.staging
-from conftest import Site, story, tree_hashes
+from conftest import REPO, Site, story, tree_hashes
 from generator.config.site import load_config
 from generator.content.archive import parsed_original, same_original
 from generator.content.frontmatter import parse, split
@@ -501,7 +501,7 @@ def test_the_sample_archive_parses_as_markdown_it_parses_it():
 
     options = MarkdownOptions()
     ours, stock = _parser(options), markdown_it_parser(options)
-    sources = sorted((Path(__file__).parent.parent / "content").rglob("*.md"))
+    sources = sorted((REPO / "content").rglob("*.md"))
     assert len(sources) > 10
     for source in sources:
         body = source.read_text(encoding="utf-8").split("\n---\n", 1)[1]

@@ -1,0 +1,49 @@
+"""A build run from a script or in CI returns with nothing of it left
+running: no spare tree's maker, no detached delete of an old tree."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import corpus  # noqa: E402
+
+
+def _alive_for(root: Path) -> list[str]:
+    """Command lines of the processes (but this one) that name a path under ``root``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(root) in command:
+            found.append(command)
+    return found
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """An archive whose output has more files than a maker is started for (1,500 stories, about 2,400 files)."""
+    root = tmp_path_factory.mktemp("large") / "site"
+    corpus.write(root, 1500, seed=3, hugo=False)
+    (root / "site.yml").write_text((root / "site.yml").read_text() + "search: false\n")
+    return root
+
+
+@pytest.mark.parametrize("ci", ["true", None], ids=["CI", "script"])
+def test_a_build_leaves_no_process_behind(large, ci):
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | ({"CI": ci} if ci else {})
+    for args in (["build"], ["build", "--no-cache"]):  # the second replaces a whole tree: the old one is deleted
+        proc = subprocess.run([sys.executable, "-m", "generator", *args, "-j", "2"], cwd=large, env=env,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        assert _alive_for(large) == [], f"left running after ssg {' '.join(args)}"
+    assert len(list((large / "public").rglob("*.html"))) > 2000
