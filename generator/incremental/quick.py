@@ -71,7 +71,7 @@ def quick(print_: str, frame: str, files, stats_now: dict, recorded: dict, conte
     """The quick way for this build, or None when it must be a full build;
     and how many files were parsed to find out (they are in the cache now).
     ``recorded`` is the cache's ``files`` manifest, and ``contents`` each
-    content file's record as it is now (``fastpath.content_digests()``): a
+    content file's record as it is now (``store.files.content_digests()``): a
     file is changed when its bytes are.
     ``published(doc)`` says whether a document is on the site."""
     last = cache.state("fingerprint")

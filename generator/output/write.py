@@ -45,7 +45,7 @@ def feed_outputs(specs, site_key: str) -> list[Output]:
 
 def copy_output(rel: str, source: Path, holds: str) -> Output:
     """A file copied as it is: known from its path and what it holds (the
-    digest of its bytes, or its size and mtime: ``fastpath.holds()``)."""
+    digest of its bytes, or its size and mtime: ``store.files.holds()``)."""
     return Output(rel, digest(f"{source}|{holds}".encode()), source=source)
 
 
