@@ -1,6 +1,6 @@
 """The incremental layer: what lets a build do less than the whole pipeline.
 The plain stages never import it; ``generator/build.py`` calls it through
-three hooks (the no-change answer, the quick build, the snapshot saved at
+the three hooks of ``hooks.Layer`` (the no-change answer, the quick build, the snapshot saved at
 the end).
 
 ``nochange`` answers "is the last output still right?" from file records;
