@@ -45,6 +45,16 @@ def static_server(folder: Path):
     return local_server(functools.partial(_Handler, directory=str(folder)))
 
 
+def missing() -> str | None:
+    """What the browser tests need and this machine lacks, said as what to install."""
+    needs = []
+    if not Path(CHROMIUM).exists():
+        needs.append("Debian's Chromium (apt-get install chromium)")
+    if not AXE.is_file():
+        needs.append("axe-core (npm ci)")
+    return " and ".join(needs) or None
+
+
 def launch(playwright):
     if not Path(CHROMIUM).exists():
         raise RuntimeError("Chromium is missing: run `bash .ci/run` (it installs Debian's chromium)")

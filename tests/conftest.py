@@ -129,22 +129,14 @@ def site(tmp_path) -> Site:
     return s
 
 
-def _browser_missing() -> str | None:
-    """What the browser tests need and this machine lacks, said as what to install."""
-    missing = []
-    if not Path("/usr/bin/chromium").exists():
-        missing.append("Debian's Chromium (apt-get install chromium)")
-    if not (REPO / "node_modules" / "axe-core" / "axe.min.js").is_file():
-        missing.append("axe-core (npm ci)")
-    return " and ".join(missing) or None
-
-
 def pytest_collection_modifyitems(config, items):
     """Browser tests (marker ``browser``) need Chromium and axe-core. Where
     they are missing, running pytest directly skips those tests and says what
     to install; ``.ci/run`` installs both and sets SSG_REQUIRE_BROWSER, under
     which a missing one is an error, never a skip."""
-    missing = _browser_missing()
+    from browser import missing as browser_missing  # (browser.py imports this module)
+
+    missing = browser_missing()
     if missing is None:
         return
     browser_items = [item for item in items if item.get_closest_marker("browser")]

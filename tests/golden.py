@@ -25,7 +25,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from conftest import REPO, tree_hashes
+
 RECORD = Path(__file__).resolve().parent / "fixtures" / "golden.json"
 NOW = "1780272000"  # 2026-06-01T00:00:00Z
 SAMPLE_STORY = "content/articles/2023/netflix-ai-job.md"
@@ -37,12 +38,18 @@ CHILD_THEME = {
 
 def output_digest(public: Path) -> str:
     """One digest of every file of the output but the search index: paths and bytes."""
-    lines = []
-    for path in sorted(public.rglob("*")):
-        rel = path.relative_to(public).as_posix()
-        if path.is_file() and not rel.startswith("pagefind/"):
-            lines.append(f"{rel} {hashlib.sha256(path.read_bytes()).hexdigest()}")
+    lines = [f"{rel} {sha}" for rel, sha in tree_hashes(public).items() if not rel.startswith("pagefind/")]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def write_corpus(root: Path, stories: int, seed: int = 1) -> None:
+    """A generated archive (``benchmarks/corpus.py``) without search, as the benchmark builds it."""
+    if str(REPO / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(REPO / "benchmarks"))
+    import corpus  # noqa: PLC0415
+
+    corpus.write(root, stories, seed=seed, hugo=False)
+    (root / "site.yml").write_text((root / "site.yml").read_text() + "search: false\n")
 
 
 def _sub(path: Path, pattern: str, replace, count: int = 1) -> None:
@@ -103,11 +110,7 @@ def _prepare(root: Path, stories: int) -> Path:
         shutil.copyfile(REPO / "site.yml", root / "site.yml")
         story = root / SAMPLE_STORY
     else:
-        sys.path.insert(0, str(REPO / "benchmarks"))
-        import corpus  # noqa: PLC0415
-
-        corpus.write(root, stories, seed=1, hugo=False)
-        (root / "site.yml").write_text((root / "site.yml").read_text() + "search: false\n")
+        write_corpus(root, stories)
         story = sorted((root / "content" / "articles").rglob("*.md"))[-1]
     for rel, text in CHILD_THEME.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

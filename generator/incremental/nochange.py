@@ -3,9 +3,9 @@
 It costs a ``stat`` per content, theme and output file: when every input holds
 what it held, the options are the same, no embargo has lifted and every output
 file is as the last build left it, there is nothing to do. What a content file
-or a copied file holds is known from its size and mtime while they are as
-recorded, and read again (its digest) only when they are not: a fresh checkout
-in CI gives every file a new mtime, not new content, and must not rebuild.
+or a copied file holds comes from its file record (``store/files.py``): a
+fresh checkout in CI gives every file a new mtime, not new content, and must
+not rebuild.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def frame(config_path: Path, chain, settings: str) -> str:
 
 def fingerprint(frame_digest: str, files, contents: dict[str, Record], copied: dict[str, Record | None]) -> str:
     """:func:`frame`, which content files there are and what each holds (``contents``: see
-    :func:`content_digests`; '?' where unknown), and what the files the last
+    :func:`generator.store.files.content_digests`; '?' where unknown), and what the files the last
     build copied beside the pages hold (an image replaced without its story
     being touched is a change)."""
     parts = [frame_digest]

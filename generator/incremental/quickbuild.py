@@ -74,8 +74,8 @@ def build_quick(site: WriteContext, edit: Quick, chain, strings, print_: str, co
         written = publish(site, outputs, machine, renderer, previous, {output_file(s.url) for s in archive.stories})
     except Missing:
         return None
-    _save(site, edit, print_, copied, inputs, urls, related["key"], sitemap, pages, len(outputs) + len(machine))
     files = len(outputs) + len(machine)
+    _save(site, edit, print_, copied, inputs, urls, related["key"], sitemap, pages, files)
     return BuildResult(
         stories=len(archive.stories), pages=pages, files=files, rendered=written.rendered,
         parsed=edit.loaded.parsed, seconds=time.perf_counter() - site.started, output=site.out,

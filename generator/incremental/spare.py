@@ -13,8 +13,8 @@ replaced is the spare); the first build into an output has none. Then:
   command. The maker holds the lock until it is done (about a second at
   10,000 stories), and any build that starts meanwhile stops it at once
   (``generator/store/lock.py``) and goes on as it would have without a spare; the
-  half-made copy is deleted by the next build or maker. Not in CI (see
-  :func:`wanted`).
+  half-made copy is deleted by the next build or maker. Only for a person at
+  a terminal: not in CI, nor from a script (see :func:`wanted`).
 """
 
 from __future__ import annotations
@@ -92,8 +92,7 @@ def start_maker(root: Path, out: Path, lock) -> bool:
     process holds: the maker inherits its open file). False when it could not start."""
     try:
         command = [sys.executable, "-m", "generator.incremental.spare", str(root), str(out), str(lock.fd)]
-        proc = subprocess.Popen(command,
-                                pass_fds=(lock.fd,), start_new_session=True, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(command, pass_fds=(lock.fd,), start_new_session=True, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     except OSError:
         return False

@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-import corpus  # noqa: E402
+from golden import write_corpus
 
 
 def _alive_for(root: Path) -> list[str]:
@@ -33,8 +30,7 @@ def _alive_for(root: Path) -> list[str]:
 def large(tmp_path_factory):
     """An archive whose output has more files than a maker is started for (1,500 stories, about 2,400 files)."""
     root = tmp_path_factory.mktemp("large") / "site"
-    corpus.write(root, 1500, seed=3, hugo=False)
-    (root / "site.yml").write_text((root / "site.yml").read_text() + "search: false\n")
+    write_corpus(root, 1500, seed=3)
     return root
 
 
