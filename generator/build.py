@@ -11,10 +11,12 @@ caught before a single page is rendered; then each output file is rendered
 parallel, into a staging folder, which is swapped in only when the whole
 build succeeded.
 
-The incremental layer (``generator/incremental/``) enters through three hooks
-of :class:`~generator.incremental.hooks.Layer`: ``unchanged`` (nothing to
-do), ``quick`` (an edit built the quick way) and ``save`` (what the next
-build starts from). Read this module without them and it is the whole build.
+The incremental layer (``generator/incremental/``) enters through the hooks
+of ``generator/incremental/hooks.py``: :class:`~generator.incremental.hooks.Layer`'s
+``unchanged`` (nothing to do), ``quick`` (an edit built the quick way) and
+``save`` (what the next build starts from), and ``after`` (a spare output
+tree made once the build is over). Read this module without them and it is
+the whole build.
 """
 
 from __future__ import annotations
@@ -31,9 +33,7 @@ from generator.content.discover import discover
 from generator.content.load import load_documents
 from generator.content.model import Article, Page
 from generator.diagnostics import warning
-from generator.incremental.hooks import Layer
-from generator.incremental.spare import start_maker
-from generator.incremental.spare import wanted as spare_wanted
+from generator.incremental.hooks import Layer, after
 from generator.output.assemble import copies, copy_of, machine_files, rendering
 from generator.output.publish import WriteContext, folders_ahead, folders_of, publish
 from generator.output.search import find_pagefind, index
@@ -63,8 +63,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             result.warnings.append(warning(".ssg-cache", 1, 1, "", f"{exc}; rebuilt without it"))
         finally:
             progress.done()
-        if options.make_spare and result.spare_wanted and locks.lock is not None:
-            start_maker(locks.lock_folder.parent, result.output, locks.lock)
+        after(result, options, locks.lock_folder.parent if locks.lock_folder else None, locks.lock)
         return result
 
 
@@ -149,10 +148,10 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         written = publish(site, outputs, machine, renderer, site.last_outputs(),
                           {output_file(r.url) for r in routes if r.kind == "article"})  # fmt: skip
         start = time.perf_counter()
-        layer.save(loaded, archive, digests, assets, related_key, entries, len(routes), files_count)
+        result.spare_wanted = layer.save(loaded, archive, digests, assets, related_key, entries, len(routes),
+                                         files_count)  # fmt: skip
         stages.timed("save", start)
         result.rendered, result.output = written.rendered, out
-        result.spare_wanted = spare_wanted(config.root, out, files_count, cache)
         result.seconds = time.perf_counter() - started
         return result
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
+
+from generator.util.background import in_ci
 
 
 class Progress:
     """Shows ``stage: done/total`` on stderr, at most ten times a second, and
-    only when stderr is a terminal outside CI and the build has run for a while."""
+    only when stderr is a terminal outside CI (``util.background.in_ci``) and the build has run for a while."""
 
     DELAY = 1.0
 
     def __init__(self, stream=None, enabled: bool | None = None):
         self.stream = stream if stream is not None else sys.stderr
         if enabled is None:
-            enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and not os.environ.get("CI")
+            enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and not in_ci()
         self.enabled = enabled
         self.started = time.monotonic()
         self._last = 0.0

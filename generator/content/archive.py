@@ -11,13 +11,17 @@ import difflib
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from generator.config.site import SiteConfig
 from generator.content.markdown.convert import Rendered
 from generator.content.model import Article, Page, Where
 from generator.diagnostics import Diagnostic, error
+
+M = TypeVar("M")  # the members of a tag, outlet or month: stories, or their numbers in the archive's order
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ class Archive:
 
 
 def article_url(article: Article, config: SiteConfig) -> str:
-    local = article.date.at.astimezone(config.tzinfo)
+    local = article.date.at.astimezone(config.tzinfo)  # the day is the site's, as for its month (month_of)
     return config.article_permalink.format(
         year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=article.slug
     )
@@ -152,8 +156,43 @@ def _at(rel: str, where: Where, message: str) -> Diagnostic:
     return error(rel, where.line, where.col, where.field, message)
 
 
-def _newest_first(story: Story):
-    return (-story.article.date.at.timestamp(), story.url)
+# -- The archive's rules: the full build (collect) and an edit's regrouping
+# (generator/incremental/regroup.py) both follow them through these functions.
+
+
+def newest_first(when: float, url: str) -> tuple[float, str]:
+    """The archive's order, as a sort key: newest first (``when``: the date's
+    timestamp), the URL breaking ties."""
+    return (-when, url)
+
+
+def month_of(article: Article, config: SiteConfig) -> tuple[int, int]:
+    """The year and month a story is archived under: its date in the site's time zone."""
+    local = article.date.at.astimezone(config.tzinfo)
+    return local.year, local.month
+
+
+def calendar(by_month: dict[tuple[int, int], Sequence[M]]) -> list[tuple[int, list[tuple[int, Sequence[M]]]]]:
+    """The date archives: each year newest first with its months newest first,
+    given each month's members (``(year, month) -> members``; a month without
+    members has no page)."""
+    kept = sorted((key for key, members in by_month.items() if members), reverse=True)
+    years: list[tuple[int, list[tuple[int, Sequence[M]]]]] = []
+    for year, month in kept:
+        if not years or years[-1][0] != year:
+            years.append((year, []))
+        years[-1][1].append((month, by_month[(year, month)]))
+    return years
+
+
+def term_rows(members: dict[str, Sequence[M]], spelled: dict[str, Counter], declared: dict):
+    """The tags or outlets, by slug, as ``(slug, name, description, members,
+    spellings)``, given each one's members and how often each spelling of its
+    name is written (a tag or outlet without members is none; a spelling
+    written no more is dropped); ``declared``: the tags of ``site.yml``."""
+    for slug in sorted(slug for slug, found in members.items() if found):
+        written = +spelled[slug]
+        yield (slug, *term_text(slug, written, declared), tuple(members[slug]), tuple(sorted(written.items())))
 
 
 def _display_name(spellings: Counter) -> str:
@@ -225,7 +264,7 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
     if diagnostics:
         return None, diagnostics
 
-    stories.sort(key=_newest_first)
+    stories.sort(key=lambda s: newest_first(s.article.date.at.timestamp(), s.url))
     pages.sort(key=lambda p: p.url)
 
     tag_stories: dict[str, list[Story]] = defaultdict(list)
@@ -241,20 +280,12 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
             tag_stories[slug].append(story)
         source_stories[article.source.slug].append(story)
         source_spellings[article.source.slug][article.source.name] += 1
-        local = article.date.at.astimezone(config.tzinfo)
-        by_month[(local.year, local.month)].append(story)
+        by_month[month_of(article, config)].append(story)
 
-    tags = [Term(slug, *term_text(slug, tag_spellings[slug], declared), tuple(tag_stories[slug]),
-                 tuple(sorted(tag_spellings[slug].items())))
-            for slug in sorted(tag_stories)]  # fmt: skip
-    sources = [Term(slug, *term_text(slug, source_spellings[slug], {}), tuple(source_stories[slug]),
-                    tuple(sorted(source_spellings[slug].items())))
-               for slug in sorted(source_stories)]  # fmt: skip
-    years = []
-    for year in sorted({y for y, _ in by_month}, reverse=True):
-        keys = sorted((key for key in by_month if key[0] == year), reverse=True)
-        months = tuple(Month(y, m, tuple(by_month[(y, m)])) for y, m in keys)
-        years.append(Year(year, months))
+    tags = [Term(*row) for row in term_rows(tag_stories, tag_spellings, declared)]
+    sources = [Term(*row) for row in term_rows(source_stories, source_spellings, {})]
+    years = [Year(year, tuple(Month(year, month, tuple(members)) for month, members in months))
+             for year, months in calendar(by_month)]  # fmt: skip
     originals = {key: story.article.file.rel for key, story in cited.items()}
     archive = Archive(tuple(stories), tuple(pages), tuple(tags), tuple(sources), tuple(years), url_of, originals)
     return archive, []

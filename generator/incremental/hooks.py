@@ -1,10 +1,12 @@
-"""The incremental layer as the build sees it: one object, three hooks.
+"""The incremental layer as the build sees it: one object, four hooks.
 
 ``generator/build.py`` makes a :class:`Layer` once the inputs are discovered,
 and calls, in order: :meth:`Layer.unchanged` (the last output still stands:
 the build returns at once), :meth:`Layer.quick` (an edit the quick way: only
 what it reaches is planned, rendered and written) and, after a full build,
-:meth:`Layer.save` (the records and the snapshot the next build starts from).
+:meth:`Layer.save` (the records and the snapshot the next build starts from);
+once the build is over, :func:`after` (the spare tree's maker, where one may
+run: ``spare.py``).
 Between them the full build asks it two things it keeps for the next build:
 the file records (:attr:`Layer.contents`, so that an unchanged file is not
 digested again) and the related stories (:meth:`Layer.related`, ranked again
@@ -21,7 +23,8 @@ from generator.config.site import SiteConfig
 from generator.incremental.nochange import fingerprint, frame, output_intact, valid_until
 from generator.incremental.quick import lifted, quick
 from generator.incremental.quickbuild import build_quick
-from generator.incremental.snapshot import DOCUMENTS, STRUCTURE, snapshot
+from generator.incremental.snapshot import save, snapshot
+from generator.incremental.spare import start_maker
 from generator.incremental.spare import wanted as spare_wanted
 from generator.output.publish import WriteContext
 from generator.plan.related import related_inputs, related_key, related_urls, updated_related
@@ -115,9 +118,10 @@ class Layer:
         self.copied = copied_records(sorted(set(sources)), self.copied)
 
     def save(self, loaded, archive, digests, assets: dict[str, str], related: str, entries: dict, pages: int,
-             files: int) -> None:  # fmt: skip
+             files: int) -> bool:  # fmt: skip
         """Hook 3, after a full build: the file records, the documents kept,
-        the snapshot and the state that the next build's hooks read."""
+        the snapshot and the state that the next build's hooks read; whether
+        a spare tree should be made after it (``spare.wanted``)."""
         cache, options = self.cache, self.options
         cache.save_manifest("files", loaded.stats)
         cache.prune({r.key for r in loaded.documents})
@@ -125,7 +129,17 @@ class Layer:
         print_ = fingerprint(self.frame, self.files, loaded.stats, self.copied)  # as the next build will see it
         structure, known = snapshot(print_, self.frame, loaded.documents, archive, digests, assets, related, entries)
         cache.save_manifest("assets", self.copied)
-        cache.save_manifest(STRUCTURE, structure)
-        cache.save_manifest(DOCUMENTS, known)
+        save(cache, structure, known)
         cache.set_state({"fingerprint": print_, "valid_until": str(until), "output": str(self.out),
                          "stories": str(len(archive.stories)), "pages": str(pages), "files": str(files)})  # fmt: skip
+        return spare_wanted(self.config.root, self.out, files, cache)
+
+
+def after(result: BuildResult, options: BuildOptions, root: Path | None, lock) -> None:
+    """Hook 4, once the build (and any retry without the cache) is over, its
+    lock still held: start the spare tree's maker when the build wants one
+    and may leave it running (``options.make_spare``: not ``ssg serve``,
+    which makes the spare itself); the maker takes the lock over. ``root``:
+    the site's folder, None when no lock was taken (``ssg check``)."""
+    if options.make_spare and result.spare_wanted and lock is not None and root is not None:
+        start_maker(root, result.output, lock)

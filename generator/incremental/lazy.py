@@ -5,6 +5,7 @@ page being rendered shows them (a chunk at a time, see :func:`read_ahead`)."""
 from __future__ import annotations
 
 from generator.content.archive import Archive, Month, Standalone, Story, Term, Year
+from generator.incremental.snapshot import Structure, TermRow
 
 
 class Documents:
@@ -71,15 +72,15 @@ class _LazyPage(_Lazy, Standalone):
         self._known(rel, documents, url=url)
 
 
-def lazy_archive(snap: dict, documents: Documents) -> Archive:
-    stories = tuple(_LazyStory(rel, url, tags, documents) for rel, url, tags, _ in snap["stories"])
+def lazy_archive(snap: Structure, documents: Documents) -> Archive:
+    stories = tuple(_LazyStory(row.file, row.url, row.tags, documents) for row in snap.stories)
 
-    def terms(rows) -> tuple[Term, ...]:
-        return tuple(Term(slug, name, text, tuple(stories[i] for i in members), spelled)
-                     for slug, name, text, members, spelled in rows)  # fmt: skip
+    def terms(rows: tuple[TermRow, ...]) -> tuple[Term, ...]:
+        return tuple(Term(row.slug, row.name, row.description, tuple(stories[i] for i in row.members), row.spelled)
+                     for row in rows)  # fmt: skip
 
-    years = tuple(Year(year, tuple(Month(year, month, tuple(stories[i] for i in members)) for month, members in months))
-                  for year, months in snap["years"])  # fmt: skip
-    pages = tuple(_LazyPage(rel, url, documents) for rel, url in snap["pages"])
-    url_of = {rel: url for rel, url, *_ in snap["stories"]} | dict(snap["pages"])
-    return Archive(stories, pages, terms(snap["tags"]), terms(snap["sources"]), years, url_of, snap["originals"])
+    years = tuple(Year(y.year, tuple(Month(y.year, m.month, tuple(stories[i] for i in m.members)) for m in y.months))
+                  for y in snap.years)  # fmt: skip
+    pages = tuple(_LazyPage(row.file, row.url, documents) for row in snap.pages)
+    url_of = {row.file: row.url for row in snap.stories} | {row.file: row.url for row in snap.pages}
+    return Archive(stories, pages, terms(snap.tags), terms(snap.sources), years, url_of, snap.originals)

@@ -39,8 +39,8 @@ from generator.content.model import Article, SourceFile
 from generator.content.shape import placed
 from generator.incremental.lazy import Documents, lazy_archive
 from generator.incremental.regroup import Regrouped, regroup
-from generator.incremental.snapshot import DOCUMENTS, STRUCTURE
-from generator.plan.routes import story_digest
+from generator.incremental.snapshot import DocEntry, Known, Structure, read
+from generator.plan.digests import Digest, story_digest
 from generator.store.cache import BuildCache, CacheCorrupt
 from generator.util.urls import output_file
 
@@ -55,12 +55,12 @@ class Quick:
 
     archive: Archive
     changed: set[str]
-    digests: dict[str, tuple[str, str]]
+    digests: dict[str, Digest]
     loaded: Loaded
     files: dict[str, tuple[int, int, str]]  # the whole files manifest, brought up to date (new mtimes too)
     stale: list[str]  # cache keys of documents no file has any more
-    structure: dict  # the snapshot's STRUCTURE manifest (brought up to date by a retag)
-    documents: dict  # the snapshot's DOCUMENTS manifest, brought up to date
+    structure: Structure  # the snapshot's (brought up to date by a regrouping edit)
+    documents: Known  # the snapshot's, brought up to date
     regrouped: Regrouped | None = None  # a retag: the tags whose pages and feeds are planned again
     dropped: set[str] = field(default_factory=set)  # copied files of the stories taken away
     until: float = float("inf")  # when an embargo lifts (the ``valid_until`` state)
@@ -75,12 +75,12 @@ def quick(print_: str, frame: str, files, stats_now: dict, recorded: dict, conte
     file is changed when its bytes are.
     ``published(doc)`` says whether a document is on the site."""
     last = cache.state("fingerprint")
-    snap, known = cache.manifest(STRUCTURE), cache.manifest(DOCUMENTS)
-    if not last or known.get("fingerprint") != last or not snap or known["structure"] != snap["id"]:
+    snap, known = read(cache)
+    if not last or snap is None or known is None or known.fingerprint != last or known.structure != snap.id:
         return None, 0
-    if snap["frame"] != frame:
+    if snap.frame != frame:
         return None, 0
-    docs = known["docs"]
+    docs = known.docs
     present = {file.rel for file in files}
     edited, deleted = [], [rel for rel in docs if rel not in present]
     for file in files:
@@ -107,14 +107,14 @@ def quick(print_: str, frame: str, files, stats_now: dict, recorded: dict, conte
         regrouped = regroup(snap, edit.retags, config, [(i, old.doc) for i, old in edit.removed], edit.added)
         if regrouped is None:
             return None, loaded.parsed
-        snap = regrouped.structure | {"assets": edit.assets}
-        urls = [url for _, url, *_ in snap["stories"]] + [url for _, url in snap["pages"]]
+        snap = regrouped.structure.replace(assets=edit.assets)
+        urls = [row.url for row in snap.stories] + [row.url for row in snap.pages]
         if len(set(urls)) != len(urls):
             return None, loaded.parsed  # two stories, or a story and a page, with one URL: the full build reports it
     fresh, changed = edit.fresh, edit.changed
-    keys = {rel: entry[0] for rel, entry in docs.items()} | {rel: r.key for rel, r in fresh.items()}
+    keys = {rel: entry.key for rel, entry in docs.items()} | {rel: r.key for rel, r in fresh.items()}
     archive = lazy_archive(snap, Documents(keys, by_rel, bodies, fresh))
-    digests = {url: pair for url, pair in known["digests"].items() if url not in edit.gone}
+    digests = {url: pair for url, pair in known.digests.items() if url not in edit.gone}
     if regrouped is not None:  # the stories of a renamed tag or outlet show its new name
         for kind, terms in (("tags", archive.tags), ("sources", archive.sources)):
             renamed = regrouped.groupings[kind].renamed
@@ -126,7 +126,7 @@ def quick(print_: str, frame: str, files, stats_now: dict, recorded: dict, conte
             if story.url in changed:
                 digests[story.url] = story_digest(story, tag_names, source_names, archive.url_of)
     docs = {rel: entry for rel, entry in docs.items() if rel in present} | edit.entries
-    known = {"fingerprint": print_, "structure": snap["id"], "docs": docs, "digests": digests}
+    known = Known(print_, snap.id, docs, digests)
     until = min([_until(cache.state("valid_until"))] + [t for t in edit.waiting if t > now.timestamp()])
     quick_edit = Quick(archive, changed, digests, loaded, contents, edit.stale, snap, known, regrouped,
                        edit.dropped, until)  # fmt: skip
@@ -136,18 +136,18 @@ def quick(print_: str, frame: str, files, stats_now: dict, recorded: dict, conte
 class _Edit:
     """What the changed, new and deleted content files change in the snapshot."""
 
-    def __init__(self, snap: dict, docs: dict, by_rel: dict, bodies, config: SiteConfig):
+    def __init__(self, snap: Structure, docs: dict[str, DocEntry], by_rel: dict, bodies, config: SiteConfig):
         self.snap, self.docs, self.by_rel, self.bodies, self.config = snap, docs, by_rel, bodies, config
-        self.number = {rel: i for i, (rel, *_) in enumerate(snap["stories"])}
+        self.number = {row.file: i for i, row in enumerate(snap.stories)}
         self.fresh: dict = {}  # file -> its new document
-        self.entries: dict = {}  # file -> its new entry in the DOCUMENTS manifest
+        self.entries: dict[str, DocEntry] = {}  # file -> its new entry in the known documents
         self.changed: set[str] = set()  # URLs of stories and pages whose content changed
         self.stale: list[str] = []  # cache keys of documents no file has any more
         self.retags: list = []  # (number, old document, new): the same URL, another place in lists
         self.removed: list = []  # (number, old rendered document): stories taken away
         self.added: list = []  # (file, URL, document): stories added
         self.gone: set[str] = set()  # URLs of the stories taken away
-        self.assets = dict(snap["assets"])  # the files to copy beside the pages (output path -> source)
+        self.assets = dict(snap.assets)  # the files to copy beside the pages (output path -> source)
         self.dropped: set[str] = set()  # copied files of stories taken away (and not added again)
         self.waiting: list[float] = []  # the dates of changed stories not on the site (an embargo may lift)
 
@@ -165,12 +165,12 @@ class _Edit:
         False when the full build must take it."""
         doc, config = rendered.doc, self.config
         rel = doc.file.rel
-        key, shape, url = self.docs.get(rel, (None, None, None))
+        key, shape, url = self.docs.get(rel) or (None, None, None)  # (a new file: none)
         if rendered.key == key:
             return True  # the same document after all
         new_url = (article_url(doc, config) if isinstance(doc, Article) else page_url(doc, config)) if shown else None
         self.fresh[rel] = rendered
-        self.entries[rel] = (rendered.key, rendered.shape, new_url)
+        self.entries[rel] = DocEntry(rendered.key, rendered.shape, new_url)
         if key is not None:
             self.stale.append(key)
         if isinstance(doc, Article) and not shown:
@@ -205,7 +205,7 @@ class _Edit:
     def _take_away(self, rel: str, key: str, url: str, files: dict) -> bool:
         """A story leaves its URL; False when it is not a story, or when another
         file links to it (the full build reports or re-links those links)."""
-        if rel not in self.number or rel in self.snap.get("linked", (rel,)):
+        if rel not in self.number or rel in self.snap.linked:
             return False
         old = self._old(key, files)
         if old is None:

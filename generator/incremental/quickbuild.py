@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.incremental.lazy import read_ahead
 from generator.incremental.quick import Quick
 from generator.incremental.regroup import moved_by, replaced
-from generator.incremental.snapshot import DOCUMENTS, STRUCTURE
+from generator.incremental.snapshot import save
 from generator.incremental.spare import wanted as spare_wanted
 from generator.output.assemble import copy_of, rendering
 from generator.output.publish import WriteContext, publish
@@ -35,13 +35,13 @@ def build_quick(site: WriteContext, edit: Quick, chain, strings, print_: str, co
     config, cache, stages = site.config, site.cache, site.stages
     start = time.perf_counter()
     archive, snap, regrouped = edit.archive, edit.structure, edit.regrouped
-    sources = sorted(set(snap["assets"].values()))
+    sources = sorted(set(snap.assets.values()))
     if sources != list(copied):  # a story with files beside it came or went
         copied = copied_records(sources, copied)
         print_ = reprint(copied)
     related = cache.manifest("related")
     previous = site.last_outputs()
-    if related.get("key") != snap["related"] or not previous:
+    if related.get("key") != snap.related or not previous:
         return None
     urls, moved, inputs = related["urls"], None, None
     if regrouped is not None:
@@ -66,7 +66,7 @@ def build_quick(site: WriteContext, edit: Quick, chain, strings, print_: str, co
         if retag is None:
             return None
         gone, machine, pages, sitemap = retag.gone, retag.machine, retag.pages, retag.sitemap
-    outputs = _outputs(made, previous, gone | edit.dropped, static, snap["assets"], copied, regrouped is not None)
+    outputs = _outputs(made, previous, gone | edit.dropped, static, snap.assets, copied, regrouped is not None)
     if outputs is None:
         return None
     stages.timed("keys", start)
@@ -124,15 +124,15 @@ def _save(site: WriteContext, edit: Quick, print_: str, copied, inputs, urls, la
     if copied != cache.manifest("assets"):  # the same files under new mtimes, read once
         cache.save_manifest("assets", copied)
     cache.forget(edit.stale)
-    documents = edit.documents | {"fingerprint": print_}
+    documents, structure = edit.documents.replace(fingerprint=print_), None
     if inputs is not None:
         key = related_key(inputs)
-        cache.save_manifest(STRUCTURE, edit.structure | {"id": print_, "related": key, "sitemap": sitemap})
+        structure = edit.structure.replace(id=print_, related=key, sitemap=sitemap)
         if key != last_key:  # (not when only an original's URL changed)
             cache.save_manifest("related", {"key": key, "urls": urls})
             cache.save_manifest("related-inputs", {"key": key, "inputs": inputs})
-        documents = documents | {"structure": print_}
-    cache.save_manifest(DOCUMENTS, documents)
+        documents = documents.replace(structure=print_)
+    save(cache, structure, documents)
     cache.set_state({"fingerprint": print_, "valid_until": str(edit.until), "output": str(site.out),
                      "stories": str(len(edit.archive.stories)), "pages": str(pages), "files": str(files)})  # fmt: skip
     stages.timed("save", start)

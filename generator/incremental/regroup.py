@@ -28,19 +28,30 @@ from __future__ import annotations
 from bisect import insort
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from generator.config.site import SiteConfig
-from generator.content.archive import same_original, spellings, story_tags, tag_aliases, term_text
+from generator.content.archive import (
+    calendar,
+    month_of,
+    newest_first,
+    same_original,
+    spellings,
+    story_tags,
+    tag_aliases,
+    term_rows,
+)
 from generator.content.model import Article
+from generator.incremental.snapshot import MonthRow, StoryRow, Structure, TermRow, YearRow
 from generator.plan.feeds import article_modified
-from generator.plan.pagination import page_url
+from generator.plan.pagination import page_urls
 from generator.plan.related import updated_related
 from generator.plan.scope import Moved
 from generator.plan.sitemaps import is_sitemap, sitemaps
 from generator.plan.views import weight
-from generator.util.urls import output_file
+from generator.util.urls import output_file, period_url
 
-KINDS = ("tags", "sources")  # the snapshot's rows, and the folder of their pages
+KINDS = ("tags", "sources")  # the snapshot's term rows, and the folder of their pages
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,7 @@ class Grouping:
 
 @dataclass(frozen=True)
 class Regrouped:
-    structure: dict  # the snapshot's structure with the new order and tag and outlet lists
+    structure: Structure  # the snapshot's structure with the new order and tag and outlet lists
     groupings: dict[str, Grouping]  # by kind: "tags", "sources"
     dated: bool = False  # a story's date or update changed, or one came or went: the home list, site feeds
     neighbours: frozenset[str] = frozenset()  # stories that were next to a re-dated or removed one: planned
@@ -65,15 +76,37 @@ class Regrouped:
     pages: int = 0  # how many pages more the site has (less, when negative), tag and outlet pages apart
 
 
-def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: SiteConfig,
+class _Move(NamedTuple):
+    """A story's membership of one kind of term before and after an edit."""
+
+    story: int  # its number in the snapshot (a new story's: after the last)
+    before: tuple[str, ...]  # the slugs it was in
+    after: tuple[str, ...]
+    old_names: tuple[tuple[str, str], ...]  # (slug, spelling) as it wrote them
+    new_names: tuple[tuple[str, str], ...]
+
+
+def _moves(i: int, old: Article | None, new: Article | None, before: tuple[str, ...], aliases) -> dict[str, _Move]:
+    """A story's moves, by kind, from ``old`` to ``new`` (None: it is not on the site)."""
+    tags = _Move(i, before, story_tags(new, aliases) if new is not None else (),
+                 tuple(spellings(old, aliases)) if old else (), tuple(spellings(new, aliases)) if new else ())
+    outlet = _Move(i, (old.source.slug,) if old else (), (new.source.slug,) if new else (),
+                   ((old.source.slug, old.source.name),) if old else (),
+                   ((new.source.slug, new.source.name),) if new else ())  # fmt: skip
+    return {"tags": tags, "sources": outlet}
+
+
+def regroup(snap: Structure, retags: list[tuple[int, Article, Article]], config: SiteConfig,
             removed: list[tuple[int, Article]] = (), added: list[tuple[str, str, Article]] = ()) -> Regrouped | None:
     """The structure after ``retags`` (number of the story in the snapshot,
     its document before and after), ``removed`` (number, document) and
-    ``added`` (file, URL, document); None when the full build must take it:
-    to report a problem (a tag outside the vocabulary with ``tags_strict``, an
-    original that another story cites too), or a re-dated story that leaves
-    its month, or with a news sitemap any re-date, addition or removal (its
-    window is the full build's), or no story left."""
+    ``added`` (file, URL, document), made by the archive's own rules
+    (``generator/content/archive.py``: order, months, terms); None when the
+    full build must take it: to report a problem (a tag outside the
+    vocabulary with ``tags_strict``, an original that another story cites
+    too), or a re-dated story that leaves its month, or with a news sitemap
+    any re-date, addition or removal (its window is the full build's), or no
+    story left."""
     aliases = tag_aliases(config)
     news = [new for _, _, new in retags] + [new for _, _, new in added]
     if config.tags_strict and any(ref.slug not in aliases for new in news for ref in new.tags):
@@ -85,76 +118,71 @@ def regroup(snap: dict, retags: list[tuple[int, Article, Article]], config: Site
     moving = bool(removed or added)
     if (dated or moving) and config.news_sitemap:
         return None
-    if any(_month(old, config) != _month(new, config) for _, old, new in dated):
+    if any(month_of(old, config) != month_of(new, config) for _, old, new in dated):
         return None
-    if len(snap["stories"]) - len(removed) + len(added) == 0:
+    if len(snap.stories) - len(removed) + len(added) == 0:
         return None
-    stories = list(snap["stories"])
+    stories = list(snap.stories)
     alive = [True] * len(stories)
-    moves: dict[str, list] = {kind: [] for kind in KINDS}
+    moves: dict[str, list[_Move]] = {kind: [] for kind in KINDS}
 
     def move(i: int, old: Article | None, new: Article | None, before: tuple[str, ...]) -> None:
-        after = story_tags(new, aliases) if new is not None else ()
-        moves["tags"].append((i, before, after, tuple(spellings(old, aliases)) if old else (),
-                              tuple(spellings(new, aliases)) if new else ()))  # fmt: skip
-        moves["sources"].append((i, (old.source.slug,) if old else (), (new.source.slug,) if new else (),
-                                 ((old.source.slug, old.source.name),) if old else (),
-                                 ((new.source.slug, new.source.name),) if new else ()))  # fmt: skip
+        for kind, one in _moves(i, old, new, before, aliases).items():
+            moves[kind].append(one)
 
     for i, old, new in retags:
-        rel, url, before, _ = stories[i]
-        stories[i] = (rel, url, story_tags(new, aliases), new.date.at.timestamp())
-        move(i, old, new, before)
-    by_month = {(year, month): list(members) for year, rows in snap["years"] for month, members in rows}
+        row = stories[i]
+        stories[i] = row._replace(tags=story_tags(new, aliases), when=new.date.at.timestamp())
+        move(i, old, new, row.tags)
+    by_month = {(year.year, month.month): list(month.members) for year in snap.years for month in year.months}
     for i, old in removed:
         alive[i] = False
-        move(i, old, None, stories[i][2])
-        by_month[_month(old, config)].remove(i)
+        move(i, old, None, stories[i].tags)
+        by_month[month_of(old, config)].remove(i)
     for rel, url, new in added:
-        stories.append((rel, url, story_tags(new, aliases), new.date.at.timestamp()))
+        stories.append(StoryRow(rel, url, story_tags(new, aliases), new.date.at.timestamp()))
         alive.append(True)
         move(len(stories) - 1, None, new, ())
-        by_month.setdefault(_month(new, config), []).append(len(stories) - 1)
+        by_month.setdefault(month_of(new, config), []).append(len(stories) - 1)
     declared = {"tags": {decl.slug: decl for decl in config.tags}, "sources": {}}
-    rows = {kind: _rows(snap[kind], moves[kind], declared[kind]) for kind in KINDS}
-    kept = sorted(((key, tuple(sorted(members))) for key, members in by_month.items() if members), reverse=True)
-    years = tuple((year, tuple((month, members) for (y, month), members in kept if y == year))
-                  for year in sorted({y for (y, _), _ in kept}, reverse=True))  # fmt: skip
-    if dated or moving:  # a story may move in the archive's order (newest first, then by URL): number anew
-        order = sorted((i for i in range(len(stories)) if alive[i]), key=lambda i: (-stories[i][3], stories[i][1]))
+    rows = {kind: _rows(snap.terms(kind), moves[kind], declared[kind]) for kind in KINDS}
+    if dated or moving:  # a story may move in the archive's order: number anew
+        order = sorted((i for i in range(len(stories)) if alive[i]),
+                       key=lambda i: newest_first(stories[i].when, stories[i].url))  # fmt: skip
         number = [0] * len(stories)
         for place, i in enumerate(order):
             number[i] = place
-        rows = {kind: tuple((*row[:3], tuple(sorted(number[i] for i in row[3])), row[4]) for row in rows[kind])
+        rows = {kind: tuple(row._replace(members=tuple(sorted(number[i] for i in row.members))) for row in rows[kind])
                 for kind in KINDS}  # fmt: skip
-        years = tuple((year, tuple((month, tuple(sorted(number[i] for i in members))) for month, members in months))
-                      for year, months in years)  # fmt: skip
+        by_month = {key: [number[i] for i in members] for key, members in by_month.items()}
         stories = [stories[i] for i in order]
+    years = tuple(YearRow(year, tuple(MonthRow(month, tuple(sorted(members))) for month, members in months))
+                  for year, months in calendar(by_month))  # fmt: skip
     new_stories = tuple(stories)
     # After a re-date, every list the story is in shows it elsewhere, or another last change: planned whole.
-    groupings = {kind: _grouping(snap[kind], rows[kind], snap["stories"], new_stories, kind == "tags",
+    groupings = {kind: _grouping(snap.terms(kind), rows[kind], snap.stories, new_stories, kind == "tags",
                                  _terms_of(kind, dated, aliases))
                  for kind in KINDS}  # fmt: skip
-    old_stories = snap["stories"]
-    neighbours = frozenset(old_stories[j][1] for i, *_ in [*dated, *removed] for j in (i - 1, i + 1)
+    old_stories = snap.stories
+    neighbours = frozenset(old_stories[j].url for i, *_ in [*dated, *removed] for j in (i - 1, i + 1)
                            if 0 <= j < len(old_stories))  # fmt: skip
-    modified = {old_stories[i][1]: article_modified(new) for i, _, new in dated}
+    modified = {old_stories[i].url: article_modified(new) for i, _, new in dated}
     modified |= {url: article_modified(new) for _, url, new in added}
-    structure = snap | rows | {"stories": new_stories, "years": years, "originals": originals}
-    before, after = _pages(old_stories, snap["years"], config), _pages(new_stories, years, config)
+    structure = snap.replace(stories=new_stories, years=years, originals=originals, **rows)
+    before, after = _pages(old_stories, snap.years, config), _pages(new_stories, years, config)
     return Regrouped(structure, groupings, bool(dated) or moving, neighbours, modified,
-                     _periods(snap["years"], years), frozenset(before - after), frozenset(after - before),
+                     _periods(snap.years, years), frozenset(before - after), frozenset(after - before),
                      len(after) - len(before))  # fmt: skip
 
 
-def _pages(stories, years, config: SiteConfig) -> set[str]:
+def _pages(stories: tuple[StoryRow, ...], years: tuple[YearRow, ...], config: SiteConfig) -> set[str]:
     """The URLs of the story pages, the home list's pages and the date archives' pages."""
-    home = [page_url("/", n) for n in range(1, -(-len(stories) // config.per_page) + 1)]
-    periods = [f"/{year:04d}/{month:02d}/" for year, months in years for month, _ in months]
-    return {url for _, url, _, _ in stories} | set(home) | set(periods) | {f"/{year:04d}/" for year, _ in years}
+    periods = {period_url(year.year, month.month) for year in years for month in year.months}
+    periods |= {period_url(year.year) for year in years}
+    return {story.url for story in stories} | set(page_urls("/", len(stories), config.per_page)) | periods
 
 
-def _periods(before, after) -> frozenset:
+def _periods(before: tuple[YearRow, ...], after: tuple[YearRow, ...]) -> frozenset:
     """The date archive pages whose key changes when stories come or go: a
     month's page shows its stories and its year's count, a year's page its
     stories and the neighbouring years' counts. ``before``/``after``: the
@@ -177,11 +205,6 @@ def _periods(before, after) -> frozenset:
     return frozenset(periods)
 
 
-def _month(article: Article, config: SiteConfig) -> tuple[int, int]:
-    local = article.date.at.astimezone(config.tzinfo)
-    return local.year, local.month
-
-
 def _terms_of(kind: str, dated, aliases) -> set[str]:
     """The tags or the outlets of re-dated stories, before and after the edit."""
     if kind == "sources":
@@ -189,45 +212,40 @@ def _terms_of(kind: str, dated, aliases) -> set[str]:
     return {slug for _, old, new in dated for doc in (old, new) for slug in story_tags(doc, aliases)}
 
 
-def _rows(rows, moves, declared: dict) -> tuple:
-    """The snapshot's rows of one kind (slug, name, description, members,
-    spellings) after ``moves``: (story number, slugs before and after,
-    (slug, name) spellings before and after)."""
-    members = {slug: list(numbers) for slug, _, _, numbers, _ in rows}
-    spelled = {slug: Counter(dict(written)) for slug, *_, written in rows}
-    for i, before, after, old_names, new_names in moves:
-        for slug in set(before) - set(after):
-            members[slug].remove(i)
-        for slug in set(after) - set(before):
-            insort(members.setdefault(slug, []), i)
-        for sign, names in ((-1, old_names), (1, new_names)):
+def _rows(rows: tuple[TermRow, ...], moves: list[_Move], declared: dict) -> tuple[TermRow, ...]:
+    """The snapshot's rows of one kind after ``moves``, by the archive's rule for terms."""
+    members = {row.slug: list(row.members) for row in rows}
+    spelled = {row.slug: Counter(dict(row.spelled)) for row in rows}
+    for one in moves:
+        for slug in set(one.before) - set(one.after):
+            members[slug].remove(one.story)
+        for slug in set(one.after) - set(one.before):
+            insort(members.setdefault(slug, []), one.story)
+        for sign, names in ((-1, one.old_names), (1, one.new_names)):
             for slug, name in names:
                 spelled.setdefault(slug, Counter())[name] += sign
-    out = []
-    for slug in sorted(slug for slug, numbers in members.items() if numbers):
-        written = +spelled[slug]  # (without the spellings no story writes any more)
-        out.append((slug, *term_text(slug, written, declared), tuple(members[slug]), tuple(sorted(written.items()))))
-    return tuple(out)
+    return tuple(TermRow(*row) for row in term_rows(members, spelled, declared))
 
 
-def _grouping(before_rows, after_rows, before_stories, after_stories, weighed: bool, also: set[str]) -> Grouping:
+def _grouping(before_rows: tuple[TermRow, ...], after_rows: tuple[TermRow, ...], before_stories, after_stories,
+              weighed: bool, also: set[str]) -> Grouping:  # fmt: skip
     """``also``: terms planned again whatever they show (those of a re-dated story)."""
     before, after = _shown(before_rows, before_stories, weighed), _shown(after_rows, after_stories, weighed)
     changed = {slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug)}
     terms = frozenset(changed | also)
-    renamed = frozenset(slug for slug in before.keys() & after.keys() if before[slug][0] != after[slug][0])
-    counts = {slug: len(numbers) for slug, _, _, numbers, _ in before_rows}
+    renamed = frozenset(slug for slug in before.keys() & after.keys() if before[slug].name != after[slug].name)
+    counts = {row.slug: len(row.members) for row in before_rows}
     return Grouping(terms, renamed, {slug: counts.get(slug, 0) for slug in terms})
 
 
-def _originals(snap: dict, retags, removed=(), added=()) -> dict[str, str] | None:
+def _originals(snap: Structure, retags, removed=(), added=()) -> dict[str, str] | None:
     """The snapshot's originals (``same_original()`` of each story's source
     URL -> its file) after the edits; None when two stories would cite the same."""
-    originals = dict(snap["originals"])
+    originals = dict(snap.originals)
     gone = [old for _, old, new in retags if old.source.url != new.source.url] + [old for _, old in removed]
     for old in gone:
         originals.pop(same_original(old.source.url), None)
-    come = [(snap["stories"][i][0], new) for i, old, new in retags if old.source.url != new.source.url]
+    come = [(snap.stories[i].file, new) for i, old, new in retags if old.source.url != new.source.url]
     for rel, new in come + [(rel, new) for rel, _, new in added]:
         if originals.setdefault(same_original(new.source.url), rel) != rel:
             return None
@@ -239,11 +257,11 @@ def moved_by(regrouped: Regrouped, last_inputs, last: dict[str, tuple[str, ...]]
     and the related stories after it: ``(moved, urls, inputs)``, given
     those of the last build and their inputs (``generator/plan/related.py``)."""
     snap = regrouped.structure
-    inputs = tuple((url, tags, when) for _, url, tags, when in snap["stories"])  # as related_inputs() gives them
+    inputs = tuple((row.url, row.tags, row.when) for row in snap.stories)  # as related_inputs() gives them
     urls = updated_related(inputs, last_inputs, last, jobs)
     again = frozenset(url for url, best in urls.items() if last.get(url) != best) | regrouped.neighbours
     terms = {kind: grouping.terms for kind, grouping in regrouped.groupings.items()}
-    moved = Moved(terms, again, snap["sitemap"] | regrouped.modified, regrouped.dated, regrouped.periods)
+    moved = Moved(terms, again, snap.sitemap | regrouped.modified, regrouped.dated, regrouped.periods)
     return moved, urls, inputs
 
 
@@ -268,7 +286,7 @@ def replaced(regrouped: Regrouped, routes, made: set[str], previous: dict, pages
     pages += regrouped.pages
     files: set[str] = set()
     for kind, grouping in regrouped.groupings.items():
-        after = {slug: len(numbers) for slug, _, _, numbers, _ in regrouped.structure[kind]}
+        after = {row.slug: len(row.members) for row in regrouped.structure.terms(kind)}
         for slug, count in grouping.counts.items():
             if not count and any(rel in previous for rel in made if rel.startswith(f"{kind}/{slug}/")):
                 return None
@@ -279,7 +297,7 @@ def replaced(regrouped: Regrouped, routes, made: set[str], previous: dict, pages
             if not after.get(slug):
                 files.add(f"{kind}/{slug}/feed.xml")
     files.update(output_file(url) for url in gone)
-    last = regrouped.structure["sitemap"]
+    last = regrouped.structure.sitemap
     sitemap = {url: lastmod for url, lastmod in last.items() if url not in gone}
     sitemap |= {r.url: r.lastmod for r in routes if r.in_sitemap}
     if sitemap == last:  # the same pages, each as recent as it was: the sitemap is kept as it is
@@ -291,15 +309,21 @@ def replaced(regrouped: Regrouped, routes, made: set[str], previous: dict, pages
 def _term_pages(kind: str, slug: str, count: int, per_page: int) -> list[str]:
     """The URLs of the list pages of a tag or outlet of ``count`` stories,
     first page first (none: no such tag)."""
-    url = f"/{kind}/{slug}/"
-    return [page_url(url, n) for n in range(1, -(-count // per_page) + 1)]
+    return page_urls(f"/{kind}/{slug}/", count, per_page) if count else []
 
 
-def _shown(rows, stories, weighed: bool) -> dict[str, tuple]:
+class _Shown(NamedTuple):
+    name: str
+    description: str
+    stories: tuple[str, ...]  # by URL: a re-date numbers them anew
+    weight: int | None  # a tag's (it depends on the largest tag)
+
+
+def _shown(rows: tuple[TermRow, ...], stories: tuple[StoryRow, ...], weighed: bool) -> dict[str, _Shown]:
     """What a tag's or outlet's pages show of it: name, description, stories
     (by URL: a re-date numbers them anew) and a tag's weight (which depends on
     the largest tag)."""
-    largest = max((len(numbers) for _, _, _, numbers, _ in rows), default=1)
-    return {slug: (name, text, tuple(stories[i][1] for i in numbers),
-                   weight(len(numbers), largest) if weighed else None)
-            for slug, name, text, numbers, _ in rows}  # fmt: skip
+    largest = max((len(row.members) for row in rows), default=1)
+    return {row.slug: _Shown(row.name, row.description, tuple(stories[i].url for i in row.members),
+                             weight(len(row.members), largest) if weighed else None)
+            for row in rows}  # fmt: skip

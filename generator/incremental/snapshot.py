@@ -1,50 +1,155 @@
 """The snapshot every build that writes leaves for the next: the archive's
-structure (the ``plan`` manifest: the stories in order with their URLs, tags
-and times; the members of every tag, outlet, year and month by number, and
-each tag's and outlet's spellings; the assets to copy; the sitemap's pages
-with their last change; the stories' originals, for the duplicate check; the
-files that some file links to), and what an edit changes in it (the
-``plan-docs`` manifest: each content file's cache key, shape and URL, and
-each story's digest). A quick build saves only the second, and one that
-changes the structure both.
+:class:`Structure` (the stories in order with their URLs, tags and times; the
+members of every tag, outlet, year and month by number, and each tag's and
+outlet's spellings; the assets to copy; the sitemap's pages with their last
+change; the stories' originals, for the duplicate check; the files that some
+file links to), and the :class:`Known` documents (each content file's cache
+key, shape and URL, and each story's digest), which is what an edit changes.
+A quick build saves only the second, and one that changes the structure both.
+
+Both are records of named fields, stored as the cache's ``plan`` and
+``plan-docs`` manifests; a manifest of another shape (an older ssg) reads as
+none, and the build takes the full way.
 """
 
 from __future__ import annotations
 
-from generator.content.archive import Archive
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from generator.content.archive import Archive, Term
+from generator.plan.digests import Digest
+from generator.store.cache import BuildCache
 
 STRUCTURE, DOCUMENTS = "plan", "plan-docs"  # the snapshot's two manifests
 
 
-def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, tuple[str, str]],
-             assets: dict[str, str], related: str, sitemap: dict) -> tuple[dict, dict]:  # fmt: skip
-    """What the next build needs to take the quick way (its two manifests): see the module's doc.
+class StoryRow(NamedTuple):
+    """A story in the archive's order (newest first): its number is its place."""
+
+    file: str  # the content file, relative to the site's root
+    url: str
+    tags: tuple[str, ...]  # slugs, after aliases, in the editor's order
+    when: float  # its date's timestamp (the archive's order)
+
+
+class PageRow(NamedTuple):
+    file: str
+    url: str
+
+
+class TermRow(NamedTuple):
+    """A tag or an outlet, as :class:`generator.content.archive.Term` with its stories by number."""
+
+    slug: str
+    name: str
+    description: str
+    members: tuple[int, ...]  # the numbers of its stories, in the archive's order
+    spelled: tuple[tuple[str, int], ...]  # each spelling of its name and how many stories write it
+
+
+class MonthRow(NamedTuple):
+    month: int
+    members: tuple[int, ...]
+
+
+class YearRow(NamedTuple):
+    year: int
+    months: tuple[MonthRow, ...]  # newest first
+
+
+class DocEntry(NamedTuple):
+    """A content file as the last build knew it."""
+
+    key: str  # its document's cache key
+    shape: str  # its place in the archive (generator/content/shape.py)
+    url: str | None  # its page's URL; None when it is not on the site (a draft, embargoed)
+
+
+@dataclass(frozen=True)
+class Structure:
+    id: str  # the fingerprint of the build that made this structure
+    frame: str  # every input but the content files (ssg's version, options, site.yml, theme)
+    stories: tuple[StoryRow, ...]
+    pages: tuple[PageRow, ...]  # by URL
+    tags: tuple[TermRow, ...]  # by slug
+    sources: tuple[TermRow, ...]  # by slug
+    years: tuple[YearRow, ...]  # newest first
+    assets: dict[str, str]  # the stories' and pages' files to copy: output path -> source path
+    related: str  # the key of the related stories (the ``related`` manifest holds them)
+    sitemap: dict[str, datetime | None]  # the sitemap's pages -> their last change
+    originals: dict[str, str]  # same_original() of each story's source URL -> its file
+    linked: frozenset[str]  # the files that some file links to
+
+    def terms(self, kind: str) -> tuple[TermRow, ...]:
+        """``kind``: "tags" or "sources"."""
+        return self.tags if kind == "tags" else self.sources
+
+    def replace(self, **changes) -> Structure:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Known:
+    fingerprint: str  # of the last build, quick or not
+    structure: str  # the id of the structure it goes with
+    docs: dict[str, DocEntry]  # every content file, published or not
+    digests: dict[str, Digest]  # every story's (generator/plan/routes.py)
+
+    def replace(self, **changes) -> Known:
+        return dataclasses.replace(self, **changes)
+
+
+def term_row(term: Term, number: dict[str, int]) -> TermRow:
+    return TermRow(term.slug, term.name, term.description, tuple(number[s.url] for s in term.stories), term.spelled)
+
+
+def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, Digest],
+             assets: dict[str, str], related: str, sitemap: dict) -> tuple[Structure, Known]:  # fmt: skip
+    """What the next build needs to take the quick way: see the module's doc.
     ``documents`` are every loaded document, published or not; ``assets`` the
     stories' and pages' files to copy (output path -> source path); ``related``
     the key of the related stories (the ``related`` manifest must still hold it);
     ``sitemap`` the sitemap's entries (URL -> last modified)."""
     urls = {s.article.file.rel: s.url for s in archive.stories} | {p.page.file.rel: p.url for p in archive.pages}
     number = {s.url: i for i, s in enumerate(archive.stories)}
+    structure = Structure(
+        id=print_,
+        frame=frame,
+        stories=tuple(StoryRow(s.article.file.rel, s.url, s.tags, s.article.date.at.timestamp())
+                      for s in archive.stories),  # fmt: skip
+        pages=tuple(PageRow(p.page.file.rel, p.url) for p in archive.pages),
+        tags=tuple(term_row(t, number) for t in archive.tags),
+        sources=tuple(term_row(t, number) for t in archive.sources),
+        years=tuple(YearRow(y.year, tuple(MonthRow(m.month, tuple(number[s.url] for s in m.stories))
+                                          for m in y.months))
+                    for y in archive.years),  # fmt: skip
+        assets=assets,
+        related=related,
+        sitemap=sitemap,
+        originals=archive.originals,
+        linked=frozenset(link.target for r in documents for link in r.links),
+    )
+    docs = {r.doc.file.rel: DocEntry(r.key, r.shape, urls.get(r.doc.file.rel)) for r in documents}
+    return structure, Known(print_, print_, docs, digests)
 
-    def members(stories) -> tuple[int, ...]:
-        return tuple(number[s.url] for s in stories)
 
-    return {
-        "id": print_,
-        "frame": frame,
-        "stories": tuple((s.article.file.rel, s.url, s.tags, s.article.date.at.timestamp()) for s in archive.stories),
-        "pages": tuple((p.page.file.rel, p.url) for p in archive.pages),
-        "tags": tuple((t.slug, t.name, t.description, members(t.stories), t.spelled) for t in archive.tags),
-        "sources": tuple((t.slug, t.name, t.description, members(t.stories), t.spelled) for t in archive.sources),
-        "years": tuple((y.year, tuple((m.month, members(m.stories)) for m in y.months)) for y in archive.years),
-        "assets": assets,
-        "related": related,
-        "sitemap": sitemap,
-        "originals": archive.originals,
-        "linked": tuple(sorted({link.target for r in documents for link in r.links})),  # files some file links to
-    }, {
-        "fingerprint": print_,  # of the last build, quick or not
-        "structure": print_,  # the id of the structure it goes with
-        "docs": {r.doc.file.rel: (r.key, r.shape, urls.get(r.doc.file.rel)) for r in documents},
-        "digests": digests,
-    }
+def read(cache: BuildCache) -> tuple[Structure | None, Known | None]:
+    """The last snapshot, or None for a part that was never saved or has another shape."""
+    return _record(Structure, cache.manifest(STRUCTURE)), _record(Known, cache.manifest(DOCUMENTS))
+
+
+def _record(kind, fields: dict):
+    try:
+        return kind(**fields) if fields else None
+    except TypeError:  # saved by an ssg whose records had other fields
+        return None
+
+
+def save(cache: BuildCache, structure: Structure | None, known: Known) -> None:
+    """Save the snapshot (``structure`` None: it is as it was)."""
+    if structure is not None:
+        cache.save_manifest(STRUCTURE, vars(structure))
+    cache.save_manifest(DOCUMENTS, vars(known))

@@ -48,7 +48,6 @@ class WriteContext:
     stale_search: bool = False
     listing: Listing | None = None  # of the spare tree, started early (see `list_spare`)
     staging: Staging | None = None  # once `stage` has made it, until it is swapped in or dropped
-    spare: dict | None = None  # the manifest of the staging tree when it is the reused spare
     ahead: FoldersAhead | None = None  # folders of a new staging tree, made while the build plans
     racing: bool = False  # the writers do not wait for the folders made ahead
     _last: dict | None = None
@@ -100,7 +99,8 @@ class WriteContext:
             discard(left, background=True)
         self.cache.set_state({"spare": ""})  # from here until the end, what the spare holds is not known
         self.staging = Staging(self.out, self.spare_dir if spare else None)
-        self.spare = spare if self.staging.reused else {}
+        if self.staging.reused:
+            self.staging.holds = spare
         if folders and not self.staging.reused:
             self.ahead = FoldersAhead(self.staging.path, folders)
             self.racing = race
@@ -180,14 +180,13 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
     site.staging = None  # this function swaps it in or drops it
     try:
         start = time.perf_counter()
-        listed = None
         if staging.reused:
-            listed = site.listing.result() if site.listing is not None else None
+            staging.listed = site.listing.result() if site.listing is not None else None
             clear(staging.path / SEARCH_FOLDER)
             wanted = {o.rel for o in outputs} | {rel for rel, _ in machine} | {MARKER}
-            staging.remove([rel for rel in staging.files(listed) if rel not in wanted])
-        written = write_outputs(outputs, staging, previous, out, renderer, site.jobs, site.progress, site.spare,
-                                site.made_ahead(), listed)  # fmt: skip
+            staging.remove([rel for rel in staging.files(staging.listed) if rel not in wanted])
+        staging.folders = site.made_ahead()
+        written = write_outputs(outputs, staging, previous, out, renderer, site.jobs, site.progress)
         site.end_ahead(written.manifest)
         stages.timed("render+write", start)
         stages.absorb(written.diagnostics)

@@ -26,8 +26,8 @@ class Renderer:
     def __init__(self, env: jinja2.Environment, root: Path):
         self.env = env
         self.root = root
-        # Given the stories the routes about to be rendered show (``Route.shows``), reads what they need at
-        # once (a quick build's stories read their cached documents when first asked: ``incremental/lazy.py``).
+        # Given the stories that the routes about to be rendered show, reads what they need at once: set by
+        # a quick build, whose stories read their cached documents when first asked (``incremental/lazy.py``).
         self.read_ahead: Callable[[list], None] | None = None
         self._templates: dict[tuple[str, ...], jinja2.Template] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -37,6 +37,11 @@ class Renderer:
         if names not in self._templates:
             self._templates[names] = self.env.select_template(list(names))
         return self._templates[names]
+
+    def prepare(self, routes: list[Route]) -> None:
+        """Called with the routes a worker is about to render, before it renders them."""
+        if self.read_ahead is not None:
+            self.read_ahead([story for route in routes for story in route.shows])
 
     def render(self, route: Route) -> OutputFile | None:
         try:

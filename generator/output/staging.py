@@ -85,6 +85,9 @@ class Staging:
                 pass
         if not self.reused:
             self.path.mkdir()
+        self.holds: dict[str, tuple[str, int, int]] = {}  # a reused tree: its files as its manifest recorded them
+        self.listed: dict | None = None  # a reused tree: the size and mtime of each file in it, when listed
+        self.folders: set[str] = set()  # folders known to exist in it (full paths: made ahead)
         self.written: set[str] = set()
         self._dirs: set[Path] = {self.path}
 

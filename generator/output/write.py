@@ -79,11 +79,12 @@ def _intact(output: Output, manifest: dict, tree: str, seen: dict | None = None)
     return before if (st.st_size, st.st_mtime_ns) == (before[1], before[2]) else None
 
 
-def _sort(outputs: list[Output], staging: Staging | None, previous: dict, live: str, spare: dict,
-          seen: dict | None, written: Written) -> tuple[list[Output], dict[str, tuple[str, int, int]]]:  # fmt: skip
+def _sort(outputs: list[Output], staging: Staging | None, previous: dict, live: str,
+          written: Written) -> tuple[list[Output], dict[str, tuple[str, int, int]]]:  # fmt: skip
     """The outputs to render, copy or link (``todo``), and among them those
     unchanged since the last build, to link from the ``live`` output; the
-    staging tree's files that are already right go straight into ``written``."""
+    staging tree's files that are already right (a reused tree holds them)
+    go straight into ``written``."""
     todo: list[Output] = []
     staged = str(staging.path) if staging is not None else ""
     linked: dict[str, tuple[str, int, int]] = {}  # unchanged since the last build: linked from the live output
@@ -91,7 +92,7 @@ def _sort(outputs: list[Output], staging: Staging | None, previous: dict, live: 
         safe_parts(output.rel)
         if staging is None:
             todo.append(output)
-        elif (kept := _intact(output, spare, staged, seen)) is not None:
+        elif (kept := _intact(output, staging.holds, staged, staging.listed)) is not None:
             staging.keep(output.rel)
             written.manifest[output.rel] = kept
         elif (reuse := _intact(output, previous, live)) is not None:
@@ -107,16 +108,13 @@ def _sort(outputs: list[Output], staging: Staging | None, previous: dict, live: 
 
 
 def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict, out: Path | None,
-                  renderer: Renderer, jobs: int, progress, spare: dict | None = None,
-                  made: set[str] | None = None, seen: dict | None = None) -> Written:  # fmt: skip
-    """``previous`` is the manifest of the live output ``out``; ``spare`` the
-    manifest of the staging tree when it is the reused spare, and ``seen`` the
-    size and mtime of each file in it, when listed; ``made``, folders of the
-    staging tree known to exist (full paths). With ``staging`` None (``ssg
-    check``), render everything and write nothing."""
+                  renderer: Renderer, jobs: int, progress) -> Written:  # fmt: skip
+    """``previous`` is the manifest of the live output ``out``; ``staging``
+    says what its tree holds already (see :class:`Staging`). With ``staging``
+    None (``ssg check``), render everything and write nothing."""
     written = Written()
     live = str(out) if staging is not None else ""
-    todo, linked = _sort(outputs, staging, previous, live, spare or {}, seen, written)
+    todo, linked = _sort(outputs, staging, previous, live, written)
     for output in todo:  # compile templates once, before the workers fork
         if output.route is not None and output.rel not in linked:
             try:
@@ -125,16 +123,14 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
                 pass  # reported, with its place, when the page is rendered
     progress.update("render", 0, len(todo) - len(linked))
     base = str(staging.path) if staging is not None else None
-    made = made or set()
+    made = staging.folders if staging is not None else set()
     reused = staging is not None and staging.reused
 
     def task(start: int, stop: int):
         results: list[tuple[str, str, int, int]] = []
         renderer.diagnostics = []
         made_here: set[str] = set()  # folders this process made: one mkdir each
-        if renderer.read_ahead is not None:
-            renderer.read_ahead([s for o in todo[start:stop] if o.route is not None and o.rel not in linked
-                                 for s in o.route.shows])  # fmt: skip
+        renderer.prepare([o.route for o in todo[start:stop] if o.route is not None and o.rel not in linked])
         for output in todo[start:stop]:
             before = linked.get(output.rel)  # unchanged: linked from the live output
             data = None

@@ -6,7 +6,7 @@ from generator.content.archive import Year
 from generator.plan.charts import Bar, Chart
 from generator.plan.views import ViewBuilder
 from generator.theme.strings import Strings
-from generator.util.urls import Links
+from generator.util.urls import Links, period_url
 
 
 def _chart(chart_id: str, title: str, counts: dict[tuple[int, int], int], first: int, last: int, every_month: bool,
@@ -18,7 +18,7 @@ def _chart(chart_id: str, title: str, counts: dict[tuple[int, int], int], first:
         month += 1
         name = views.month_name(year, month)
         count = counts.get((year, month), 0)
-        url = links.href(f"/{year:04d}/{month:02d}/") if count else None
+        url = links.href(period_url(year, month)) if count else None
         if every_month:
             short = strings.months()[month - 1][:3]
         else:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from generator.plan.datecharts import archive_chart, year_chart
 from generator.plan.head import Head
 from generator.plan.views import MonthView, StoryView, ViewBuilder, YearRef, YearView
-from generator.util.urls import Links
+from generator.util.urls import Links, period_url
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def month_groups(stories: tuple[StoryView, ...], views: ViewBuilder, links: Link
         if groups and groups[-1].name == name:
             groups[-1] = MonthGroup(name, groups[-1].url, groups[-1].stories + (view,))
         else:
-            groups.append(MonthGroup(name, links.href(f"/{year:04d}/{month:02d}/"), (view,)))
+            groups.append(MonthGroup(name, links.href(period_url(year, month)), (view,)))
     return tuple(groups)
 
 
@@ -40,14 +40,14 @@ class DatesPlan:
         views, links = self.views, self.links
         stories = tuple(views.story(s) for s in month.stories) if with_stories else ()
         return MonthView(month.year, month.month, views.month_name(month.year, month.month),
-                         links.href(f"/{month.year:04d}/{month.month:02d}/"), len(month.stories), stories)  # fmt: skip
+                         links.href(period_url(month.year, month.month)), len(month.stories), stories)  # fmt: skip
 
     def year_ref(self, year) -> YearRef | None:
-        return YearRef(year.year, self.links.href(f"/{year.year:04d}/"), year.count) if year else None
+        return YearRef(year.year, self.links.href(period_url(year.year)), year.count) if year else None
 
     def year_view(self, year, with_stories: bool = True) -> YearView:
         months = tuple(self.month_view(m, with_stories) for m in year.months)
-        return YearView(year.year, self.links.href(f"/{year.year:04d}/"), year.count, months)
+        return YearView(year.year, self.links.href(period_url(year.year)), year.count, months)
 
     def plan_dates(self):
         archive, digests = self.archive, self.digests
@@ -69,7 +69,7 @@ class DatesPlan:
         for index, year in enumerate(years):
             newer = years[index - 1] if index > 0 else None
             older = years[index + 1] if index + 1 < len(years) else None
-            year_url = f"/{year.year:04d}/"
+            year_url = period_url(year.year)
             year_stories = [s for m in year.months for s in m.stories]
 
             def make_year(year=year, newer=newer, older=older, year_url=year_url):
@@ -81,11 +81,11 @@ class DatesPlan:
 
             refs = tuple(y and (y.year, y.count) for y in (newer, older))
             if self.scope.period(year.year) or not self.scope.skip(s.url for s in year_stories):
-                key = (year.year, tuple(digests[s.url][1] for s in year_stories), refs)
+                key = (year.year, tuple(digests[s.url].card for s in year_stories), refs)
                 self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories),
                          shows=tuple(year_stories))  # fmt: skip
             for month in year.months:
-                month_url = f"/{month.year:04d}/{month.month:02d}/"
+                month_url = period_url(month.year, month.month)
                 if not self.scope.period(month.year, month.month) and self.scope.skip(s.url for s in month.stories):
                     continue
 
@@ -97,6 +97,6 @@ class DatesPlan:
                     return view.name, self.s("period_description", period=view.name), head, context
 
                 key = (month.year, month.month, (year.year, year.count),
-                       tuple(digests[s.url][1] for s in month.stories))  # fmt: skip
+                       tuple(digests[s.url].card for s in month.stories))  # fmt: skip
                 self.add(month_url, ("month.html",), "month", key, make_month, lastmod=self.lastmod(month.stories),
                          shows=month.stories)  # fmt: skip

@@ -28,6 +28,7 @@ from generator import __version__
 from generator.config.site import SiteConfig
 from generator.content.archive import Archive, Story
 from generator.content.markdown.convert import finished_body
+from generator.plan.digests import Digest
 from generator.plan.scope import EVERYTHING, Scope
 from generator.util.digest import digest
 from generator.util.urls import Links
@@ -107,7 +108,7 @@ class FeedWriter:
     """Plans every feed; bodies are read from the body store only for feeds that are written."""
 
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, bodies,
-                 digests: dict[str, tuple[str, str]]):  # fmt: skip
+                 digests: dict[str, Digest]):  # fmt: skip
         self.archive = archive
         self.config = config
         self.links = links
@@ -122,7 +123,7 @@ class FeedWriter:
         return absolute_html(html, self.links.absolute(story.url)) + attribution_html(story)
 
     def _spec(self, path: str, stories, make) -> FeedSpec:
-        key = digest(repr((path, self._settings, [self.digests[s.url][0] for s in stories])).encode())
+        key = digest(repr((path, self._settings, [self.digests[s.url].whole for s in stories])).encode())
         return FeedSpec(path, key, make)
 
     def all(self, scope: Scope = EVERYTHING) -> list[FeedSpec]:

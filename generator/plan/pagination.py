@@ -20,6 +20,16 @@ def page_url(list_url: str, number: int) -> str:
     return list_url if number == 1 else f"{list_url}page/{number}/"
 
 
+def page_count(items: int, per_page: int) -> int:
+    """How many pages a list of ``items`` takes: always at least one, so an empty list still has its URL."""
+    return max(1, -(-items // per_page))
+
+
+def page_urls(list_url: str, items: int, per_page: int) -> list[str]:
+    """The URLs of a list's pages, first page first."""
+    return [page_url(list_url, number) for number in range(1, page_count(items, per_page) + 1)]
+
+
 def window(number: int, total: int, urls: tuple[str, ...], around: int = 2):
     """The page numbers worth a link: the first, the last, and ``around`` on
     either side of the current one, with ``None`` where numbers are skipped.
@@ -34,9 +44,10 @@ def window(number: int, total: int, urls: tuple[str, ...], around: int = 2):
 
 
 def paginate(items: Sequence, per_page: int, list_url: str, href: Callable[[str], str]) -> list[Slice]:
-    """Always at least one page, so an empty list still has its URL."""
-    total = max(1, -(-len(items) // per_page))
-    urls = tuple(href(page_url(list_url, n)) for n in range(1, total + 1))
+    """The list's pages (:func:`page_count`)."""
+    pages = page_urls(list_url, len(items), per_page)
+    total = len(pages)
+    urls = tuple(href(url) for url in pages)
     slices = []
     for number in range(1, total + 1):
         chunk = tuple(items[(number - 1) * per_page : number * per_page])
@@ -50,5 +61,5 @@ def paginate(items: Sequence, per_page: int, list_url: str, href: Callable[[str]
             window=window(number, total, urls),
             last_url=urls[-1],
         )
-        slices.append(Slice(page_url(list_url, number), chunk, pagination))
+        slices.append(Slice(pages[number - 1], chunk, pagination))
     return slices

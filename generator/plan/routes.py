@@ -23,6 +23,7 @@ from generator.content.archive import Archive, Story, Term
 from generator.content.model import Where
 from generator.diagnostics import Diagnostic, error
 from generator.plan.dates import DatesPlan, month_groups
+from generator.plan.digests import Digest, story_digest
 from generator.plan.feeds import ATOM_TYPE, FeedLink, modified
 from generator.plan.head import Head, page_meta
 from generator.plan.pagination import paginate
@@ -30,7 +31,7 @@ from generator.plan.scope import EVERYTHING, Scope
 from generator.plan.views import DateView, ViewBuilder
 from generator.theme.strings import Strings
 from generator.util.digest import digest
-from generator.util.urls import Links
+from generator.util.urls import Links, period_url
 
 
 @dataclass(frozen=True)
@@ -61,25 +62,13 @@ class ListView:
     last: DateView | None = None  # the newest story's date
 
 
-def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> tuple[str, str]:
-    """``(whole, card)``. ``whole`` stands for everything the story's own page
-    and feed entries show: its content, the archive-wide names it uses and the
-    URLs of the stories it links to. ``card`` stands for its view alone (the
-    front matter and summary, ``content/shape.py``, and the names), which is all
-    that lists, neighbours and related stories show of it."""
-    names = (source_names[story.article.source.slug], tuple(tag_names[slug] for slug in story.tags))
-    targets = tuple(url_of[link.target] for link in story.rendered.links)
-    whole = digest(repr((story.rendered.key, story.url, names, targets)).encode())
-    return whole, digest(repr((story.rendered.card, story.url, names)).encode())
-
-
 class _Planner(DatesPlan):
     """Plans the pages its ``scope`` asks for (``scope.py``): every page, or
     those an edit reaches, given the digests of the last build brought up to
     date, without reading any other story."""
 
     def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
-                 related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]] | None = None,
+                 related: dict[str, tuple[str, ...]], digests: dict[str, Digest] | None = None,
                  scope: Scope = EVERYTHING):  # fmt: skip
         self.archive = archive
         self.related = related
@@ -153,7 +142,7 @@ class _Planner(DatesPlan):
                 return shown, description, head, context
 
             key = (title, description, len(stories), span, term_key, number, len(pages),
-                   tuple(self.digests[s.url][1] for s in part.items))  # fmt: skip
+                   tuple(self.digests[s.url].card for s in part.items))  # fmt: skip
             ends = (stories[-1], stories[0]) if stories else ()
             self.add(part.url, templates, kind, key, make, lastmod=lastmod, shows=(*part.items, *ends))
 
@@ -205,7 +194,7 @@ class _Planner(DatesPlan):
                 view = views.story(story)
                 canonical = story.article.source.url if story.article.syndicated else None
                 year, month = view.date.year, view.date.month
-                trail = ((str(year), f"/{year:04d}/"), (views.month_name(year, month), f"/{year:04d}/{month:02d}/"),
+                trail = ((str(year), period_url(year)), (views.month_name(year, month), period_url(year, month)),
                          (view.title, story.url))  # fmt: skip
                 head = Head(trail=trail, story=view, canonical=canonical)
                 context = {"story": view, "body": views.body_of(story.rendered),
@@ -214,8 +203,8 @@ class _Planner(DatesPlan):
                            "related": tuple(views.story(s) for s in related)}  # fmt: skip
                 return view.title, view.summary, head, context
 
-            key = (digests[story.url][0], digests[newer.url][1] if newer else None,
-                   digests[older.url][1] if older else None, tuple(digests[s.url][1] for s in related))  # fmt: skip
+            key = (digests[story.url].whole, digests[newer.url].card if newer else None,
+                   digests[older.url].card if older else None, tuple(digests[s.url].card for s in related))  # fmt: skip
             self.add(story.url, ("article.html",), "article", key, make,
                      origin=(story.article.file.rel, story.article.slug_at), lastmod=modified(story),
                      shows=(story, *(s for s in (newer, older) if s), *related))  # fmt: skip
@@ -258,7 +247,7 @@ def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, b
 
 
 def plan_changed(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
-                 related: dict[str, tuple[str, ...]], digests: dict[str, tuple[str, str]],
+                 related: dict[str, tuple[str, ...]], digests: dict[str, Digest],
                  scope: Scope) -> list[Route]:  # fmt: skip
     """The routes ``scope`` asks for (see ``scope.py``): ``digests`` are the
     last build's, with the changed stories' new digests."""

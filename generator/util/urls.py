@@ -51,3 +51,8 @@ def output_file(url: str) -> str:
     if url.endswith("/"):
         return url.lstrip("/") + "index.html"
     return url.lstrip("/")
+
+
+def period_url(year: int, month: int | None = None) -> str:
+    """The URL of a year's date archive page, or of a month's."""
+    return f"/{year:04d}/" if month is None else f"/{year:04d}/{month:02d}/"

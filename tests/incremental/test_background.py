@@ -43,3 +43,25 @@ def test_a_build_leaves_no_process_behind(large, ci):
         assert proc.returncode == 0, proc.stderr
         assert _alive_for(large) == [], f"left running after ssg {' '.join(args)}"
     assert len(list((large / "public").rglob("*.html"))) > 2000
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("value", "ci"), [("true", True), ("1", True), ("false", False), ("0", False), ("", False)])
+def test_progress_and_background_work_read_ci_alike(monkeypatch, value, ci):
+    """``CI=false`` (as some runners set it locally) is not CI for either."""
+    from generator.progress import Progress
+    from generator.util.background import in_ci
+
+    monkeypatch.setenv("CI", value)
+    assert in_ci() is ci
+    assert Progress(_Terminal()).enabled is not ci

@@ -1,9 +1,9 @@
 """The planner's scope: a full build plans every page; an edit plans the
-pages that show a changed story and those its regrouping names."""
+pages that show a changed story and those its regrouping names
+(``tests/incremental/test_regroup.py`` tests the regrouping)."""
 
 from datetime import datetime
 
-from generator.incremental.regroup import _periods
 from generator.plan.scope import EVERYTHING, Moved, Scope
 
 
@@ -31,13 +31,3 @@ def test_a_regrouping_edit_names_terms_stories_and_periods():
     assert scope.story("/2023/07/b/", ("/2023/07/b/",))  # its related stories changed
     assert scope.dated()
     assert scope.period(2023) and scope.period(2023, 7) and not scope.period(2023, 8)
-
-
-def test_periods_are_those_whose_counts_change():
-    before = ((2024, ((1, (0,)),)), (2023, ((7, (1, 2)), (5, (3,)))))
-    after = ((2024, ((1, (0,)),)), (2023, ((7, (1,)), (5, (2, 3)))))  # a story moved from July to May
-    assert _periods(before, after) == {(2023, 7), (2023, 5)}  # the year's count, and so every year page, stays
-    gone = ((2024, ((1, (0,)),)), (2023, ((7, (1,)), (5, (2,)))))
-    fewer = ((2024, ((1, (0,)),)), (2023, ((7, (1,)),)))  # May's story taken away
-    # 2023 shows another count, and so do its months and the year beside it (which shows its neighbours' counts).
-    assert _periods(gone, fewer) == {(2023, None), (2023, 7), (2024, None), (2024, 1)}
