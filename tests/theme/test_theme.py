@@ -295,3 +295,13 @@ def test_calls_from_templates_give_what_stock_jinja_gives():
     stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     assert ours.from_string(source).render(values) == stock.from_string(source).render(values)
     assert plain in ours.plain_callables.values() and with_context not in ours.plain_callables.values()
+
+
+def test_the_bundled_themes_are_the_checkouts_own():
+    """Run from a checkout (or an editable install), ssg uses the default
+    theme beside its own code, never one that another installed copy ships."""
+    from conftest import REPO
+
+    from generator.theme.themes import BUNDLED
+
+    assert BUNDLED == REPO / "themes"
