@@ -24,17 +24,17 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 from generator.config.site import load_config
 from generator.content.archive import Archive, article_url, collect
 from generator.content.discover import discover
 from generator.content.load import load_documents
-from generator.content.model import Article, Page
+from generator.content.model import Article, is_published
 from generator.diagnostics import warning
 from generator.incremental.hooks import Layer, after
-from generator.output.assemble import copies, copy_of, machine_files, rendering
+from generator.media.process import media_stage
+from generator.output.assemble import copies, copy_of, machine_files, media_outputs, rendering
 from generator.output.publish import WriteContext, folders_ahead, folders_of, publish
 from generator.output.search import find_pagefind, index
 from generator.output.staging import check_output
@@ -92,7 +92,7 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
     display = lambda path: template_display(str(path), config.root)  # noqa: E731
     strings = stages.run("strings", load_strings, [t.path for t in chain], config.language, display)
     files = stages.run("discover", discover, config)
-    published = lambda doc: _published(doc, options, now)  # noqa: E731
+    published = lambda doc: is_published(doc, options.drafts, options.future, now)  # noqa: E731
     with contextlib.ExitStack() as held:
         # `ssg check` writes nothing into the site: its cache lives in a temporary folder.
         where = config.root if options.write else Path(held.enter_context(tempfile.TemporaryDirectory()))
@@ -122,18 +122,20 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         _stage_stories(site, docs)
         archive: Archive = stages.run("collect", collect, docs, config, defer=True)
         stages.stop_on_errors()
+        site.media = stages.run("images", media_stage, archive, config, cache, site.jobs, options.write)
 
         links = Links(config.base_url)
         routes, digests, related_key = stages.run("plan", _plan, layer, site, archive, links, strings)
         static = static_files(chain)
-        to_copy = stages.run("assets", copies, archive, static, {output_file(r.url) for r in routes})
+        to_copy = stages.run("assets", copies, archive, static, {output_file(r.url) for r in routes}, site.media)
         assets = {rel: str(source) for rel, source in to_copy.items() if rel not in static.files}
-        layer.assets(assets.values())
+        layer.assets([*assets.values(), *site.media.known])
         start = time.perf_counter()
         renderer, site_key, templates = rendering(site, chain, links, strings, static, archive)
         outputs = page_outputs(routes, site_key, templates)
-        outputs += feed_outputs(FeedWriter(archive, config, links, bodies, digests).all(), site_key)
+        outputs += feed_outputs(FeedWriter(archive, config, links, bodies, site.media, digests).all(), site_key)
         outputs += [copy_of(rel, source, static, layer.copied) for rel, source in to_copy.items()]
+        outputs += media_outputs(site.media)
         entries = {r.url: r.lastmod for r in routes if r.in_sitemap}
         machine = machine_files(archive, entries, config, links, now)
         if templates.used != templates.known:  # new templates, or old ones no page uses any more
@@ -148,10 +150,11 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         written = publish(site, outputs, machine, renderer, site.last_outputs(),
                           {output_file(r.url) for r in routes if r.kind == "article"})  # fmt: skip
         start = time.perf_counter()
-        result.spare_wanted = layer.save(loaded, archive, digests, assets, related_key, entries, len(routes),
-                                         files_count)  # fmt: skip
+        site.media.save(cache)
+        result.spare_wanted = layer.save(loaded, archive, digests, assets, site.media, related_key, entries,
+                                         len(routes), files_count)  # fmt: skip
         stages.timed("save", start)
-        result.rendered, result.output = written.rendered, out
+        result.rendered, result.output, result.encoded = written.rendered, out, site.media.encoded
         result.seconds = time.perf_counter() - started
         return result
 
@@ -159,7 +162,7 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
 def _plan(layer: Layer, site: WriteContext, archive: Archive, links: Links, strings):
     """Every route, each story's digest and the related stories' key."""
     related, key = layer.related(archive, site.jobs)
-    routes, diagnostics, digests = plan(archive, site.config, links, strings, site.bodies, related)
+    routes, diagnostics, digests = plan(archive, site.config, links, strings, site.bodies, site.media, related)
     return (routes, digests, key), diagnostics
 
 
@@ -190,10 +193,3 @@ def _stage_stories(site: WriteContext, docs) -> None:
     if site.write and site.jobs > 1 and not site.stages.errors and site.staging is None and not site.has_spare():
         site.stage(folders_ahead(article_url(r.doc, site.config) for r in docs if isinstance(r.doc, Article)))
 
-
-def _published(doc: Article | Page, options: BuildOptions, now: datetime) -> bool:
-    if doc.draft and not options.drafts:
-        return False
-    if isinstance(doc, Article) and doc.date.at > now and not options.future:
-        return False
-    return True

@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Built {_counted(result)} ({result.files} files) into {shown} in {result.seconds:.2f} s")
         if args.verbose:
             how = "; the quick way: only what shows the edit was planned" if result.quick else ""
-            print(f"  parsed {result.parsed} files, rendered {result.rendered} of {result.files} files{how}")
+            print(f"  parsed {result.parsed} files, rendered {result.rendered} of {result.files} files{how}; "
+                  f"encoded {result.encoded} images")  # fmt: skip
             print("  " + ", ".join(f"{name} {secs:.3f} s" for name, secs in result.timings.items()))
     else:
         print(f"Checked {result.stories} stories and {result.pages} pages: no errors")

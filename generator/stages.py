@@ -41,6 +41,7 @@ class BuildResult:
     files: int = 0
     rendered: int = 0  # files rendered or copied in this build (the rest were linked)
     parsed: int = 0  # content files parsed in this build (the rest came from the cache)
+    encoded: int = 0  # images encoded in this build (the rest were in the cache's store)
     unchanged: bool = False  # nothing changed: the previous output stands
     quick: bool = False  # only the edit's pages were planned (generator/incremental/)
     seconds: float = 0.0

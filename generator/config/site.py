@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator.config.images import ImagesConfig, read_images
 from generator.config.validate import Checker, check_url
 from generator.config.yamlsource import Node, parse_yaml
 from generator.diagnostics import Diagnostic, error
@@ -55,6 +56,7 @@ class SiteConfig:
     search: bool = True
     tags_strict: bool = False  # only tags declared under `tags:` may be used
     extra_front_matter: tuple[str, ...] = ()
+    images: ImagesConfig = field(default_factory=ImagesConfig)
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -72,7 +74,7 @@ class SiteConfig:
 TOP_KEYS = [
     "title", "description", "base_url", "language", "timezone", "theme", "content_dir", "output_dir",
     "per_page", "permalinks", "tags", "markdown", "feeds", "sitemap", "news_sitemap", "search", "tags_strict",
-    "extra_front_matter",
+    "extra_front_matter", "images",
 ]  # fmt: skip
 
 
@@ -164,6 +166,8 @@ def _read(check: Checker, top: Node, base_url_override: str | None) -> dict:
     for key in ("news_sitemap", "search", "tags_strict"):
         if (flag := check.boolean(top.get(key), key)) is not None:
             values[key] = flag
+    if (node := top.get("images")) is not None:
+        values["images"] = read_images(check, node)
     if (node := top.get("extra_front_matter")) is not None:
         values["extra_front_matter"] = tuple(name for name, _ in check.string_list(node, "extra_front_matter"))
     return {key: value for key, value in values.items() if value is not None}

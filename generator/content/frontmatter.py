@@ -24,7 +24,8 @@ ARTICLE_KEYS = [
 ]  # fmt: skip
 PAGE_KEYS = ["title", "date", "updated", "summary", "slug", "draft"]
 SOURCE_KEYS = ["name", "url", "author", "published", "archived"]
-IMAGE_KEYS = ["src", "alt", "credit", "caption"]
+IMAGE_KEYS = ["src", "alt", "credit", "caption", "focus"]
+_FOCUS = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)%\s+(\d{1,3}(?:\.\d+)?)%\s*$")
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 MAX_FILE_BYTES = 16 * 2**20  # a story is a summary; this is far beyond any
@@ -221,17 +222,33 @@ class _Reader:
         caption = check.string(node.get("caption"), "image.caption") or ""
         if src is None or alt is None:
             return None
+        focus = self.focus(node.get("focus"))
         asset = None
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
             if problem := check_url(src):
                 check.error(src_node, "image.src", problem)
+                return None
+            if not self.config.images.allow_remote:
+                check.error(src_node, "image.src", REMOTE)
                 return None
         else:
             asset = local_asset(self.file, src)
             if isinstance(asset, str):
                 check.error(src_node, "image.src", asset)
                 return None
-        return Image(src=src, alt=alt.strip(), credit=credit.strip(), caption=caption.strip(), asset=asset)
+        return Image(src=src, alt=alt.strip(), credit=credit.strip(), caption=caption.strip(), asset=asset,
+                     focus=focus, at=Where("image.src", src_node.line, src_node.col))  # fmt: skip
+
+    def focus(self, node: Node | None) -> tuple[float, float]:
+        """``image.focus: "50% 30%"``: the point of the photo a share card keeps (from the left, from the top)."""
+        text = self.check.string(node, "image.focus")
+        if text is None:
+            return (0.5, 0.5)
+        match = _FOCUS.match(text)
+        if match is None or float(match[1]) > 100 or float(match[2]) > 100:
+            self.check.error(node, "image.focus", 'must be two percentages, from the left and from the top: "50% 30%"')
+            return (0.5, 0.5)
+        return float(match[1]) / 100, float(match[2]) / 100
 
     def tags(self, node: Node | None) -> tuple[TagRef, ...]:
         refs: list[TagRef] = []
@@ -245,6 +262,19 @@ class _Reader:
                 seen.add(slug)
                 refs.append(TagRef(name=name, slug=slug, at=Where("tags", tag_node.line, tag_node.col)))
         return tuple(refs)
+
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".svg")  # processed by generator/media/
+
+
+def is_image(path: str) -> bool:
+    """Whether a file beside a story is an image the media stage processes, by its name."""
+    return PurePosixPath(path).suffix.lower() in IMAGE_SUFFIXES
+
+
+REMOTE = ("remote images are not fetched: save the file beside the story and write its name "
+          "(an outlet's copy breaks when it moves the file, and tells the outlet who reads us); "
+          "images.allow_remote: true in site.yml publishes remote images as they are")
 
 
 def local_asset(file: SourceFile, src: str) -> Asset | str:

@@ -34,7 +34,7 @@ class Loaded:
 def parse_settings(config: SiteConfig) -> str:
     """Everything besides a file's bytes that changes what parsing it gives."""
     return repr((VERSION, str(config.root), config.content_dir, config.timezone, config.extra_front_matter,
-                 config.markdown, config.news_sitemap))  # fmt: skip
+                 config.markdown, config.news_sitemap, config.images.allow_remote))  # fmt: skip
 
 
 def _parse_one(file: SourceFile, config: SiteConfig, key: str, raw: bytes | None = None):
@@ -42,7 +42,7 @@ def _parse_one(file: SourceFile, config: SiteConfig, key: str, raw: bytes | None
     doc, problems = parse(file, config, raw)
     if doc is None:
         return None, b"", problems
-    rendered, html, problems = render_markdown(doc, config.markdown, key)
+    rendered, html, problems = render_markdown(doc, config.markdown, key, config.images.allow_remote)
     if rendered is None:
         return None, b"", problems
     return doc_blob(replace(rendered, shape=shape(rendered, config), card=card(rendered))), body_blob(html), problems

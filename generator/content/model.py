@@ -64,6 +64,20 @@ class Image:
     credit: str = ""
     caption: str = ""
     asset: Asset | None = None
+    focus: tuple[float, float] = (0.5, 0.5)  # the point a share card's crop keeps (x, y from 0 to 1)
+    at: Where = field(default=Where("image.src"))  # where ``src`` is written
+
+
+@dataclass(frozen=True)
+class BodyImage:
+    """An image file beside the story that the body shows (``![alt](photo.jpg)``)
+    or links to: rendered as ``src="ssg-image:N"`` (or ``href``) and made a
+    responsive picture (a link to the largest variant) when the page is written."""
+
+    asset: Asset
+    line: int
+    col: int
+    link: bool = False  # ``[see the photo](photo.jpg)``
 
 
 @dataclass(frozen=True)
@@ -108,3 +122,11 @@ class Page:
     body: str = ""
     body_line: int = 1
     slug_at: Where = field(default=Where("slug"))
+
+
+def is_published(doc: Article | Page, drafts: bool, future: bool, now: datetime) -> bool:
+    """Whether a document is on the site: not a draft (unless ``drafts``), and
+    a story not dated after ``now`` (unless ``future``: an embargo)."""
+    if doc.draft and not drafts:
+        return False
+    return not (isinstance(doc, Article) and doc.date.at > now and not future)

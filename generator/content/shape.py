@@ -53,6 +53,7 @@ def _shape(rendered, config: SiteConfig, whole: bool) -> tuple:
         tuple((link.target, link.anchor) for link in rendered.links),
         rendered.ids,
         tuple((str(asset.source), asset.target) for asset in rendered.assets),
+        doc.image.focus if getattr(doc, "image", None) is not None else None,  # (its share card is cut around it)
     )
     if isinstance(doc, Article):
         source = doc.source

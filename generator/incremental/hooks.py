@@ -26,11 +26,12 @@ from generator.incremental.quickbuild import build_quick
 from generator.incremental.snapshot import save, snapshot
 from generator.incremental.spare import start_maker
 from generator.incremental.spare import wanted as spare_wanted
+from generator.media.process import Media
 from generator.output.publish import WriteContext
 from generator.plan.related import related_inputs, related_key, related_urls, updated_related
 from generator.stages import BuildOptions, BuildResult, Stages
 from generator.store.cache import BuildCache
-from generator.store.files import content_digests, copied_records, file_stats
+from generator.store.files import content_digests, copied_records, file_stats, same_bytes
 
 
 class Layer:
@@ -86,8 +87,12 @@ class Layer:
             return None
         start = time.perf_counter()
         site.progress.update("load")
+        site.media = Media.recorded(self.cache, self.config)
+        moved = {path for path in self.copied.keys() | self.copied_before.keys()
+                 if not same_bytes(self.copied.get(path), self.copied_before.get(path))}  # fmt: skip
         edit, self.tried = quick(self.print, self.frame, self.files, self.stats, self.recorded, self.contents,
-                                 self.config, self.cache, site.bodies, published, self.now)  # fmt: skip
+                                 self.config, self.cache, site.bodies, site.media, moved, published,
+                                 self.now)  # fmt: skip
         self.stages.timed("load", start)
         if edit is None:
             return None
@@ -117,8 +122,8 @@ class Layer:
         """The files this build copies beside the pages (their records are kept for the next build)."""
         self.copied = copied_records(sorted(set(sources)), self.copied)
 
-    def save(self, loaded, archive, digests, assets: dict[str, str], related: str, entries: dict, pages: int,
-             files: int) -> bool:  # fmt: skip
+    def save(self, loaded, archive, digests, assets: dict[str, str], media, related: str, entries: dict,
+             pages: int, files: int) -> bool:  # fmt: skip
         """Hook 3, after a full build: the file records, the documents kept,
         the snapshot and the state that the next build's hooks read; whether
         a spare tree should be made after it (``spare.wanted``)."""
@@ -127,7 +132,8 @@ class Layer:
         cache.prune({r.key for r in loaded.documents})
         until = valid_until(loaded.documents, archive, options, self.config, self.now)
         print_ = fingerprint(self.frame, self.files, loaded.stats, self.copied)  # as the next build will see it
-        structure, known = snapshot(print_, self.frame, loaded.documents, archive, digests, assets, related, entries)
+        structure, known = snapshot(print_, self.frame, loaded.documents, archive, digests, assets, related, entries,
+                                    frozenset(media.known))  # fmt: skip
         cache.save_manifest("assets", self.copied)
         save(cache, structure, known)
         cache.set_state({"fingerprint": print_, "valid_until": str(until), "output": str(self.out),

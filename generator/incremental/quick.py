@@ -34,12 +34,14 @@ from datetime import datetime
 
 from generator.config.site import SiteConfig
 from generator.content.archive import Archive, article_url, page_url
+from generator.content.frontmatter import is_image
 from generator.content.load import Loaded, load_documents
 from generator.content.model import Article, SourceFile
 from generator.content.shape import placed
 from generator.incremental.lazy import Documents, lazy_archive
 from generator.incremental.regroup import Regrouped, regroup
 from generator.incremental.snapshot import DocEntry, Known, Structure, read
+from generator.media.process import Media
 from generator.plan.digests import Digest, story_digest
 from generator.store.cache import BuildCache, CacheCorrupt
 from generator.util.urls import output_file
@@ -67,18 +69,21 @@ class Quick:
 
 
 def quick(print_: str, frame: str, files, stats_now: dict, recorded: dict, contents: dict, config: SiteConfig,
-          cache: BuildCache, bodies, published, now: datetime) -> tuple[Quick | None, int]:  # fmt: skip
+          cache: BuildCache, bodies, media: Media, moved: set[str], published,
+          now: datetime) -> tuple[Quick | None, int]:  # fmt: skip
     """The quick way for this build, or None when it must be a full build;
     and how many files were parsed to find out (they are in the cache now).
     ``recorded`` is the cache's ``files`` manifest, and ``contents`` each
     content file's record as it is now (``store.files.content_digests()``): a
-    file is changed when its bytes are.
+    file is changed when its bytes are. ``media``: the last build's images;
+    ``moved``: the files beside stories whose record changed (an image among
+    them takes the full build, which encodes it anew).
     ``published(doc)`` says whether a document is on the site."""
     last = cache.state("fingerprint")
     snap, known = read(cache)
     if not last or snap is None or known is None or known.fingerprint != last or known.structure != snap.id:
         return None, 0
-    if snap.frame != frame:
+    if snap.frame != frame or not moved.isdisjoint(snap.images):
         return None, 0
     docs = known.docs
     present = {file.rel for file in files}
@@ -124,7 +129,8 @@ def quick(print_: str, frame: str, files, stats_now: dict, recorded: dict, conte
         source_names = {t.slug: t.name for t in archive.sources}
         for story in archive.stories:
             if story.url in changed:
-                digests[story.url] = story_digest(story, tag_names, source_names, archive.url_of)
+                digests[story.url] = story_digest(story, tag_names, source_names, archive.url_of,
+                                                  media.keys_of(story.rendered))  # fmt: skip
     docs = {rel: entry for rel, entry in docs.items() if rel in present} | edit.entries
     known = Known(print_, snap.id, docs, digests)
     until = min([_until(cache.state("valid_until"))] + [t for t in edit.waiting if t > now.timestamp()])
@@ -190,8 +196,8 @@ class _Edit:
         if not isinstance(doc, Article) or (url is not None and not self._take_away(rel, key, url, self.by_rel)):
             return False
         if new_url is not None:
-            if rendered.links:
-                return False  # the full build checks where its links lead
+            if rendered.links or rendered.images or any(is_image(a.target) for a in rendered.assets):
+                return False  # the full build checks where its links lead, and encodes its images
             for asset in rendered.assets:
                 out = new_url.lstrip("/") + asset.target
                 if out in self.assets or out == output_file(new_url):
@@ -208,8 +214,8 @@ class _Edit:
         if rel not in self.number or rel in self.snap.linked:
             return False
         old = self._old(key, files)
-        if old is None:
-            return False
+        if old is None or any(is_image(asset.target) for asset in old.assets):
+            return False  # (its images' variants go with the full build)
         self.removed.append((self.number[rel], old))
         self.gone.add(url)
         for asset in old.assets:

@@ -35,7 +35,7 @@ def build_quick(site: WriteContext, edit: Quick, chain, strings, print_: str, co
     config, cache, stages = site.config, site.cache, site.stages
     start = time.perf_counter()
     archive, snap, regrouped = edit.archive, edit.structure, edit.regrouped
-    sources = sorted(set(snap.assets.values()))
+    sources = sorted(set(snap.assets.values()) | snap.images)
     if sources != list(copied):  # a story with files beside it came or went
         copied = copied_records(sources, copied)
         print_ = reprint(copied)
@@ -51,13 +51,13 @@ def build_quick(site: WriteContext, edit: Quick, chain, strings, print_: str, co
         moved, urls, inputs = moved_by(regrouped, last["inputs"], urls, site.jobs)
     links = Links(config.base_url)
     scope = Scope(edit.changed, moved)
-    routes = plan_changed(archive, config, links, strings, site.bodies, urls, edit.digests, scope)
+    routes = plan_changed(archive, config, links, strings, site.bodies, site.media, urls, edit.digests, scope)
     stages.timed("plan", start)
     start = time.perf_counter()
     static = static_files(chain)
     renderer, site_key, templates = rendering(site, chain, links, strings, static, archive)
     renderer.read_ahead = read_ahead
-    feeds = FeedWriter(archive, config, links, site.bodies, edit.digests)
+    feeds = FeedWriter(archive, config, links, site.bodies, site.media, edit.digests)
     specs = feeds.all(scope)
     made = {o.rel: o for o in page_outputs(routes, site_key, templates) + feed_outputs(specs, site_key)}
     gone, machine, pages, sitemap = set(), [], int(cache.state("pages") or 0), None

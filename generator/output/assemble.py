@@ -12,7 +12,9 @@ from markupsafe import Markup, escape
 
 from generator.config.site import SiteConfig
 from generator.content.archive import Archive
+from generator.content.frontmatter import is_image
 from generator.diagnostics import error
+from generator.media.process import NO_MEDIA, Media
 from generator.output.publish import WriteContext
 from generator.output.render import Renderer
 from generator.output.write import Output, copy_output
@@ -74,15 +76,26 @@ def copy_of(rel: str, source: Path, static: StaticFiles, copied: dict[str, Recor
     return copy_output(rel, source, held)
 
 
-def copies(archive: Archive, static: StaticFiles, page_files: set[str]):
-    """Every file to copy: theme static files, then each story's assets."""
+def media_outputs(media: Media) -> list[Output]:
+    """The images' variant files, copied from the store (``generator/media/``)."""
+    return [copy_output(rel, path, key) for rel, (path, key) in sorted(media.files().items())]
+
+
+def copies(archive: Archive, static: StaticFiles, page_files: set[str], media: Media = NO_MEDIA):
+    """Every file to copy: theme static files, then each story's assets (but
+    images: they are published as their variants, which no file may overwrite)."""
     found: dict[str, Path] = dict(static.files)
     diagnostics = []
+    made = media.files()
+    for rel in made.keys() & (page_files | found.keys()):
+        diagnostics.append(error("site.yml", 1, 1, "images", f"an image's variant would overwrite {rel}"))
     items = [(s.url, s.rendered) for s in archive.stories] + [(p.url, p.rendered) for p in archive.pages]
     for url, rendered in items:
         for asset in rendered.assets:
+            if is_image(asset.target):
+                continue
             rel = url.lstrip("/") + asset.target
-            if rel in page_files or rel in found:
+            if rel in page_files or rel in found or rel in made:
                 doc = rendered.doc
                 diagnostics.append(error(doc.file.rel, 1, 1, "", f"file {asset.target!r} would overwrite {rel}"))
                 continue

@@ -13,10 +13,11 @@ import contextlib
 import os
 import posixpath
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config.site import SiteConfig
+from generator.media.process import NO_MEDIA, Media
 from generator.output.files import Listing, clear, discard, discard_spare, same_device
 from generator.output.render import Renderer
 from generator.output.search import FOLDER as SEARCH_FOLDER
@@ -50,6 +51,7 @@ class WriteContext:
     staging: Staging | None = None  # once `stage` has made it, until it is swapped in or dropped
     ahead: FoldersAhead | None = None  # folders of a new staging tree, made while the build plans
     racing: bool = False  # the writers do not wait for the folders made ahead
+    media: Media = field(default_factory=lambda: NO_MEDIA)  # the images' pictures, once the media stage has run
     _last: dict | None = None
 
     @property

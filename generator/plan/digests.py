@@ -17,13 +17,15 @@ class Digest(NamedTuple):
     card: str
 
 
-def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of) -> Digest:
+def story_digest(story: Story, tag_names: dict[str, str], source_names: dict[str, str], url_of,
+                 images: tuple[str, ...] = ()) -> Digest:  # fmt: skip
     """``whole`` stands for everything the story's own page and feed entries
     show: its content, the archive-wide names it uses and the URLs of the
-    stories it links to. ``card`` stands for its view alone (the
+    stories it links to, and the keys of its images (``images``: their
+    variants, ``Media.keys_of``). ``card`` stands for its view alone (the
     front matter and summary, ``content/shape.py``, and the names), which is all
     that lists, neighbours and related stories show of it."""
     names = (source_names[story.article.source.slug], tuple(tag_names[slug] for slug in story.tags))
     targets = tuple(url_of[link.target] for link in story.rendered.links)
-    whole = digest(repr((story.rendered.key, story.url, names, targets)).encode())
-    return Digest(whole, digest(repr((story.rendered.card, story.url, names)).encode()))
+    whole = digest(repr((story.rendered.key, story.url, names, targets, images)).encode())
+    return Digest(whole, digest(repr((story.rendered.card, story.url, names, images[:1])).encode()))

@@ -28,7 +28,9 @@ from generator import __version__
 from generator.config.site import SiteConfig
 from generator.content.archive import Archive, Story
 from generator.content.markdown.convert import finished_body
+from generator.media.process import default_image
 from generator.plan.digests import Digest
+from generator.plan.pictures import Pictures
 from generator.plan.scope import EVERYTHING, Scope
 from generator.util.digest import digest
 from generator.util.urls import Links
@@ -107,9 +109,10 @@ def attribution_html(story: Story) -> str:
 class FeedWriter:
     """Plans every feed; bodies are read from the body store only for feeds that are written."""
 
-    def __init__(self, archive: Archive, config: SiteConfig, links: Links, bodies,
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links, bodies, media,
                  digests: dict[str, Digest]):  # fmt: skip
         self.archive = archive
+        self.pictures = Pictures(media, links, config.images.sizes, default_image(config))
         self.config = config
         self.links = links
         self.bodies = bodies
@@ -119,7 +122,8 @@ class FeedWriter:
         self._settings = repr((config.title, config.description, config.language, config.base_url, __version__))
 
     def content(self, story: Story) -> str:
-        html = finished_body(self.bodies, story.rendered, lambda rel: self.links.href(self.archive.url_of[rel]))
+        html = finished_body(self.bodies, story.rendered, lambda rel: self.links.href(self.archive.url_of[rel]),
+                             self.pictures.in_body(story.url, feed=True))  # fmt: skip
         return absolute_html(html, self.links.absolute(story.url)) + attribution_html(story)
 
     def _spec(self, path: str, stories, make) -> FeedSpec:
@@ -199,6 +203,10 @@ class FeedWriter:
         for slug in story.tags:
             term = self.tag_name(slug)
             lines.append(f"    <category term={_attr(slug)} label={_attr(term)} scheme={_attr(scheme)}/>")
+        if article.image is not None:
+            image = self.pictures.lead(article.image, story.url)
+            kind = f" type={_attr(image.type)}" if image.type else ""
+            lines.append(f'    <link rel="enclosure"{kind} href={_attr(image.abs_src)} title={_attr(image.alt)}/>')
         if story.rendered.summary:
             lines.append(f"    <summary>{_text(story.rendered.summary)}</summary>")
         lines.append(f'    <content type="html">{_text(self.content(story))}</content>')
@@ -234,8 +242,7 @@ class FeedWriter:
             if story.rendered.summary:
                 item["summary"] = story.rendered.summary
             if article.image is not None:
-                img = article.image
-                item["image"] = links.absolute(story.url + img.asset.target) if img.asset else img.src
+                item["image"] = self.pictures.lead(article.image, story.url).abs_src
             item["date_published"] = _stamp(article.date.at)
             item["date_modified"] = _stamp(modified(story))
             if article.source.authors:

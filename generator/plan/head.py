@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.plan.feeds import FeedLink
+from generator.plan.pictures import ImageView
 from generator.plan.structured import breadcrumb_list, collection_page, news_article, script_json
 from generator.plan.views import Link, StoryView
 
@@ -23,8 +24,11 @@ class Meta:
     abs_url: str
     canonical: str  # abs_url, or the original's URL for a syndicated copy
     og_type: str  # "article" or "website"
-    image: str | None  # absolute URL
+    image: str | None  # absolute URL of the share image: the lead photo's card, else the site's default
     image_alt: str
+    image_width: int | None  # None when not known (a remote image)
+    image_height: int | None
+    image_type: str  # its MIME type ("" when not known)
     published: str | None  # ISO 8601, articles only
     modified: str | None
     tags: tuple[str, ...]
@@ -67,8 +71,7 @@ def page_meta(planner, url: str, kind: str, title: str, description: str, head: 
         abs_url=abs_url,
         canonical=head.canonical or abs_url,
         og_type="article" if story else "website",
-        image=story.image.abs_src if story and story.image else None,
-        image_alt=story.image.alt if story and story.image else "",
+        **_share_image(story.image if story else None, planner.views.pictures.default()),
         published=story.date.full if story else None,
         modified=story.modified.full if story else None,
         tags=tuple(tag.name for tag in story.tags) if story else (),
@@ -76,3 +79,18 @@ def page_meta(planner, url: str, kind: str, title: str, description: str, head: 
         breadcrumbs=tuple(Link(name, links.href(path)) for name, path in trail),
         jsonld=script_json(jsonld[0] if len(jsonld) == 1 else jsonld) if jsonld else Markup(""),
     )
+
+
+def _share_image(image: ImageView | None, default: ImageView | None) -> dict:
+    """``og:image`` and its size: the lead image's 1.91:1 card; a remote lead
+    image as it is; else (no lead image, or one too small or an SVG, which
+    the social networks do not show) the site's default image's card."""
+    if image is not None and image.remote:
+        return {"image": image.abs_src, "image_alt": image.alt, "image_width": None, "image_height": None,
+                "image_type": ""}  # fmt: skip
+    for candidate in (image, default):
+        if candidate is not None and candidate.card is not None:
+            card = candidate.card
+            return {"image": card.abs_url, "image_alt": candidate.alt, "image_width": card.width,
+                    "image_height": card.height, "image_type": card.type}  # fmt: skip
+    return {"image": None, "image_alt": "", "image_width": None, "image_height": None, "image_type": ""}

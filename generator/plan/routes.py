@@ -67,21 +67,23 @@ class _Planner(DatesPlan):
     those an edit reaches, given the digests of the last build brought up to
     date, without reading any other story."""
 
-    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies, media,
                  related: dict[str, tuple[str, ...]], digests: dict[str, Digest] | None = None,
                  scope: Scope = EVERYTHING):  # fmt: skip
         self.archive = archive
+        self.media = media  # generator.media.process.Media: the pictures of the archive's images
         self.related = related
         self.config = config
         self.links = links
         self.strings = strings
         self.scope = scope
-        self.views = ViewBuilder(archive, config, links, strings, bodies)
+        self.views = ViewBuilder(archive, config, links, strings, bodies, media)
         self.routes: list[Route] = []
         if digests is None:
             tag_names = {t.slug: t.name for t in archive.tags}
             source_names = {t.slug: t.name for t in archive.sources}
-            digests = {s.url: story_digest(s, tag_names, source_names, archive.url_of) for s in archive.stories}
+            digests = {s.url: story_digest(s, tag_names, source_names, archive.url_of, media.keys_of(s.rendered))
+                       for s in archive.stories}  # fmt: skip
         self.digests = digests
         # The sitemap's last change of each story: a partial plan knows it only when stories moved.
         self.modified = {s.url: modified(s) for s in archive.stories} if scope.full else None
@@ -162,7 +164,8 @@ class _Planner(DatesPlan):
                 return view.title, view.summary, head, {"doc": view, "body": self.views.body_of(item.rendered)}
 
             targets = tuple(self.archive.url_of[link.target] for link in item.rendered.links)
-            self.add(item.url, ("page.html",), "page", (item.rendered.key, item.url, targets), make,
+            key = (item.rendered.key, item.url, targets, self.media.keys_of(item.rendered))
+            self.add(item.url, ("page.html",), "page", key, make,
                      origin=(item.page.file.rel, item.page.slug_at), lastmod=stamp.at if stamp else None)  # fmt: skip
         self.plan_terms("tag", "/tags/", self.s("tags"), archive.tags, self.views.tag)
         self.plan_terms("source", "/sources/", self.s("sources"), archive.sources, self.views.outlet)
@@ -237,21 +240,21 @@ def _by_letter(terms) -> tuple[tuple[str, tuple], ...]:
     return tuple((letter, tuple(groups[letter])) for letter in sorted(groups, key=lambda k: (k == "#", k)))
 
 
-def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
+def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies, media,
          related: dict[str, tuple[str, ...]]):  # fmt: skip
     """Every route, the problems found (URL collisions), and each story's
     digest. ``related`` is :func:`generator.plan.related.related_urls` of the archive."""
-    planner = _Planner(archive, config, links, strings, bodies, related)
+    planner = _Planner(archive, config, links, strings, bodies, media, related)
     routes = planner.plan()
     return routes, _collisions(routes), planner.digests
 
 
-def plan_changed(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies,
+def plan_changed(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies, media,
                  related: dict[str, tuple[str, ...]], digests: dict[str, Digest],
                  scope: Scope) -> list[Route]:  # fmt: skip
     """The routes ``scope`` asks for (see ``scope.py``): ``digests`` are the
     last build's, with the changed stories' new digests."""
-    return _Planner(archive, config, links, strings, bodies, related, digests, scope).plan()
+    return _Planner(archive, config, links, strings, bodies, media, related, digests, scope).plan()
 
 
 def _collisions(routes: list[Route]) -> list[Diagnostic]:

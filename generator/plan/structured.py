@@ -52,7 +52,7 @@ def news_article(story: StoryView, site: SiteView, site_abs: str) -> dict:
     if story.summary:
         data["description"] = story.summary
     if story.image:
-        data["image"] = [story.image.abs_src]
+        data["image"] = [_image_object(story.image, variant) for variant in _sized(story.image)]
     if story.tags:
         data["keywords"] = [tag.name for tag in story.tags]
     citation: dict = {"@type": "CreativeWork", "url": source.url, "publisher": _org(source.name)}
@@ -61,6 +61,25 @@ def news_article(story: StoryView, site: SiteView, site_abs: str) -> dict:
     if source.published:
         citation["datePublished"] = source.published.iso
     data["citation"] = citation
+    return data
+
+
+def _sized(image) -> list:
+    """The lead image's files for search engines: the fallback, and the 1.91:1 card (a remote image: itself)."""
+    return [None] if image.remote else [None, *([image.card] if image.card else [])]
+
+
+def _image_object(image, variant) -> dict:
+    """An ``ImageObject`` with its size, caption and credit (``variant`` None: the image's fallback)."""
+    url, width, height = (image.abs_src, image.width, image.height) if variant is None else (
+        variant.abs_url, variant.width, variant.height)  # fmt: skip
+    data: dict = {"@type": "ImageObject", "url": url, "contentUrl": url}
+    if width:
+        data |= {"width": width, "height": height}
+    if image.caption:
+        data["caption"] = image.caption
+    if image.credit:
+        data["creditText"] = image.credit
     return data
 
 

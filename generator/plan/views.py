@@ -17,7 +17,9 @@ from generator.config.site import SiteConfig
 from generator.content.archive import Archive, Standalone, Story, Term
 from generator.content.markdown.convert import finished_body
 from generator.content.model import Stamp
+from generator.media.process import default_image
 from generator.plan.feeds import site_feed_links
+from generator.plan.pictures import ImageView, Pictures
 from generator.theme.strings import Strings
 from generator.util.urls import Links
 
@@ -56,15 +58,6 @@ class SourceView:
     authors: tuple[str, ...]
     published: DateView | None
     archived: str | None
-
-
-@dataclass(frozen=True)
-class ImageView:
-    src: str
-    abs_src: str  # absolute URL, for feeds and Open Graph
-    alt: str
-    credit: str
-    caption: str
 
 
 @dataclass(frozen=True)
@@ -171,8 +164,9 @@ def weight(count: int, largest: int) -> int:
 class ViewBuilder:
     """Builds each view once; list pages share the story views."""
 
-    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies):
+    def __init__(self, archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies, media):
         self.bodies = bodies  # BodyReader: key -> HTML
+        self.pictures = Pictures(media, links, config.images.sizes, default_image(config))  # media: media.process.Media
         self.url_of = archive.url_of
         self.config = config
         self.links = links
@@ -227,15 +221,7 @@ class ViewBuilder:
             return cached
         article = story.article
         source = article.source
-        image = None
-        if article.image is not None:
-            img = article.image
-            if img.asset:
-                path = story.url + img.asset.target
-                src, abs_src = self.links.href(path), self.links.absolute(path)
-            else:
-                src = abs_src = img.src
-            image = ImageView(src, abs_src, img.alt, img.credit, img.caption)
+        image = self.pictures.lead(article.image, story.url) if article.image is not None else None
         date = self.date(article.date)
         updated = self.date(article.updated) if article.updated else None
         view = StoryView(
@@ -281,4 +267,6 @@ class ViewBuilder:
         return Markup(self.body_html(rendered))
 
     def body_html(self, rendered) -> str:
-        return finished_body(self.bodies, rendered, lambda rel: self.links.href(self.url_of[rel]))
+        url = self.url_of[rendered.doc.file.rel]
+        return finished_body(self.bodies, rendered, lambda rel: self.links.href(self.url_of[rel]),
+                             self.pictures.in_body(url))  # fmt: skip

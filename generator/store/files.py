@@ -79,3 +79,11 @@ def copied_records(paths, recorded: dict[str, Record | None]) -> dict[str, Recor
 def holds(record: Record) -> str:
     """What a record says of the file's bytes: their digest, or its size and mtime until one is known."""
     return record[2] if record[2] is not None else f"{record[1]}:{record[0]}"
+
+
+def same_bytes(record: Record | None, before: Record | None) -> bool:
+    """Two records of a file say it holds the same bytes: the same record, or
+    the same digest under another mtime (a fresh checkout)."""
+    if record is None or before is None:
+        return record is before
+    return record == before or (record[2] is not None and record[2] == before[2])

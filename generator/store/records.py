@@ -32,7 +32,7 @@ def record_shapes() -> str:
     from generator.content.markdown.convert import InternalLink, Rendered
 
     classes = [Rendered, InternalLink, model.Article, model.Page, model.Source, model.Image, model.Asset,
-               model.TagRef, model.Stamp, model.Where, model.SourceFile]  # fmt: skip
+               model.BodyImage, model.TagRef, model.Stamp, model.Where, model.SourceFile]  # fmt: skip
     return digest(repr([(c.__name__, [f.name for f in fields(c)]) for c in classes]).encode())[:12]
 
 

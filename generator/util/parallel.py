@@ -63,17 +63,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_chunks(task: Callable[[int, int], T], count: int, jobs: int) -> list[T]:
-    """``task(start, stop)`` over ``range(count)`` in chunks; results in order."""
-    return list(iter_chunks(task, count, jobs))
+def run_chunks(task: Callable[[int, int], T], count: int, jobs: int, per_worker: int = MIN_PER_WORKER) -> list[T]:
+    """``task(start, stop)`` over ``range(count)`` in chunks; results in order.
+    ``per_worker``: the fewest items worth a worker of their own (one, for
+    items that take a tenth of a second each, as a photo does)."""
+    return list(iter_chunks(task, count, jobs, per_worker))
 
 
-def iter_chunks(task: Callable[[int, int], T], count: int, jobs: int) -> Iterator[T]:
+def iter_chunks(task: Callable[[int, int], T], count: int, jobs: int,
+                per_worker: int = MIN_PER_WORKER) -> Iterator[T]:  # fmt: skip
     """:func:`run_chunks`, handing over each chunk's result as soon as it and
     those before it are done, so that the caller works on it (stores it) while
     the workers go on with later chunks."""
     global _TASK
-    workers = min(jobs, count // MIN_PER_WORKER)
+    workers = min(jobs, count // per_worker)
     if workers > 1:  # imported only when used: a small build starts 15 ms sooner
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor

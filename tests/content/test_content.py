@@ -84,11 +84,15 @@ over two lines.
     assert '<meta name="description" content="First paragraph with code over two lines.">' in html
 
 
-def test_co_located_image_in_body_is_copied_and_missing_one_is_an_error(site):
-    site.write("content/articles/2023/pic.png", b"\x89PNG fake")
-    site.write("content/articles/2023/a.md", story(title="A", body="Look: ![chart](pic.png)"))
+def test_co_located_files_are_published_beside_the_page_and_a_missing_image_is_an_error(site):
+    from photos import png
+
+    png(site.root / "content/articles/2023/pic.png", (600, 400))
+    site.write("content/articles/2023/data.csv", "year,count\n2023,1\n")
+    site.write("content/articles/2023/a.md", story(title="A", body="Look: ![chart](pic.png), [data](data.csv)"))
     assert site.ssg("build").code == 0
-    assert (site.public / "2023/07/a/pic.png").read_bytes() == b"\x89PNG fake"
+    assert (site.public / "2023/07/a/data.csv").read_text() == "year,count\n2023,1\n"  # copied as it is
+    assert (site.public / "2023/07/a/pic-480.webp").is_file()  # an image: its variants (tests/media/)
     site.write("content/articles/2023/b.md", story(title="B", body="Intro.\n\nSee ![x](missing.png) here."))
     result = site.ssg("check")
     assert result.code == 1

@@ -7,7 +7,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
 
-from conftest import story
+from conftest import BASIC_CONFIG, story
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "n": "http://www.google.com/schemas/sitemap-news/0.9"}
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01T00:00:00Z
@@ -112,6 +112,7 @@ def _head(path):
 
 
 def test_json_ld_and_open_graph_on_every_article(site):
+    site.write("site.yml", BASIC_CONFIG + "images:\n  allow_remote: true\n")  # (tests/media/ has local photos)
     payload = "</script><script>alert(1)</script>"
     extra = f'tags: [AI, Labour]\nimage:\n  src: https://img.example/p.jpg\n  alt: "A {payload}"\n'
     site.write("content/articles/a.md", story(title=f"Headline {payload}", extra=extra))
@@ -136,7 +137,8 @@ def test_json_ld_and_open_graph_on_every_article(site):
     article = items[0]
     assert article["headline"] == f"Headline {payload}"
     assert article["isBasedOn"] == "https://news.example.com/headline---script--script-alert-1---script-"
-    assert article["image"] == ["https://img.example/p.jpg"]
+    assert article["image"] == [{"@type": "ImageObject", "url": "https://img.example/p.jpg",
+                                 "contentUrl": "https://img.example/p.jpg"}]  # fmt: skip
     assert article["keywords"] == ["AI", "Labour"]
     assert head.meta["article:tag"] == ["AI", "Labour"]
     assert head.meta["twitter:card"] == ["summary_large_image"]

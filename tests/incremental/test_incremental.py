@@ -559,16 +559,16 @@ def test_a_story_moved_to_another_month_takes_the_quick_way(years, tmp_path):
 
 
 def test_adding_and_deleting_stories_takes_the_quick_way(years, tmp_path):
-    """A story added (the newest, in a year of its own, with an image beside
+    """A story added (the newest, in a year of its own, with a file beside
     it; then one among the others), a file renamed, and stories deleted: only
     the pages that show them, or that move by one, are planned."""
     _built(years)
     years.write("content/articles/new.md", story(title="Newest", date="2024-02-01", url="https://news.example.com/n",
-                                                 extra="tags: [AI, Fresh]\nimage:\n  src: new.svg\n  alt: A photo\n"))
-    years.write("content/articles/new.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+                                                 extra="tags: [AI, Fresh]\n", body="The [data](new.csv)."))
+    years.write("content/articles/new.csv", "a,b\n")
     out = _built(years)
     assert QUICK in out and "parsed 1 files" in out
-    assert (years.public / "2024/02/newest/new.svg").is_file() and (years.public / "tags/fresh/feed.xml").is_file()
+    assert (years.public / "2024/02/newest/new.csv").is_file() and (years.public / "tags/fresh/feed.xml").is_file()
     _same_as_clean(years, tmp_path)
     years.write("content/articles/mid.md", story(title="Middle", date="2021-05-11", url="https://news.example.com/m",
                                                  extra="tags: [Film]\n"))  # fmt: skip
@@ -578,7 +578,7 @@ def test_adding_and_deleting_stories_takes_the_quick_way(years, tmp_path):
     (years.root / "content/articles/mid.md").rename(years.root / "content/articles/middle.md")  # the same URL
     assert QUICK in _built(years)
     _same_as_clean(years, tmp_path)
-    for names in (("new.md", "new.svg"), ("middle.md",)):
+    for names in (("new.md", "new.csv"), ("middle.md",)):
         for name in names:
             (years.root / "content/articles" / name).unlink()
         out = _built(years)
@@ -604,10 +604,10 @@ def test_a_story_added_on_top_reads_the_documents_of_the_pages_that_move_at_once
     assert sum(many) >= 35 and len(one) <= 3, (many, one)
 
 
-def test_a_story_unpublished_or_renamed_with_its_image_takes_the_quick_way(years, tmp_path):
+def test_a_story_unpublished_or_renamed_with_its_image(years, tmp_path):
     """A story made a draft leaves the site and comes back when it is not one
-    any more; a story with an image beside it moved to another month takes
-    its image along (the old copy goes with its folder)."""
+    any more, the quick way; a story with an image beside it moved to another
+    month takes its image along (the old copy goes with its folder)."""
     years.write("content/articles/pic.md", story(title="Pictured", date="2022-04-02", url="https://x.example/pic",
                                                  extra="image:\n  src: pic.svg\n  alt: A photo\n"))  # fmt: skip
     years.write("content/articles/pic.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
@@ -620,8 +620,13 @@ def test_a_story_unpublished_or_renamed_with_its_image_takes_the_quick_way(years
     assert QUICK in _built(years)
     _same_as_clean(years, tmp_path)
     _edit(years, "pic", "date: 2022-04-02", "date: 2022-08-02")
-    assert QUICK in _built(years)
+    out = _built(years)  # its image's variants move with it: the full build (which encodes nothing new)
+    assert QUICK not in out and "encoded 0 images" in out
     assert (years.public / "2022/08/pictured/pic.svg").is_file() and not (years.public / "2022/04/pictured").exists()
+    _same_as_clean(years, tmp_path)
+    _edit(years, "pic", "Body text.", "Body text, edited.")  # a text edit of a story with an image: the quick way
+    out = _built(years)
+    assert QUICK in out and "encoded 0 images" in out
     _same_as_clean(years, tmp_path)
 
 
@@ -857,7 +862,7 @@ def test_a_replaced_image_is_copied_again_though_its_story_is_untouched(site, tm
     assert _built(site).startswith("Nothing changed")
     site.write("content/articles/photo.svg", "<svg xmlns='http://www.w3.org/2000/svg'><title>new</title></svg>")
     out = _built(site)
-    assert "rendered 1 of" in out
+    assert "encoded 1 images" in out  # and the pages that show the story's picture are made again
     assert "new" in (site.public / "2023/07/a-story/photo.svg").read_text(encoding="utf-8")
     assert tree_hashes(site.public) == _clean_build(site, tmp_path)
 

@@ -301,7 +301,6 @@ def test_the_bundled_themes_are_the_checkouts_own():
     """Run from a checkout (or an editable install), ssg uses the default
     theme beside its own code, never one that another installed copy ships."""
     from conftest import REPO
-
     from generator.theme.themes import BUNDLED
 
     assert BUNDLED == REPO / "themes"

@@ -3,8 +3,10 @@
 CommonMark plus tables, strikethrough and footnotes. Raw HTML is shown as
 text unless ``markdown.html: true``; links with ``javascript:``-like schemes
 are never made into links (markdown-it's ``validateLink``). Headings get
-stable ids from the slug rule. Local files that the body refers to (an image
-beside the story) are returned as assets to copy next to the page.
+stable ids from the slug rule. Local files that the body refers to are
+returned as assets to publish next to the page; an image among them is left
+as a placeholder that the page fills with its responsive picture
+(``generator/media/``).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from generator.config.site import MarkdownOptions
-from generator.content.frontmatter import local_asset
-from generator.content.model import Article, Asset, Page
+from generator.content.frontmatter import REMOTE, is_image, local_asset
+from generator.content.model import Article, Asset, BodyImage, Page
 from generator.diagnostics import Diagnostic, error
 from generator.util.slugs import slugify
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_REMOTE = re.compile(r"^(https?:)?//", re.I)
 # URLs that markdown-it's normalizeLink gives back unchanged: an http(s) URL
 # with a plain ASCII host and only characters it never encodes, or a plain
 # relative path. Parsing and re-encoding each of them was a fifth of
@@ -50,6 +53,7 @@ class Rendered:
     links: tuple[InternalLink, ...] = ()  # links to other stories by file path, in order
     ids: tuple[str, ...] = ()  # the body's heading ids, for links with an anchor
     external: tuple[tuple[str, int, int], ...] = ()  # (http(s) URL, line, col) of links out, for `check --links`
+    images: tuple[BodyImage, ...] = ()  # the images beside it that the body shows or links to, in order
     shape: str = ""  # digest of its place in the archive (generator/content/shape.py)
     card: str = ""  # digest of what its view shows, names apart (generator/content/shape.py)
 
@@ -67,15 +71,28 @@ class InternalLink:
 
 
 LINK_PLACEHOLDER = "ssg-link:"
+IMAGE_PLACEHOLDER = "ssg-image:"
+_BODY_IMAGE = re.compile(r'<img src="ssg-image:(\d+)"([^>]*?)\s*/?>|href="ssg-image:(\d+)"')
 
 
-def finished_body(bodies, rendered: Rendered, href_of) -> str:
+def finished_body(bodies, rendered: Rendered, href_of, image_of=None) -> str:
     """A body read from the body store with each internal link's URL put in
-    place of its placeholder; ``href_of`` maps a target file to its link."""
+    place of its placeholder; ``href_of`` maps a target file to its link.
+    ``image_of(image, attributes)`` gives the HTML of a body image (a
+    :class:`BodyImage`; ``attributes``: the ``alt`` and ``title`` Markdown
+    gave it), or with ``attributes`` None the URL a link to it leads to."""
     html = bodies.get(rendered.key)
     for index, link in enumerate(rendered.links):
         url = href_of(link.target) + (f"#{link.anchor}" if link.anchor else "")
         html = html.replace(f'href="{LINK_PLACEHOLDER}{index}"', f'href="{url}"', 1)
+    if rendered.images and image_of is not None:
+
+        def replace(match: re.Match) -> str:
+            if match[3] is not None:
+                return f'href="{image_of(rendered.images[int(match[3])], None)}"'
+            return image_of(rendered.images[int(match[1])], match[2])
+
+        html = _BODY_IMAGE.sub(replace, html)
     return html
 
 
@@ -156,9 +173,11 @@ def prepare(options: MarkdownOptions) -> None:
 
 
 def render_markdown(
-    doc: Article | Page, options: MarkdownOptions, key: str
+    doc: Article | Page, options: MarkdownOptions, key: str, allow_remote: bool = False
 ) -> tuple[Rendered | None, str, list[Diagnostic]]:
-    """Render the body; returns the record, the body's HTML and any problems."""
+    """Render the body; returns the record, the body's HTML and any problems.
+    ``allow_remote``: an image from another site is shown as it is (lazily,
+    sending no referrer) instead of being an error."""
     md = _parser(options)
     env: dict = {}
     tokens = md.parse(doc.body, env)
@@ -173,6 +192,7 @@ def render_markdown(
         message = f"nested more than {MAX_NESTING} levels deep (lists, quotes or emphasis); flatten it"
         return None, "", [error(doc.file.rel, line, 1, "body", message)]
     links: list[InternalLink] = []
+    images: list[BodyImage] = []
     external: list[tuple[str, int, int]] = []
     for token in tokens:
         if token.type != "inline" or not token.children:
@@ -185,6 +205,12 @@ def render_markdown(
             if child.type == "link_open" and target.lower().startswith(("http://", "https://")):
                 line, col = _locate(body_lines, token.map, target)
                 external.append((target, doc.body_line + line, col))
+            if child.type == "image" and _REMOTE.match(target):
+                if not allow_remote:
+                    line, col = _locate(body_lines, token.map, target)
+                    diagnostics.append(error(doc.file.rel, doc.body_line + line, col, "body", f"image: {REMOTE}"))
+                child.attrs.update({"loading": "lazy", "referrerpolicy": "no-referrer"})
+                continue
             if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
                 continue
             path, _, anchor = unquote(target).partition("#")
@@ -195,7 +221,12 @@ def render_markdown(
                 links.append(InternalLink(resolved, anchor, target, doc.body_line + line, col))
                 continue
             asset = local_asset(doc.file, target)
-            if isinstance(asset, Asset):
+            if isinstance(asset, Asset) and is_image(asset.target):
+                line, col = _locate(body_lines, token.map, target)
+                child.attrs[attr] = f"{IMAGE_PLACEHOLDER}{len(images)}"
+                images.append(BodyImage(asset, doc.body_line + line, col, link=child.type == "link_open"))
+                assets[asset.target] = asset
+            elif isinstance(asset, Asset):
                 assets[asset.target] = asset
             elif child.type == "image":
                 line, col = _locate(body_lines, token.map, target)
@@ -206,7 +237,8 @@ def render_markdown(
     summary = doc.summary.strip() if doc.summary else first_paragraph(tokens)
     assets_sorted = tuple(sorted(assets.values(), key=_target))
     ids = tuple(str(t.attrs["id"]) for t in tokens if t.type == "heading_open" and "id" in t.attrs)
-    rendered = Rendered(replace(doc, body=""), summary, key, assets_sorted, tuple(links), ids, tuple(external))
+    rendered = Rendered(replace(doc, body=""), summary, key, assets_sorted, tuple(links), ids, tuple(external),
+                        images=tuple(images))  # fmt: skip
     return rendered, html, []
 
 
