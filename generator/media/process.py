@@ -30,7 +30,7 @@ from generator.store.cache import BuildCache
 from generator.util.digest import digest
 from generator.util.parallel import run_chunks
 
-ENCODER = "1"  # bump when encoding changes what a variant holds: every variant is made again
+ENCODER = "2"  # bump when encoding changes what a variant holds: every variant is made again
 FOLDER = MANIFEST = "images"  # the store's folder in .ssg-cache/, and the cache's manifest
 
 
