@@ -186,6 +186,9 @@ def process(uses: list[Use], config: SiteConfig, store: Path, last: dict[str, Kn
                 results.append((path, *_one(path, targets[path], config, common, focus[path], store, encoding), None))
             except ImageProblem as exc:
                 results.append((path, None, False, str(exc)))
+            except Exception as exc:  # noqa: BLE001 - a hostile file can make a decoder raise anything
+                problem = f"cannot be decoded ({type(exc).__name__}: {exc}): export or save it again"
+                results.append((path, None, False, problem))
         return results
 
     encoded = 0

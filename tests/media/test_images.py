@@ -264,3 +264,17 @@ def test_a_default_image_is_the_share_card_of_stories_without_one(site, camera):
     assert html.xpath('//meta[@property="og:image"]/@content') == ["https://example.org/card-card.jpg"]
     assert html.xpath('//meta[@property="og:image:alt"]/@content') == ["The archive"]
     assert private_fields(site.public / "card-card.jpg") == []
+
+
+def test_a_decoder_that_raises_anything_is_a_positioned_error(site, camera, monkeypatch):
+    """A hostile file can make a decoder raise what no one expects: still an error at its place."""
+    import generator.media.process as process
+
+    def broken(path, max_pixels):
+        raise IndexError("tile index out of range")
+
+    monkeypatch.setattr(process, "probe", broken)
+    photo_story(site, camera)
+    result = site.ssg("build", "-j", "1")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "image.src: image 'picket-lines.jpg' cannot be decoded (IndexError: tile index out of range)" in result.err
