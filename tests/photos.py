@@ -12,6 +12,13 @@ from PIL import Image, ImageDraw
 GPS, EXIF_IFD = 0x8825, 0x8769
 ARTIST, COPYRIGHT, MAKE, MODEL, ORIENTATION = 0x013B, 0x8298, 0x010F, 0x0110, 0x0112
 OWNER, SERIAL = 0xA430, 0xA431
+LEAD = """\
+image:
+  src: picket-lines.jpg
+  alt: Writers on a picket line
+  credit: Jane Photographer for Example Agency
+  caption: The picket line outside the studio.
+"""  # a story's lead photo, as its front matter names it
 SECRETS = (b"SER-4711-XQ", b"Owner Ortega", b"Canon", b"EOS R5")  # never in a published file
 
 

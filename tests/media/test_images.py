@@ -12,18 +12,11 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
-from photos import bomb_png, camera_jpeg, png, private_fields, published_images, truncated_jpeg
+from photos import LEAD, bomb_png, camera_jpeg, png, private_fields, published_images, truncated_jpeg
 from PIL import Image
 
 from conftest import BASIC_CONFIG, story, tree_hashes
 
-LEAD = """\
-image:
-  src: picket-lines.jpg
-  alt: Writers on a picket line
-  credit: Jane Photographer for Example Agency
-  caption: The picket line outside the studio.
-"""
 STORY = "content/articles/strike.md"
 PAGE = "2023/07/a-story"  # the story's folder in the output
 

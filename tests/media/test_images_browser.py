@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from photos import camera_jpeg, png
+from photos import LEAD, camera_jpeg, png
 from playwright.sync_api import sync_playwright
 
 from browser import launch, static_server
@@ -14,13 +14,6 @@ from conftest import story
 
 pytestmark = pytest.mark.browser
 
-LEAD = """\
-image:
-  src: picket-lines.jpg
-  alt: Writers on a picket line
-  credit: Jane Photographer for Example Agency
-  caption: The picket line outside the studio.
-"""
 SHIFTS = """() => new Promise(resolve => {
   const values = [];
   new PerformanceObserver(list => values.push(...list.getEntries().map(e => e.value)))
