@@ -264,12 +264,14 @@ class _Reader:
         return tuple(refs)
 
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".svg")  # processed by generator/media/
+# The images the media stage (generator/media/) processes, by the suffix of their name: the format it expects.
+IMAGE_FORMATS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".gif": "gif", ".tif": "tiff",
+                 ".tiff": "tiff", ".svg": "svg"}  # fmt: skip
 
 
 def is_image(path: str) -> bool:
     """Whether a file beside a story is an image the media stage processes, by its name."""
-    return PurePosixPath(path).suffix.lower() in IMAGE_SUFFIXES
+    return PurePosixPath(path).suffix.lower() in IMAGE_FORMATS
 
 
 REMOTE = ("remote images are not fetched: save the file beside the story and write its name "

@@ -8,10 +8,9 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from generator.content.frontmatter import IMAGE_FORMATS
 from generator.media.picture import Probed
 
-RASTER = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".gif": "gif", ".tif": "tiff",
-          ".tiff": "tiff"}  # fmt: skip
 PILLOW_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "TIFF": "tiff"}
 SWAPPED = (5, 6, 7, 8)  # EXIF orientations that turn the picture a quarter
 
@@ -23,14 +22,14 @@ class ImageProblem(Exception):
 def probe(path: Path, max_pixels: int) -> Probed:
     """The original's format and shown size; raises :class:`ImageProblem`."""
     suffix = path.suffix.lower()
-    if suffix == ".svg":
+    expected = IMAGE_FORMATS[suffix]
+    if expected == "svg":
         from generator.media.svg import svg_size
 
         width, height = svg_size(path.read_bytes())
         return Probed("svg", width, height)
     from PIL import Image, UnidentifiedImageError
 
-    expected = RASTER[suffix]
     Image.MAX_IMAGE_PIXELS = None  # the header is read, not the pixels: the size is checked below, with its numbers
     try:
         with warnings.catch_warnings():

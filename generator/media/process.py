@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -94,6 +95,7 @@ class Media:
         lead = self.keys.get(str(image.asset.source), "") if image is not None and image.asset is not None else ""
         return (lead, *(self.keys.get(str(body.asset.source), "") for body in rendered.images))
 
+    @cached_property
     def files(self) -> dict[str, tuple[Path, str]]:
         """Every variant file to publish: output path -> (the file in the store, its key)."""
         found: dict[str, tuple[Path, str]] = {}

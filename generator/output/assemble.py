@@ -78,7 +78,7 @@ def copy_of(rel: str, source: Path, static: StaticFiles, copied: dict[str, Recor
 
 def media_outputs(media: Media) -> list[Output]:
     """The images' variant files, copied from the store (``generator/media/``)."""
-    return [copy_output(rel, path, key) for rel, (path, key) in sorted(media.files().items())]
+    return [copy_output(rel, path, key) for rel, (path, key) in sorted(media.files.items())]
 
 
 def copies(archive: Archive, static: StaticFiles, page_files: set[str], media: Media = NO_MEDIA):
@@ -86,7 +86,7 @@ def copies(archive: Archive, static: StaticFiles, page_files: set[str], media: M
     images: they are published as their variants, which no file may overwrite)."""
     found: dict[str, Path] = dict(static.files)
     diagnostics = []
-    made = media.files()
+    made = media.files
     for rel in made.keys() & (page_files | found.keys()):
         diagnostics.append(error("site.yml", 1, 1, "images", f"an image's variant would overwrite {rel}"))
     items = [(s.url, s.rendered) for s in archive.stories] + [(p.url, p.rendered) for p in archive.pages]
