@@ -68,6 +68,18 @@ def test_axe_reports_no_violations(served, name, scheme):
 
 
 @pytest.mark.parametrize("name", PAGES)
+def test_touch_targets_are_large_enough_on_a_phone(served, name):
+    """WCAG 2.2's target size (2.5.8, what Lighthouse checks): axe's rule, which is off by default."""
+    origin, browser = served
+    context, page, _, _, _ = _visit(browser, origin, PAGES[name], 360)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {runOnly: {type: 'rule', values: ['target-size']}})")
+    small = [n["target"] for v in result["violations"] for n in v["nodes"]]
+    context.close()
+    assert small == []
+
+
+@pytest.mark.parametrize("name", PAGES)
 def test_layout_requests_and_screenshots(served, name):
     origin, browser = served
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
