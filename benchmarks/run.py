@@ -192,7 +192,7 @@ def corpus_site(work: Path, stories: int, photos: bool) -> Path:
 
 def hugo_builds(photos: bool) -> tuple[tuple[str, str | None], ...]:
     """Hugo's builds to time, by name and config file: with photos only the one with ssg's outputs (without
-    related stories), as Hugo's image processing takes most of its time (about 1.5 s a photo)."""
+    related stories), as Hugo's image processing takes most of its time (1.27 s a photo here)."""
     if photos:
         return (("hugo no related", "parity-norelated.toml"),)
     return (("hugo cold", None), ("hugo same", "parity.toml"), ("hugo no related", "parity-norelated.toml"))
