@@ -1,6 +1,9 @@
 """Benchmark ssg (and Hugo, when installed) on generated archives.
 
-    python3 benchmarks/run.py --stories 1000 10000 [--hugo] [--search] [--jobs N] [--work DIR] [--rounds N]
+    python3 benchmarks/run.py --stories 1000 10000 [--hugo] [--search] [--photos] [--jobs N] [--work DIR] [--rounds N]
+
+With ``--photos`` one story in five has a camera's JPEG and Hugo's only build
+is the one with ssg's outputs, making the same image variants (``hugo_builds``).
 
 For each size it generates the corpus (benchmarks/corpus.py, same seed), then
 times, as separate processes: a cold build (no output, no cache), a no-change
@@ -198,12 +201,16 @@ def hugo_builds(photos: bool) -> tuple[tuple[str, str | None], ...]:
     return (("hugo cold", None), ("hugo same", "parity.toml"), ("hugo no related", "parity-norelated.toml"))
 
 
+def hugo_command(binary: str, config: str | None, out: Path) -> list[str]:
+    return [binary, "--quiet", *(["--config", config] if config else []), "-d", str(out)]
+
+
 def run_hugo(binary: str, config: str | None, site: Path, out: Path, trash: Path) -> tuple[float, float, str]:
     """Hugo's cold build: no output and no cache of processed images (``resources/``)."""
     set_aside(out, trash)
     set_aside(site / "hugo" / "resources", trash)
     os.sync()
-    return run_measured([binary, "--quiet", *(["--config", config] if config else []), "-d", str(out)], site / "hugo")
+    return run_measured(hugo_command(binary, config, out), site / "hugo")
 
 
 def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool, photos: bool = False) -> dict:
@@ -334,10 +341,8 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool,
     builds = [("ssg cold", ssg, site, [site / "public", site / ".ssg-cache"])]
     if hugo and (binary := hugo_binary()):
         out = work / f"hugo-out-{stories}"
-        configs = dict(hugo_builds(photos))
-        builds += [(name, [binary, "--quiet", *(["--config", config] if config else []), "-d", str(out)],
-                    site / "hugo", [out, site / "hugo" / "resources"])
-                   for name, config in configs.items() if name != "hugo same"]  # fmt: skip
+        builds += [(name, hugo_command(binary, config, out), site / "hugo", [out, site / "hugo" / "resources"])
+                   for name, config in hugo_builds(photos) if name != "hugo same"]  # fmt: skip
     times: dict[str, list[float]] = {name: [] for name, *_ in builds}
     for _ in range(rounds):
         for name, cmd, cwd, outputs in builds:
