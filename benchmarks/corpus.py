@@ -15,6 +15,10 @@ With ``--photos`` the stories with an image (one in five) have a camera's
 JPEG instead of a small SVG (``camera_files.py``: 3000-4000 px wide, 2-5 MB, with
 the EXIF a camera writes), and their Hugo copies are page bundles whose
 templates make the same variants as ssg (``HUGO_PICTURE``).
+With ``--shape`` the archive has another shape (``SHAPES``): no co-located
+images, short briefs of about 150 words, long features of about 3,000 words,
+heavy inline Markdown (a link and emphasis in every sentence, a quote and a
+list after every paragraph) or many tags (10-16) a story.
 The same seed always gives the same files.
 """
 
@@ -44,12 +48,20 @@ def _sentence(rng: random.Random, words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _paragraph(rng: random.Random, words: int) -> str:
+def _paragraph(rng: random.Random, words: int, heavy: bool = False) -> str:
     out, left = [], words
     while left > 0:
         n = min(left, rng.randint(8, 20))
         sentence = _sentence(rng, n)
-        if rng.random() < 0.15:
+        if heavy:  # a link, emphasis and strong emphasis in every sentence
+            parts = sentence[:-1].split(" ")
+            parts[0] = f"[{parts[0]}](https://example.com/{_word(rng)})"
+            if len(parts) > 2:
+                parts[-2], parts[-1] = f"*{parts[-2]}*", f"**{parts[-1]}**"
+            out.append(" ".join(parts) + ".")
+            left -= n
+            continue
+        elif rng.random() < 0.15:
             sentence = sentence.replace(" ", f" [{_word(rng)}](https://example.com/{_word(rng)}) ", 1)
         elif rng.random() < 0.1:
             sentence = sentence.replace(" ", f" *{_word(rng)}* ", 1)
@@ -81,17 +93,42 @@ class Vocabulary:
         return chosen
 
 
-def story(rng: random.Random, vocab: Vocabulary, index: int, stories: int, photo: bool = False):
+SHAPES = ("standard", "no-images", "briefs", "features", "inline", "many-tags")
+
+
+def _body(rng: random.Random, shape: str) -> list[str]:
+    """A story's paragraphs, by the archive's shape."""
+    if shape == "briefs":
+        return [_paragraph(rng, rng.randint(60, 90)) for _ in range(2)]
+    if shape == "inline":
+        paragraphs = []
+        for _ in range(8):
+            paragraphs += [_paragraph(rng, rng.randint(60, 110), heavy=True), "> " + _sentence(rng, 14),
+                           "\n".join(f"- {_sentence(rng, 5)} *{_word(rng)}*" for _ in range(3))]  # fmt: skip
+        return paragraphs
+    count = 32 if shape == "features" else 8
+    paragraphs = [_paragraph(rng, rng.randint(60, 110)) for _ in range(count)]
+    paragraphs.insert(3, "> " + _sentence(rng, 18))
+    if rng.random() < 0.3:
+        paragraphs.insert(5, "\n".join(f"- {_sentence(rng, 6)}" for _ in range(4)))
+    return paragraphs
+
+
+def story(rng: random.Random, vocab: Vocabulary, index: int, stories: int, photo: bool = False,
+          shape: str = "standard"):  # fmt: skip
     minutes = int(index * (20 * 365 * 24 * 60) / stories) + rng.randint(0, 600)
     date = START + timedelta(minutes=minutes)
     title = _sentence(rng, rng.randint(5, 10))[:-1]
     outlet = rng.choice(vocab.outlets)
     tags = vocab.pick_tags(rng)
-    paragraphs = [_paragraph(rng, rng.randint(60, 110)) for _ in range(8)]
-    paragraphs.insert(3, "> " + _sentence(rng, 18))
-    if rng.random() < 0.3:
-        paragraphs.insert(5, "\n".join(f"- {_sentence(rng, 6)}" for _ in range(4)))
-    image = rng.random() < 0.2
+    if shape == "many-tags":
+        want = rng.randint(10, 16)
+        while len(tags) < want:
+            tag = rng.choices(vocab.tags, vocab.weights)[0]
+            if tag not in tags:
+                tags.append(tag)
+    paragraphs = _body(rng, shape)
+    image = rng.random() < 0.2 and shape not in ("no-images", "briefs")
     slug = f"story-{index:06d}"
     front = [
         "---",
@@ -226,8 +263,9 @@ HUGO_PARITY_LAYOUTS = {
     "_default/single.html": '{{ define "main" }}<script type="application/ld+json">{{ dict "@context" '
     '"https://schema.org" "@type" "NewsArticle" "headline" .Title "url" .Permalink "datePublished" (.Date.Format '
     '"2006-01-02T15:04:05Z07:00") "isBasedOn" .Params.source_url "keywords" .Params.tags "publisher" (dict "@type" '
-    '"Organization" "name" .Params.source_name) | jsonify | safeJS }}</script><article><h1>{{ .Title }}</h1><p><time>'
-    '{{ .Date.Format "2 January 2006" }}</time></p><aside><p>Originally reported for {{ .Params.source_name }}</p>'
+    '"Organization" "name" .Params.source_name) | jsonify | safeJS }}</script><article data-pagefind-body>'
+    '<h1>{{ .Title }}</h1><p><time>{{ .Date.Format "2 January 2006" }}</time></p><aside>'
+    '<p>Originally reported for {{ .Params.source_name }}</p>'
     '<a href="{{ .Params.source_url }}">Read the original</a></aside>{{ with .Params.image }}<figure><img src="{{ . }}"'
     ' alt=""></figure>{{ end }}{{ .Content }}<p>{{ range .Params.tags }}<a href="{{ "/tags/" | relURL }}{{ . | urlize'
     ' }}/">{{ . }}</a> {{ end }}</p></article>{{ if site.Params.related }}{{ with first 5 (.Site.RegularPages.Related'
@@ -270,7 +308,7 @@ HUGO_PICTURE = (
 _PHOTO = '{{ with .Params.photo }}{{ partial "picture.html" (dict "page" $ "src" .) }}{{ end }}'
 
 
-def write(out: Path, stories: int, seed: int, hugo: bool, photos: bool = False) -> None:
+def write(out: Path, stories: int, seed: int, hugo: bool, photos: bool = False, shape: str = "standard") -> None:
     rng = random.Random(seed)
     vocab = Vocabulary(rng)
     articles = out / "content" / "articles"
@@ -297,7 +335,7 @@ def write(out: Path, stories: int, seed: int, hugo: bool, photos: bool = False) 
         (out / "hugo" / "static" / "style.css").write_text("body{font-family:serif}\n")
     pictures = pool(seed) if photos else []
     for index in range(stories):
-        date, slug, title, outlet, tags, image, text = story(rng, vocab, index, stories, photos)
+        date, slug, title, outlet, tags, image, text = story(rng, vocab, index, stories, photos, shape)
         folder = articles / f"{date:%Y}"
         folder.mkdir(exist_ok=True)
         (folder / f"{slug}.md").write_text(text)
@@ -328,8 +366,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--hugo", action="store_true", help="also write the same corpus as a Hugo site")
     parser.add_argument("--photos", action="store_true", help="a camera's JPEG in one story in five")
+    parser.add_argument("--shape", choices=SHAPES, default="standard")
     args = parser.parse_args()
-    write(args.out, args.stories, args.seed, args.hugo, args.photos)
+    write(args.out, args.stories, args.seed, args.hugo, args.photos, args.shape)
     print(f"wrote {args.stories} stories to {args.out}")
     return 0
 

