@@ -36,12 +36,12 @@ from generator.incremental.hooks import Layer, after
 from generator.media.process import media_stage
 from generator.output.assemble import copies, copy_of, machine_files, media_outputs, rendering
 from generator.output.publish import WriteContext, folders_ahead, folders_of, publish
-from generator.output.search import find_pagefind, index
 from generator.output.staging import check_output
 from generator.output.write import feed_outputs, page_outputs, write_outputs
 from generator.plan.feeds import FeedWriter
 from generator.plan.routes import plan
 from generator.progress import Progress
+from generator.search.pagefind import find_pagefind, index
 from generator.stages import BuildOptions, BuildResult, Stages, UsageError, now_from_env
 from generator.store.cache import CACHE_DIR, BuildCache, CacheCorrupt
 from generator.store.lock import BuildLock, build_lock
@@ -155,6 +155,7 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
                                          len(routes), files_count)  # fmt: skip
         stages.timed("save", start)
         result.rendered, result.output, result.encoded = written.rendered, out, site.media.encoded
+        result.search = written.search
         result.seconds = time.perf_counter() - started
         return result
 

@@ -75,6 +75,8 @@ class Layer:
         cache = self.cache
         if cache.state("fingerprint") != self.print or cache.state("output") != str(self.out):
             return False
+        if cache.state("search_behind") and not self.options.stale_search:  # kept while serving: index it now
+            return False
         until = cache.state("valid_until")
         if until is None or self.now.timestamp() >= float(until):
             return False

@@ -20,11 +20,13 @@ from generator.config.site import SiteConfig
 from generator.media.process import NO_MEDIA, Media
 from generator.output.files import Listing, clear, discard, discard_spare, same_device
 from generator.output.render import Renderer
-from generator.output.search import FOLDER as SEARCH_FOLDER
-from generator.output.search import index, reuse_index
 from generator.output.staging import MARKER, SPARE, FoldersAhead, Staging, has_spare, leftovers
 from generator.output.write import Missing, Output, Written, write_outputs
 from generator.progress import Progress
+from generator.search.pagefind import FOLDER as SEARCH_FOLDER
+from generator.search.pagefind import reuse_index
+from generator.search.stage import STORE as SEARCH_STORE
+from generator.search.stage import index_slices
 from generator.stages import Stages
 from generator.store.cache import CACHE_DIR, BodyReader, BuildCache
 from generator.util.digest import digest
@@ -194,14 +196,18 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
         stages.absorb(written.diagnostics)
         if config.search:
             start = time.perf_counter()
-            search_key = digest(repr(sorted((o.rel, o.key) for o in outputs if o.rel in articles)).encode())
+            pages = {o.rel: o.key for o in outputs if o.rel in articles}
+            search_key = digest(repr(sorted(pages.items())).encode())
             same = cache.state("search_key") == search_key or (site.stale_search and cache.state("search_key"))
             reused = bool(same) and bool(previous) and reuse_index(out, staging.path)
             if not reused:
-                stages.absorb(index(staging.path, config.language, config.article_permalink))
+                indexed = index_slices(staging.path, pages, config.language, cache.folder / SEARCH_STORE)
+                stages.absorb(indexed.diagnostics)
+                written.search = (indexed.indexed, indexed.slices)
                 search_key_saved = search_key
             else:
                 search_key_saved = cache.state("search_key") or search_key
+            search_behind = search_key_saved != search_key  # an index kept while story pages changed (ssg serve)
             stages.timed("search index", start)
         for rel, data in machine:
             st = staging.write(rel, data)
@@ -230,6 +236,6 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
     if kept:
         cache.set_state({"spare": str(out)})
     if config.search:
-        cache.set_state({"search_key": search_key_saved})
+        cache.set_state({"search_key": search_key_saved, "search_behind": "1" if search_behind else ""})
     stages.timed("save", start)
     return written

@@ -28,6 +28,7 @@ from generator.store.lock import LockTimeout, build_lock
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 STALE_SEARCH_ABOVE = 2000
+REFRESH_AFTER = 2.0  # seconds without an edit before a kept search index is brought up to date
 
 
 class ServeError(Exception):
@@ -63,6 +64,7 @@ class Session:
         self.ready = threading.Event()  # serving and watching
         self.spare_ready = threading.Event()  # the first build's output has its spare copy (or needs none)
         self._spare: threading.Thread | None = None
+        self.search_behind = False  # edits since the search index was last brought up to date
 
     @property
     def url(self) -> str:
@@ -77,11 +79,13 @@ class Session:
         try:
             result = build(self.options)
             if result.stories > STALE_SEARCH_ABOVE and not self.options.stale_search:
-                # Pagefind re-indexes everything (about 2.5 ms a story): on big
-                # archives keep the first index while editing; `ssg build` refreshes it.
+                # Re-indexing a slice and merging take seconds on big archives: the page
+                # reloads at once, and the index follows when the editor pauses (refresh_search).
                 self.options = replace(self.options, stale_search=True)
-                print(f"ssg: note: {result.stories} stories: the search index is not refreshed while serving",
-                      file=self.err, flush=True)  # fmt: skip
+                print(f"ssg: note: {result.stories} stories: the search index is brought up to date "
+                      f"{REFRESH_AFTER:.0f} s after the last edit", file=self.err, flush=True)  # fmt: skip
+            elif self.options.stale_search and not result.unchanged:
+                self.search_behind = True
         except DiagnosticError as exc:
             errors = sorted({d.format() for d in exc.diagnostics if d.severity is Severity.ERROR})
             report(exc.diagnostics, self.err)
@@ -100,6 +104,21 @@ class Session:
         what = "no change" if result.unchanged else f"rendered {result.rendered} files"
         print(f"Rebuilt in {time.perf_counter() - start:.2f} s ({what})", file=self.out, flush=True)
         return True
+
+    def refresh_search(self) -> None:
+        """Bring the search index up to date with the edits made since it was
+        made (only their slices are indexed again). The pages are as they were,
+        so open pages are not reloaded."""
+        self.search_behind = False
+        start = time.perf_counter()
+        try:
+            with self._building:
+                result = build(replace(self.options, stale_search=False))
+        except (DiagnosticError, OutputError):  # the next edit's build reports it
+            return
+        indexed, slices = result.search
+        print(f"Search index brought up to date in {time.perf_counter() - start:.2f} s "
+              f"(indexed {indexed} of {slices} slices)", file=self.out, flush=True)  # fmt: skip
 
     def prepare_spare(self) -> None:
         """After the first build, while the editor reads: the copy of the
@@ -134,9 +153,11 @@ class Session:
         self.ready.set()
         try:
             while not self.stop.is_set():
-                paths = changes.wait(self.stop)
+                paths = changes.wait(self.stop, REFRESH_AFTER if self.search_behind else None)
                 if paths and not self.stop.is_set():
                     self.rebuild()
+                elif self.search_behind and not self.stop.is_set():
+                    self.refresh_search()
         finally:
             observer.stop()
             self.close()

@@ -45,10 +45,14 @@ class Changes(FileSystemEventHandler):
             self._last = now
             self._event.notify_all()
 
-    def wait(self, stop: threading.Event) -> set[str]:
-        """Block until a burst of changes is over (or ``stop`` is set)."""
+    def wait(self, stop: threading.Event, idle: float | None = None) -> set[str]:
+        """Block until a burst of changes is over (or ``stop`` is set, or ``idle``
+        seconds have passed without a change: then nothing changed)."""
+        waited = time.monotonic()
         with self._event:
             while not self._paths and not stop.is_set():
+                if idle is not None and time.monotonic() - waited >= idle:
+                    return set()
                 self._event.wait(0.2)
             while not stop.is_set():
                 now = time.monotonic()

@@ -103,11 +103,11 @@ def test_unchanged_archive_is_not_indexed_again(tmp_path):
 def _build_with_pagefind(tmp_path, monkeypatch, command):
     """Build the sample, then an edited story with ``command`` as Pagefind."""
     import generator.build
-    import generator.output.search
+    import generator.search.pagefind
 
     site = _site(tmp_path)
     before = tree_hashes(site.public)
-    monkeypatch.setattr(generator.output.search, "find_pagefind", lambda: command)
+    monkeypatch.setattr(generator.search.pagefind, "find_pagefind", lambda: command)
     monkeypatch.setattr(generator.build, "find_pagefind", lambda: command)
     story = site.root / "content/articles/2024/openai-sora.md"
     story.write_text(story.read_text() + "\nChanged.\n")
@@ -119,8 +119,8 @@ def test_pagefind_killed_is_a_clear_error_and_the_output_stays(tmp_path, monkeyp
     site, result, before = _build_with_pagefind(tmp_path, monkeypatch, suicide)
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        "site.yml:1:1: error: search: Pagefind was stopped by SIGKILL (out of memory? Pagefind holds the whole "
-        "index: about 0.35 MB a story); set 'search: false' to build without search"
+        "site.yml:1:1: error: search: Pagefind was stopped by SIGKILL (out of memory?); "
+        "set 'search: false' to build without search"
     )
     assert tree_hashes(site.public) == before
 

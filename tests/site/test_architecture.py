@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import REPO
 
 PACKAGE = REPO / "generator"
-ORDER = ["config", "theme", "content", "media", "plan", "output"]  # the stages, in pipeline order
+ORDER = ["config", "theme", "content", "media", "plan", "search", "output"]  # the stages, in pipeline order
 SHARED = {"util", "diagnostics", "stages", "progress", "store", "__init__"}
 SIDE = {"incremental", "server", "tools", "build", "cli", "__main__"}
 

@@ -1,16 +1,6 @@
-"""Full-text search: index the built pages with Pagefind.
-
-Pagefind (the ``pagefind[bin]`` package on PyPI, a Rust binary) reads the
-finished HTML and writes a chunked index to ``/pagefind/``: a query downloads
-only the fragments it needs. Only story pages are indexed: the default theme
-marks the article with ``data-pagefind-body`` and its tags, outlet and year
-as filters, and the date as a sort. The index is written into the staging
-folder before the swap, so it is always the index of the pages beside it.
-
-Pagefind has no incremental mode: when no story page changed, the previous
-build's index is reused as it is; otherwise the whole site is indexed again
-(0.07 s for the sample archive; see docs/performance.md for 10,000 stories).
-"""
+"""Run Pagefind (the ``pagefind[bin]`` package on PyPI, a Rust binary): it
+reads finished HTML pages and writes a search bundle. Its problems become
+diagnostics at ``site.yml`` (the ``search`` setting)."""
 
 from __future__ import annotations
 
@@ -30,11 +20,14 @@ FOLDER = "pagefind"
 def find_pagefind() -> list[str] | None:
     """The command that runs Pagefind, or None when it is not installed."""
     try:
-        import pagefind_bin  # noqa: F401 - only to know it is there
+        import pagefind_bin
     except ImportError:
         on_path = shutil.which("pagefind")
         return [on_path] if on_path else None
-    return [sys.executable, "-m", "pagefind_bin"]
+    try:  # the binary itself: through ``python -m pagefind_bin`` each run starts an interpreter first (60 ms)
+        return [str(pagefind_bin.get_executable().absolute())]
+    except (AttributeError, OSError):
+        return [sys.executable, "-m", "pagefind_bin"]
 
 
 def reuse_index(previous: Path, staging: Path) -> bool:
@@ -61,19 +54,23 @@ def story_glob(permalink: str) -> str:
     return "/".join(re.sub(r"\{[^}]*\}", "*", p) for p in parts) + "/index.html"
 
 
-def index(site: Path, language: str, permalink: str = "") -> list[Diagnostic]:
-    """Index ``site`` into ``site/pagefind``; problems become diagnostics."""
+def index(site: Path, language: str, permalink: str = "", output: Path | None = None,
+          threads: int | None = None) -> list[Diagnostic]:
+    """Index the story pages of ``site`` into ``output`` (``site/pagefind``
+    by default), with ``threads`` threads (Pagefind's choice by default); problems become diagnostics."""
     command = find_pagefind()
     if command is None:
         return [error("site.yml", 1, 1, "search",
                       "Pagefind is not installed: pip install 'pagefind[bin]', or set 'search: false'")]  # fmt: skip
-    args = command + ["--site", str(site), "--output-subdir", FOLDER, "--silent"]
+    args = command + ["--site", str(site), "--silent"]
+    args += ["--output-path", str(output)] if output is not None else ["--output-subdir", FOLDER]
     if permalink:
         args += ["--glob", story_glob(permalink)]
     if language:
         args += ["--force-language", language.split("-")[0].lower()]
     try:
-        proc = subprocess.run(args, capture_output=True, text=True, timeout=1800)
+        env = None if threads is None else {**os.environ, "RAYON_NUM_THREADS": str(threads)}
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=1800, env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return [error("site.yml", 1, 1, "search", f"Pagefind could not run: {exc}")]
     if proc.returncode < 0:  # killed: on a large archive, most often by the kernel for want of memory
@@ -81,10 +78,21 @@ def index(site: Path, language: str, permalink: str = "") -> list[Diagnostic]:
             name = signal.Signals(-proc.returncode).name
         except ValueError:
             name = f"signal {-proc.returncode}"
-        hint = " (out of memory? Pagefind holds the whole index: about 0.35 MB a story)" if name == "SIGKILL" else ""
+        hint = " (out of memory?)" if name == "SIGKILL" else ""
         return [error("site.yml", 1, 1, "search", f"Pagefind was stopped by {name}{hint}; "
                                                   "set 'search: false' to build without search")]  # fmt: skip
-    if proc.returncode != 0 or not (site / FOLDER / "pagefind.js").is_file():
+    if proc.returncode != 0 or not ((output or site / FOLDER) / "pagefind.js").is_file():
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
         return [error("site.yml", 1, 1, "search", f"Pagefind failed (exit {proc.returncode}): {detail[0]}")]
     return []
+
+
+def version() -> str:
+    """The installed Pagefind's version ("" when not known)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("pagefind-bin")
+    except PackageNotFoundError:
+        return ""

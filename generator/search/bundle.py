@@ -1,0 +1,112 @@
+"""Pagefind's files, read and written: a bundle is a folder with
+``pagefind-entry.json`` (the version and, per language, the name of its
+metadata file), ``pagefind.<hash>.pf_meta`` (the pages, the word index's
+chunks, the filters, the sorts), ``index/*.pf_index`` (words, each with the
+pages it is on), ``filter/*.pf_filter``, ``fragment/*.pf_fragment`` (one per
+page: its URL, text and metadata) and the scripts that search them in the
+browser. The binary files are gzipped CBOR after a 12-byte signature.
+
+Only the format of the Pagefind versions in ``FORMATS`` is known here (1.5
+stores each word's pages as differences from the page before); any other
+version is indexed in one run, as Pagefind alone would (``stage.py``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+SIGNATURE = b"pagefind_dcd"
+FORMATS = ("1.5.",)  # the versions whose files this module reads and writes
+ENTRY = "pagefind-entry.json"
+
+
+def load(path: Path):
+    """A binary file's content (CBOR decoded)."""
+    import cbor2
+
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise ValueError(f"{path.name} is not a Pagefind file")
+    return cbor2.loads(data[len(SIGNATURE) :])
+
+
+def dump(value) -> tuple[bytes, bytes]:
+    """``value`` as a file's bytes (gzipped, no timestamp: the same value
+    gives the same bytes) and as the CBOR its name is made from."""
+    import cbor2
+
+    raw = cbor2.dumps(value)
+    return gzip.compress(SIGNATURE + raw, compresslevel=6, mtime=0), raw
+
+
+def name(language: str, raw: bytes, length: int = 10) -> str:
+    """A file's name from its content, as Pagefind names its own (``en_<hash>``)."""
+    return f"{language}_{hashlib.sha256(raw).hexdigest()[:length]}"
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language's part of a bundle (ssg forces one language per site)."""
+
+    folder: Path
+    code: str  # "en"
+    wasm: str
+    meta: list  # [version, pages, chunks, filters, sorts, meta fields]
+
+    @property
+    def pages(self) -> list:
+        return self.meta[1]  # [fragment name, word count] per page, by page number
+
+    @property
+    def chunks(self) -> list:
+        return self.meta[2]  # [first word, last word, file name], in word order
+
+    @property
+    def filters(self) -> list:
+        return self.meta[3]  # [filter name, file name]
+
+    @property
+    def sorts(self) -> list:
+        return self.meta[4]  # [sort name, page numbers in ascending order of the value]
+
+    @property
+    def fields(self) -> list:
+        return self.meta[5] if len(self.meta) > 5 else []
+
+    def words(self):
+        """Every word entry ``[word, pages, variants]``, in word order, one chunk in memory at a time."""
+        for chunk in self.chunks:
+            yield from load(self.folder / "index" / f"{chunk[2]}.pf_index")[0]
+
+    def filter_values(self) -> dict[str, list]:
+        """Filter name -> [[value, page numbers]]."""
+        found = {}
+        for filter_name, file in self.filters:
+            found[filter_name] = load(self.folder / "filter" / f"{file}.pf_filter")[1]
+        return found
+
+    def urls(self) -> list[str]:
+        """Each page's URL, by page number (from its fragment)."""
+        out = []
+        for fragment, _ in self.pages:
+            data = gzip.decompress((self.folder / "fragment" / f"{fragment}.pf_fragment").read_bytes())
+            out.append(json.loads(data[len(SIGNATURE) :])["url"])
+        return out
+
+
+def read_bundle(folder: Path) -> tuple[dict, list[Language]]:
+    """A bundle's entry (version, languages) and each language's metadata."""
+    entry = json.loads((folder / ENTRY).read_text())
+    languages = []
+    for code, about in sorted(entry["languages"].items()):
+        meta = load(folder / f"pagefind.{about['hash']}.pf_meta")
+        languages.append(Language(folder, code, about["wasm"], meta))
+    return entry, languages
+
+
+def known_format(version: str) -> bool:
+    return version.startswith(FORMATS)

@@ -1,0 +1,130 @@
+"""A slice's bundle taken apart once, when Pagefind has made it, into what
+the merge needs, and kept in the build cache beside it (``slice.bin``).
+
+Merging slices renumbers their pages; Pagefind stores each word's pages as
+differences from the page before, so of a word's pages in a slice only the
+first needs a new number: everything after it is kept as the bytes Pagefind
+wrote (``tail``). A word of a slice is the tuple ``WORD``; the merge joins
+the tuples of every slice, byte strings mostly, without decoding a single
+location again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import marshal
+from pathlib import Path
+
+from generator.search.bundle import SIGNATURE, read_bundle
+
+FILE = "slice.bin"
+# (word, first page, last page, pages, size in locations, first page's CBOR after its number, the others' CBOR,
+#  variants [[form, [[page, *rest]]]] with page numbers made absolute)
+WORD = ("word", "first", "last", "count", "size", "head", "tail", "variants")
+
+
+class UnknownLayout(ValueError):
+    """A bundle whose files are not as this module expects (another Pagefind version)."""
+
+
+def split(bundle: Path, values: list[dict[str, str]]) -> dict:
+    """A slice's bundle as a record of builtins (for ``marshal``): its pages,
+    filters, sorts and the sort values of each page, and its words."""
+    entry, languages = read_bundle(bundle)
+    if len(languages) != 1:
+        raise UnknownLayout(f"{len(languages)} languages in one slice")
+    language = languages[0]
+    meta = language.meta
+    words = []
+    for chunk in language.chunks:
+        data = gzip.decompress((bundle / "index" / f"{chunk[2]}.pf_index").read_bytes())
+        words += _words(data[len(SIGNATURE) :])
+    return {
+        "version": entry.get("version", ""),
+        "code": language.code,
+        "wasm": language.wasm,
+        "meta_version": meta[0],
+        "pages": [list(page) for page in language.pages],
+        "fields": list(language.fields),
+        "filters": {name: [[value, list(pages)] for value, pages in found]
+                    for name, found in language.filter_values().items()},  # fmt: skip
+        "sorts": {name: list(pages) for name, pages in language.sorts},
+        "values": values,
+        "words": words,
+    }
+
+
+def save(record: dict, folder: Path) -> None:
+    (folder / FILE).write_bytes(marshal.dumps(record))
+
+
+def load(folder: Path) -> dict:
+    return marshal.loads((folder / FILE).read_bytes())
+
+
+def _words(raw: bytes) -> list[tuple]:
+    """A chunk's words (``[[word, pages, variants], ...]`` in CBOR) as ``WORD`` tuples."""
+    import cbor2
+
+    if raw[:1] != b"\x81":
+        raise UnknownLayout("a word index chunk is not a list of one list")
+    count, start = header(raw, 1, 4)
+    stream = io.BytesIO(raw)
+    stream.seek(start)
+    decoder = cbor2.CBORDecoder(stream)
+    found = []
+    for _ in range(count):
+        begin = stream.tell()
+        word, pages, variants = decoder.decode()
+        end = stream.tell()
+        if raw[begin] != 0x83 or not pages or any(len(page) != 3 for page in pages[:1]):
+            raise UnknownLayout(f"word {word!r} is not [word, pages, variants]")
+        _, at = header(raw, begin + 1, 3)  # the word
+        at += len(word.encode())
+        _, at = header(raw, at, 4)  # the pages' list
+        first = pages[0]
+        first_end = at + len(cbor2.dumps(first))
+        _, head_start = header(raw, at + 1, 0)  # after the first page's number
+        tail_end = end - len(cbor2.dumps(variants))
+        size = sum(len(page[1]) + 1 for page in pages)
+        absolute = []
+        for form, form_pages in variants:
+            absolute.append([form, _absolute(form_pages)])
+            size += sum(len(page[1]) + 1 for page in form_pages)
+        last = sum(page[0] for page in pages)
+        found.append((word, first[0], last, len(pages), size, raw[head_start:first_end], raw[first_end:tail_end],
+                      absolute))  # fmt: skip
+    return found
+
+
+def _absolute(pages: list) -> list:
+    number, found = 0, []
+    for page in pages:
+        number += page[0]
+        found.append([number, *page[1:]])
+    return found
+
+
+def header(raw: bytes, at: int, major: int) -> tuple[int, int]:
+    """The number a CBOR item's head at ``at`` holds (of major type ``major``), and where its content starts."""
+    byte = raw[at]
+    if byte >> 5 != major:
+        raise UnknownLayout(f"CBOR item of type {byte >> 5} where {major} was expected")
+    info = byte & 0x1F
+    if info < 24:
+        return info, at + 1
+    width = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)
+    if width is None:
+        raise UnknownLayout("CBOR item of indefinite length")
+    return int.from_bytes(raw[at + 1 : at + 1 + width], "big"), at + 1 + width
+
+
+def head(major: int, number: int) -> bytes:
+    """A CBOR item's head: its major type and number, in the fewest bytes (as Pagefind writes them)."""
+    if number < 24:
+        return bytes((major << 5 | number,))
+    for info, width in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if number < 1 << (8 * width):
+            return bytes((major << 5 | info,)) + number.to_bytes(width, "big")
+    raise ValueError(number)

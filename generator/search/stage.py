@@ -1,0 +1,255 @@
+"""The search stage: the story pages of a written output tree in, its
+``/pagefind/`` bundle out, indexed a slice at a time.
+
+The story pages are shared out among slices by their output path's hash
+(``slice_of``): a story stays in its slice whatever else changes, until
+the archive outgrows the number of slices (a power of two, about
+``SLICE_PAGES`` pages each), when every slice is made anew. Pagefind
+indexes each slice apart, one at a time, so that its memory is bounded by a
+slice, not by the archive; a slice's bundle is kept in the build cache
+(``.ssg-cache/search/<key>/``) under a key made of its pages' output keys,
+Pagefind's version and the language, so a build indexes only the slices
+whose pages changed. The slices' bundles are then merged into one
+(``merge.py``): readers search one index, ranked as one Pagefind run
+would rank it.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import marshal
+import os
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic
+from generator.search.bundle import ENTRY, known_format
+from generator.search.merge import merge, prune
+from generator.search.pagefind import FOLDER, index, version
+from generator.search.split import FILE, UnknownLayout, load, save, split
+
+CHUNKS = "chunks"  # the cache's folder of the merged bundle's word index chunks
+FARMS = "farms"  # the cache's folder of each slice's pages, linked (``<slices>-<number>/``)
+
+SLICE_PAGES = 250  # at most as many pages a slice: an edit's cost (Pagefind takes about 2 ms a page; docs/search.md)
+STORE = "search"  # the cache's folder of slice bundles
+PAGES = "pages.bin"  # each story page's output key and the digest of what Pagefind reads of it
+_SORT = re.compile(rb'data-pagefind-sort="([^":]+):([^"]*)"')
+_ATTRIBUTE = b"data-pagefind-"
+_VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track",
+         b"wbr"}  # fmt: skip
+
+
+@dataclass
+class Indexed:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    slices: int = 0
+    indexed: int = 0  # slices Pagefind indexed in this build (the others were in the cache)
+    pages: int = 0
+
+
+def slice_count(pages: int) -> int:
+    """How many slices an archive of ``pages`` story pages has: a power of two."""
+    count = 1
+    while count * SLICE_PAGES < pages:
+        count *= 2
+    return count
+
+
+def slice_of(rel: str, count: int) -> int:
+    return int.from_bytes(hashlib.blake2b(rel.encode(), digest_size=8).digest(), "big") % count
+
+
+def searchable(html: bytes) -> bytes:
+    """What Pagefind reads of a page: its ``data-pagefind-body`` element and every element with a
+    ``data-pagefind-*`` attribute (filters, metadata and sorts may stand outside the body), or the
+    whole page when it has no body element. A page whose searchable part is as before (only its
+    links to the stories beside it changed, say) is not indexed again."""
+    if b"data-pagefind-body" not in html:
+        return html
+    parts, at = [], 0
+    while (found := html.find(_ATTRIBUTE, at)) >= 0:
+        start = html.rfind(b"<", 0, found)
+        name = re.match(rb"<([A-Za-z][\w-]*)", html[start:])
+        if name is None:
+            at = found + len(_ATTRIBUTE)
+            continue
+        end = _element_end(html, start, name.group(1).lower())
+        parts.append(html[start:end])
+        at = max(end, found + len(_ATTRIBUTE))
+    return b"\0".join(parts)
+
+
+def _element_end(html: bytes, start: int, tag: bytes) -> int:
+    """Where the element whose start tag is at ``start`` ends (after its end tag)."""
+    opened = html.find(b">", start) + 1
+    if tag in _VOID or opened == 0:
+        return opened or len(html)
+    depth = 1
+    for match in re.compile(rb"<(/?)" + re.escape(tag) + rb"[\s>/]", re.IGNORECASE).finditer(html, opened):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            close = html.find(b">", match.start())
+            return len(html) if close < 0 else close + 1
+    return len(html)
+
+
+def index_slices(tree: Path, pages: dict[str, str], language: str, store: Path) -> Indexed:
+    """Index the story pages ``pages`` (output path -> its output key) of
+    ``tree`` into ``tree/pagefind``, each slice from the cache when its key is there."""
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small objects and no cycle: the collector would walk the whole build's heap often
+    try:
+        return _index_slices(tree, pages, language, store)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path) -> Indexed:
+    done = Indexed()
+    store.mkdir(parents=True, exist_ok=True)
+    digests = _digests(tree, pages, store)
+    count = slice_count(len(pages))
+    slices: list[dict[str, str]] = [{} for _ in range(count)]
+    for rel, (found, _) in digests.items():
+        slices[slice_of(rel, count)][rel] = found
+    slices = [s for s in slices if s]
+    common = f"{version()}|{language}|{count}"
+    keys = [hashlib.blake2b(repr((common, sorted(s.items()))).encode(), digest_size=12).hexdigest() for s in slices]
+    wanted = [(sorted(members), store / key, store / FARMS / f"{count}-{number}")
+              for number, (members, key) in enumerate(zip(slices, keys, strict=True))
+              if not (store / key / FILE).is_file()]  # fmt: skip
+    done.indexed = len(wanted)
+    threads = min(2, os.cpu_count() or 1, len(wanted) or 1)
+    with ThreadPoolExecutor(threads) as pool:  # two Pagefinds of one thread each do more than one of two
+        values = {rel: found[1] for rel, found in digests.items()}
+        for problems in pool.map(lambda job: _index_slice(tree, *job, values, language, threads), wanted):
+            done.diagnostics += problems
+    if done.diagnostics:
+        return done
+    folders = [store / key for key in keys]
+    records = [load(folder) for folder in folders]
+    done.slices = len(records)
+    if records and records[0] is None:  # a Pagefind whose files ssg cannot merge: one run over every page
+        done.diagnostics += _index_whole(tree, sorted(pages), language)
+    elif records:
+        done.pages = merge(records, [folder / "bundle" for folder in folders], tree / FOLDER, store / CHUNKS)
+        prune(store / CHUNKS, tree / FOLDER)
+    _prune(store, set(keys), count)
+    return done
+
+
+def _digests(tree: Path, pages: dict[str, str], store: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each story page's digest of what Pagefind reads of it, and its sort values
+    (``data-pagefind-sort="name:value"``: the merge needs them, Pagefind's files do not keep them).
+    A page whose output key is as in the build before keeps what it had (its file is not read)."""
+    try:
+        known = marshal.loads((store / PAGES).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        known = {}
+    found = {}
+    for rel, key in pages.items():
+        before = known.get(rel)
+        if before is None or before[0] != key:
+            part = searchable((tree / rel).read_bytes())
+            values = {name.decode(): value.decode() for name, value in _SORT.findall(part)}
+            before = (key, hashlib.blake2b(part, digest_size=12).hexdigest(), values)
+        found[rel] = before
+    (store / PAGES).write_bytes(marshal.dumps(found))
+    return {rel: (digest, values) for rel, (_, digest, values) in found.items()}
+
+
+def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, values: dict[str, dict[str, str]],
+                 language: str, threads: int) -> list[Diagnostic]:
+    """Run Pagefind over one slice's pages (linked into a folder of their own, ``farm``) into
+    ``folder/bundle``, and take its bundle apart for the merge (``folder/slice.bin``)."""
+    work = folder.with_name(f".{folder.name}.{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        _farm(tree, rels, farm)
+        problems = index(farm, language, output=work / "bundle", threads=1 if threads > 1 else None)
+        if problems:
+            return problems
+        version_of = json.loads((work / "bundle" / ENTRY).read_text()).get("version", "")
+        try:
+            if not known_format(version_of):
+                raise UnknownLayout(version_of)
+            save(split(work / "bundle", _sort_values(work / "bundle", values)), work)
+        except UnknownLayout:
+            (work / FILE).write_bytes(marshal.dumps(None))
+        shutil.rmtree(folder, ignore_errors=True)
+        os.rename(work, folder)
+        return []
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _index_whole(tree: Path, rels: list[str], language: str) -> list[Diagnostic]:
+    work = tree.with_name(f".{tree.name}.search-{os.getpid()}")
+    try:
+        _link_pages(tree, rels, work)
+        return index(work, language, output=tree / FOLDER)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _farm(tree: Path, rels: list[str], farm: Path) -> None:
+    """The slice's folder of pages, kept from build to build: each page linked to the tree's file (only a
+    page not linked to it yet is linked again), and the pages no longer in the slice taken out. Made anew,
+    its thousands of folders would cost more than Pagefind's run over a slice."""
+    wanted = set(rels)
+    for dirpath, _, filenames in os.walk(farm):
+        for filename in filenames:
+            rel = os.path.relpath(os.path.join(dirpath, filename), farm)
+            if rel not in wanted:
+                os.unlink(os.path.join(dirpath, filename))
+    for rel in rels:
+        source, target = tree / rel, farm / rel
+        try:
+            if os.path.samestat(os.stat(source), os.stat(target)):
+                continue
+            os.unlink(target)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def _link_pages(tree: Path, rels: list[str], site: Path) -> None:
+    for rel in rels:
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(tree / rel, target)
+        except OSError:
+            shutil.copyfile(tree / rel, target)
+
+
+def _sort_values(bundle: Path, values: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+    """Each page's sort values, by its number in the bundle."""
+    from generator.search.bundle import read_bundle
+
+    _, languages = read_bundle(bundle)
+    found = []
+    for language in languages:
+        for url in language.urls():
+            found.append(values.get(url.lstrip("/") + ("index.html" if url.endswith("/") else ""), {}))
+    return found
+
+
+def _prune(store: Path, keep: set[str], count: int) -> None:
+    """Remove the slice bundles no slice of this build has."""
+    for entry in os.scandir(store):
+        if entry.is_dir() and entry.name not in keep | {CHUNKS, FARMS} and not entry.name.startswith("."):
+            shutil.rmtree(entry.path, ignore_errors=True)
+    for entry in os.scandir(store / FARMS) if (store / FARMS).is_dir() else ():
+        if not entry.name.startswith(f"{count}-"):  # the archive outgrew its number of slices
+            shutil.rmtree(entry.path, ignore_errors=True)
