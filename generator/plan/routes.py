@@ -174,11 +174,17 @@ class _Planner(DatesPlan):
         if full:
             self.add("/404.html", ("404.html",), "404", (), lambda: (self.s("not_found"), "", Head(), {}),
                      in_sitemap=False)  # fmt: skip
-        if config.search and (full or self.scope.terms("tag")):  # it shows the tags and their counts
+        # it shows the tags, outlets and years and their counts
+        if config.search and (full or self.scope.terms("tag") or self.scope.terms("source") or self.scope.dated()):
             head = Head(trail=((self.s("search"), "/search/"),))
             tags = tuple(sorted((self.views.tag(t) for t in archive.tags), key=lambda v: (v.name.casefold(), v.slug)))
-            context = {"bundle": self.links.href("/pagefind/pagefind.js"), "tags": tags}
-            self.add("/search/", ("search.html",), "search", tuple((t.name, t.count) for t in tags),
+            outlets = tuple(sorted((self.views.outlet(t) for t in archive.sources),
+                                   key=lambda v: (v.name.casefold(), v.slug)))  # fmt: skip
+            years = tuple((year.year, year.count) for year in archive.years)
+            context = {"bundle": self.links.href("/pagefind/pagefind.js"), "tags": tags, "outlets": outlets,
+                       "years": years}  # fmt: skip
+            key = (tuple((t.name, t.count) for t in tags), tuple((o.name, o.count) for o in outlets), years)
+            self.add("/search/", ("search.html",), "search", key,
                      lambda: (self.s("search"), "", head, context), in_sitemap=False)  # fmt: skip
         return self.routes
 

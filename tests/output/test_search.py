@@ -61,6 +61,43 @@ def test_search_finds_filters_and_opens_stories(tmp_path, prefix):
 
 
 @pytest.mark.browser
+def test_outlet_and_year_menus_and_newest_first(tmp_path):
+    """The outlet and year menus list every outlet and year with counts; an outlet alone lists its stories,
+    newest first; a year narrows a query; results can be ordered oldest first; an excerpt is the story's
+    own text, not its source line or credit."""
+    site = _site(tmp_path)
+    with static_server(site.public) as origin, sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.goto(origin + "/search/")
+        assert page.get_by_label("Outlet").locator("option").all_inner_texts()[:3] == [
+            "All outlets", "California Legislative Information (2)", "Congress.gov (1)"]
+        assert page.get_by_label("Year").locator("option").all_inner_texts() == [
+            "All years", "2025 (2)", "2024 (7)", "2023 (6)"]
+        page.get_by_label("Outlet").select_option("Wikipedia")  # no query: the outlet's stories, newest first
+        page.wait_for_function("() => document.querySelectorAll('#search-results li').length === 3")
+        titles = page.locator("#search-results h2").all_inner_texts()
+        assert titles[0].startswith("An AI-generated") and titles[2].startswith("Hollywood writers walk out")
+        assert page.locator("#search-status").inner_text() == "3 stories"
+        assert "source=Wikipedia" in page.url
+        page.get_by_label("Order").select_option("oldest")
+        first = "() => document.querySelector('#search-results h2')?.textContent.startsWith('Hollywood')"
+        page.wait_for_function(first)
+
+        page.goto(origin + "/search/?q=strike&year=2023&sort=newest")
+        page.locator("#search-results li").first.wait_for(timeout=10000)
+        dates = page.locator("#search-results .meta").all_inner_texts()
+        assert dates and all("2023" in d for d in dates), dates
+        assert page.get_by_label("Year").input_value() == "2023"
+
+        page.goto(origin + "/search/?q=Klippenstein")  # the author: found (page metadata), not in the excerpt
+        page.locator("#search-results li").first.wait_for(timeout=10000)
+        excerpt = page.locator("#search-results .excerpt").first.inner_text()
+        assert "Originally" not in excerpt and "Credit" not in excerpt and excerpt.strip(), excerpt
+        browser.close()
+
+
+@pytest.mark.browser
 def test_header_search_box_leads_to_the_search_page(tmp_path):
     site = _site(tmp_path)
     with static_server(site.public) as origin, sync_playwright() as playwright:

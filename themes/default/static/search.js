@@ -2,7 +2,9 @@
 // Pagefind's bundle and index are files of this site.
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
-const tagSelect = document.getElementById("search-tag");
+// The menus: each one's name is a Pagefind filter of the story pages (tag, source, year), but "sort".
+const menus = ["tag", "source", "year", "sort"].map((name) => document.getElementById(`search-${name}`)).filter(Boolean);
+const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
 const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const text = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
@@ -37,46 +39,53 @@ function item(data) {
 }
 
 let latest = 0;
-async function run(query, tag) {
+// A query, or none with a filter chosen (every story of an outlet, say), newest first unless asked otherwise.
+async function run(query, choices) {
   const ticket = ++latest;
   list.replaceChildren();
-  if (!query.trim()) { statusLine.textContent = ""; return; }
+  const filters = {};
+  for (const [name, value] of Object.entries(choices)) if (name !== "sort" && value) filters[name] = value;
+  const filtered = Object.keys(filters).length > 0;
+  if (!query.trim() && !filtered) { statusLine.textContent = ""; return; }
+  const options = { filters };
+  const sort = SORTS[choices.sort] || (query.trim() ? null : SORTS.newest);
+  if (sort) options.sort = sort;
   statusLine.textContent = form.dataset.loading;
   let search;
   try {
     const pf = await engine();
-    search = await pf.search(query, tag ? { filters: { tag } } : {});
+    search = await pf.search(query.trim() || null, options);
   } catch (err) {
     statusLine.textContent = form.dataset.unavailable;
     return;
   }
   if (ticket !== latest) return;
   const count = search.results.length;
-  statusLine.textContent = text(count === 0 ? form.dataset.none : count === 1 ? form.dataset.one : form.dataset.results,
-                                { count, query });
+  const message = !query.trim() ? form.dataset.listed
+    : count === 0 ? form.dataset.none : count === 1 ? form.dataset.one : form.dataset.results;
+  statusLine.textContent = text(message, { count, query });
   const datas = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
   if (ticket !== latest) return;
   list.replaceChildren(...datas.map(item));
 }
 
-function fromUrl() {
-  const params = new URLSearchParams(location.search);
-  return { query: params.get("q") || "", tag: params.get("tag") || "" };
+function choices() {
+  return Object.fromEntries(menus.map((menu) => [menu.name, menu.value]));
 }
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const params = new URLSearchParams();
   if (input.value) params.set("q", input.value);
-  if (tagSelect.value) params.set("tag", tagSelect.value);
+  for (const [name, value] of Object.entries(choices())) if (value) params.set(name, value);
   history.replaceState(null, "", `${location.pathname}${params.size ? "?" + params : ""}`);
-  run(input.value, tagSelect.value);
+  run(input.value, choices());
 });
-tagSelect.addEventListener("change", () => form.requestSubmit());
+for (const menu of menus) menu.addEventListener("change", () => form.requestSubmit());
 
-// The tag list is in the page (written at build time), so choosing a tag costs
+// The menus are in the page (written at build time), so choosing one costs
 // no download until a search runs with it.
-const start = fromUrl();
-input.value = start.query;
-tagSelect.value = start.tag;
-if (start.query) run(start.query, start.tag);
+const params = new URLSearchParams(location.search);
+input.value = params.get("q") || "";
+for (const menu of menus) menu.value = params.get(menu.name) || "";
+if (input.value || menus.some((menu) => menu.name !== "sort" && menu.value)) run(input.value, choices());
