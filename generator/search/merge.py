@@ -26,14 +26,17 @@ import json
 import os
 import shutil
 import zlib
+from bisect import bisect_right
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 import cbor2
 
 from generator.search.bundle import ENTRY, SIGNATURE, dump, name
-from generator.search.split import head
+from generator.search.split import blocks, head
 
 SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): Pagefind's is about 20,000
 WORD, ARRAY, TEXT = 0, 4, 3  # CBOR's major types
@@ -41,21 +44,22 @@ WORD, ARRAY, TEXT = 0, 4, 3  # CBOR's major types
 
 def merge(slices: list[dict], folders: list[Path], out: Path, store: Path) -> int:
     """Write the bundle of every slice's pages into ``out``; returns the number of pages.
-    ``folders`` hold each slice's own bundle (its fragments and Pagefind's scripts)."""
+    ``folders`` hold each slice's words (``words.bin``) and own bundle (``bundle/``: its
+    fragments and Pagefind's scripts)."""
     for sub in ("index", "filter", "fragment"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     (store / "index").mkdir(parents=True, exist_ok=True)
     code = slices[0]["code"]
     offsets = list(accumulate((len(s["pages"]) for s in slices), initial=0))
     pages = _fragments(slices, folders, out)
-    chunks = _words(slices, offsets, code, out, store)
+    chunks = _words(folders, offsets, code, out, store)
     filters = _filters(slices, offsets, code, out)
     sorts = _sorts(slices, offsets)
     fields = sorted({f for s in slices for f in s["fields"]})
     meta_bytes, raw = dump([slices[0]["meta_version"], pages, chunks, filters, sorts, fields])
     meta_name = name(code, raw)
     (out / f"pagefind.{meta_name}.pf_meta").write_bytes(meta_bytes)
-    _link_scripts(folders[0], out)
+    _link_scripts(folders[0] / "bundle", out)
     entry = {"version": slices[0]["version"],
              "languages": {code: {"hash": meta_name, "wasm": slices[0]["wasm"], "page_count": offsets[-1]}}}
     (out / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
@@ -66,8 +70,8 @@ def _fragments(slices: list[dict], folders: list[Path], out: Path) -> list:
     """Every page's fragment linked into ``out``; a name two different fragments share is made longer."""
     pages, seen = [], {}
     for record, folder in zip(slices, folders, strict=True):
-        for fragment, words in record["pages"]:
-            source = folder / "fragment" / f"{fragment}.pf_fragment"
+        for fragment, count in record["pages"]:
+            source = folder / "bundle" / "fragment" / f"{fragment}.pf_fragment"
             final = fragment
             if fragment in seen and seen[fragment] != source:
                 if seen[fragment].read_bytes() != source.read_bytes():
@@ -75,38 +79,72 @@ def _fragments(slices: list[dict], folders: list[Path], out: Path) -> list:
             if final not in seen:
                 seen[final] = source
                 _link(source, out / "fragment" / f"{final}.pf_fragment")
-            pages.append([final, words])
+            pages.append([final, count])
     return pages
 
 
-def _words(slices: list[dict], offsets: list[int], code: str, out: Path, store: Path) -> list:
-    """The word index of every slice, cut into chunks; returns the chunks' [first word, last word, file]."""
-    table: dict[str, list] = {}
-    for offset, record in zip(offsets, slices, strict=False):
-        for word in record["words"]:
-            found = table.get(word[0])
-            if found is None:
-                table[word[0]] = [(offset, word)]
-            else:
-                found.append((offset, word))
-    groups = []  # (the words' entries, the first word, the last word)
-    words, size, first = [], 0, ""
-    for word in sorted(table):
-        encoded, word_size = _word(word, table[word])
-        if not words:
-            first = word
-        words.append(encoded)
-        size += word_size
-        if size >= LARGEST or (size >= SMALLEST and zlib.crc32(word.encode()) & 7 == 0):
-            groups.append((words, first, word))
-            words, size = [], 0
-    if words:
-        groups.append((words, first, word))
-    raws = [b"\x81" + head(ARRAY, len(entries)) + b"".join(entries) for entries, _, _ in groups]
-    names = [name(code, raw) for raw in raws]
+def _words(folders: list[Path], offsets: list[int], code: str, out: Path, store: Path):
+    """The word index of every slice, cut into chunks; returns the chunks' [first word, last word, file].
+    The slices' words are read a block at a time and merged in word order."""
+    chunks: list[list] = []
+    pending: deque = deque()  # chunks being compressed: a few at a time, so that memory holds a few
     with ThreadPoolExecutor(2) as pool:  # zlib lets go of the interpreter's lock: both cores compress
-        list(pool.map(_keep_chunk, raws, names, [store] * len(raws), [out] * len(raws)))
-    return _prefixes([[first, last, file] for (_, first, last), file in zip(groups, names, strict=True)])
+
+        def emit(entries: list[bytes], first: str, last: str) -> None:
+            raw = b"\x81" + head(ARRAY, len(entries)) + b"".join(entries)
+            file = name(code, raw)
+            chunks.append([first, last, file])
+            pending.append(pool.submit(_keep_chunk, raw, file, store, out))
+            while len(pending) > 4:
+                pending.popleft().result()
+
+        entries, size, first, last = [], 0, "", ""
+        for word, pieces in _joined(folders, offsets):
+            encoded, word_size = _word(word, pieces)
+            if word_size >= SMALLEST and entries:  # a common word has a chunk of its own: a rare word beside
+                emit(entries, first, last)  # it would cost a reader the common word's pages
+                entries, size = [], 0
+            if not entries:
+                first = word
+            entries.append(encoded)
+            size += word_size
+            last = word
+            if size >= SMALLEST and (word_size >= SMALLEST or size >= LARGEST or zlib.crc32(word.encode()) & 7 == 0):
+                emit(entries, first, word)
+                entries, size = [], 0
+        if entries:
+            emit(entries, first, last)
+        for job in pending:
+            job.result()
+    return _prefixes(chunks)
+
+
+def _joined(folders: list[Path], offsets: list[int]):
+    """Each word with its pieces ``(offset, WORD tuple)`` from every slice that has it, in word order,
+    with one block of each slice's words in memory: a round takes every word up to the smallest last
+    word of the blocks at hand (no later block of any slice holds one), and at least one block is done."""
+    readers = [blocks(folder) for folder in folders]
+    at_hand = [next(reader, None) for reader in readers]
+    cursors = [0] * len(readers)
+    while live := [number for number, block in enumerate(at_hand) if block is not None]:
+        bound = min(at_hand[number][-1][0] for number in live)
+        table: dict[str, list] = {}
+        for number in live:
+            block, start = at_hand[number], cursors[number]
+            end = bisect_right(block, bound, start, key=itemgetter(0))
+            offset = offsets[number]
+            for piece in block[start:end]:
+                found = table.get(piece[0])
+                if found is None:
+                    table[piece[0]] = [(offset, piece)]
+                else:
+                    found.append((offset, piece))
+            if end == len(block):
+                at_hand[number], cursors[number] = next(readers[number], None), 0
+            else:
+                cursors[number] = end
+        for word in sorted(table):
+            yield word, table[word]
 
 
 def _word(word: str, pieces: list) -> tuple[bytes, int]:
@@ -117,9 +155,10 @@ def _word(word: str, pieces: list) -> tuple[bytes, int]:
     size = 0
     variants = None
     for offset, piece in pieces:
-        _, first, last, _, piece_size, first_rest, tail, forms = piece
-        parts += (b"\x83", head(WORD, offset + first - before), first_rest, tail)
-        before = offset + last
+        _, first, last, count, piece_size, first_rest, tail, forms = piece
+        if count:
+            parts += (b"\x83", head(WORD, offset + first - before), first_rest, tail)
+            before = offset + last
         size += piece_size
         if forms:
             variants = variants or {}

@@ -6,7 +6,8 @@ differences from the page before, so of a word's pages in a slice only the
 first needs a new number: everything after it is kept as the bytes Pagefind
 wrote (``tail``). A word of a slice is the tuple ``WORD``; the merge joins
 the tuples of every slice, byte strings mostly, without decoding a single
-location again.
+location again, reading each slice's words a block at a time
+(``words.bin``), so that its memory is not the whole archive's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 from generator.search.bundle import SIGNATURE, read_bundle
 
 FILE = "slice.bin"
+WORDS = "words.bin"
+LAYOUT = 3  # of the two files: part of a slice's key, so that a cache of another layout is made anew
 # (word, first page, last page, pages, size in locations, first page's CBOR after its number, the others' CBOR,
 #  variants [[form, [[page, *rest]]]] with page numbers made absolute)
 WORD = ("word", "first", "last", "count", "size", "head", "tail", "variants")
@@ -28,19 +31,21 @@ class UnknownLayout(ValueError):
     """A bundle whose files are not as this module expects (another Pagefind version)."""
 
 
-def split(bundle: Path, values: list[dict[str, str]]) -> dict:
-    """A slice's bundle as a record of builtins (for ``marshal``): its pages,
-    filters, sorts and the sort values of each page, and its words."""
+def split(bundle: Path, values: list[dict[str, str]], folder: Path) -> None:
+    """Write a slice's bundle into ``folder`` as ``slice.bin``, a record of builtins (for
+    ``marshal``: its pages, filters, sorts and the sort values of each page), and ``words.bin``,
+    its words, one block of ``WORD`` tuples for each of Pagefind's chunks, in word order."""
     entry, languages = read_bundle(bundle)
     if len(languages) != 1:
         raise UnknownLayout(f"{len(languages)} languages in one slice")
     language = languages[0]
     meta = language.meta
-    words = []
-    for chunk in language.chunks:
-        data = gzip.decompress((bundle / "index" / f"{chunk[2]}.pf_index").read_bytes())
-        words += _words(data[len(SIGNATURE) :])
-    return {
+    with open(folder / WORDS, "wb") as out:
+        for chunk in language.chunks:
+            data = gzip.decompress((bundle / "index" / f"{chunk[2]}.pf_index").read_bytes())
+            block = marshal.dumps(_words(data[len(SIGNATURE) :]))
+            out.write(len(block).to_bytes(4, "big") + block)
+    record = {
         "version": entry.get("version", ""),
         "code": language.code,
         "wasm": language.wasm,
@@ -51,16 +56,22 @@ def split(bundle: Path, values: list[dict[str, str]]) -> dict:
                     for name, found in language.filter_values().items()},  # fmt: skip
         "sorts": {name: list(pages) for name, pages in language.sorts},
         "values": values,
-        "words": words,
     }
-
-
-def save(record: dict, folder: Path) -> None:
     (folder / FILE).write_bytes(marshal.dumps(record))
 
 
-def load(folder: Path) -> dict:
+def load(folder: Path) -> dict | None:
+    """A slice's record (None: its Pagefind's files were not known to ``split``)."""
     return marshal.loads((folder / FILE).read_bytes())
+
+
+def blocks(folder: Path):
+    """A slice's ``WORD`` tuples, in word order, a block (a list) at a time."""
+    with open(folder / WORDS, "rb") as stream:  # each block: its length (4 bytes), then its marshal bytes
+        while size := stream.read(4):
+            block = marshal.loads(stream.read(int.from_bytes(size, "big")))
+            if block:
+                yield block
 
 
 def _words(raw: bytes) -> list[tuple]:
@@ -78,23 +89,26 @@ def _words(raw: bytes) -> list[tuple]:
         begin = stream.tell()
         word, pages, variants = decoder.decode()
         end = stream.tell()
-        if raw[begin] != 0x83 or not pages or any(len(page) != 3 for page in pages[:1]):
+        if raw[begin] != 0x83 or any(len(page) != 3 for page in pages[:1]):
             raise UnknownLayout(f"word {word!r} is not [word, pages, variants]")
         _, at = header(raw, begin + 1, 3)  # the word
         at += len(word.encode())
         _, at = header(raw, at, 4)  # the pages' list
-        first = pages[0]
-        first_end = at + len(cbor2.dumps(first))
-        _, head_start = header(raw, at + 1, 0)  # after the first page's number
         tail_end = end - len(cbor2.dumps(variants))
+        if pages:
+            first_end = at + len(cbor2.dumps(pages[0]))
+            _, head_start = header(raw, at + 1, 0)  # after the first page's number
+            number, first_rest, tail = pages[0][0], raw[head_start:first_end], raw[first_end:tail_end]
+        else:  # only its variants are on pages ("abc" when the pages say "ábc")
+            number, first_rest, tail = 0, b"", b""
         size = sum(len(page[1]) + 1 for page in pages)
-        absolute = []
+        absolute = None  # (most words have no variant: None costs no list)
         for form, form_pages in variants:
+            absolute = absolute or []
             absolute.append([form, _absolute(form_pages)])
             size += sum(len(page[1]) + 1 for page in form_pages)
         last = sum(page[0] for page in pages)
-        found.append((word, first[0], last, len(pages), size, raw[head_start:first_end], raw[first_end:tail_end],
-                      absolute))  # fmt: skip
+        found.append((word, number, last, len(pages), size, first_rest, tail, absolute))
     return found
 
 

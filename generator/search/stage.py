@@ -31,7 +31,7 @@ from generator.diagnostics import Diagnostic
 from generator.search.bundle import ENTRY, known_format
 from generator.search.merge import merge, prune
 from generator.search.pagefind import FOLDER, index, version
-from generator.search.split import FILE, UnknownLayout, load, save, split
+from generator.search.split import FILE, LAYOUT, UnknownLayout, load, split
 
 CHUNKS = "chunks"  # the cache's folder of the merged bundle's word index chunks
 FARMS = "farms"  # the cache's folder of each slice's pages, linked (``<slices>-<number>/``)
@@ -120,7 +120,7 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path)
     for rel, (found, _) in digests.items():
         slices[slice_of(rel, count)][rel] = found
     slices = [s for s in slices if s]
-    common = f"{version()}|{language}|{count}"
+    common = f"{version()}|{language}|{count}|{LAYOUT}"
     keys = [hashlib.blake2b(repr((common, sorted(s.items()))).encode(), digest_size=12).hexdigest() for s in slices]
     wanted = [(sorted(members), store / key, store / FARMS / f"{count}-{number}")
               for number, (members, key) in enumerate(zip(slices, keys, strict=True))
@@ -136,10 +136,10 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path)
     folders = [store / key for key in keys]
     records = [load(folder) for folder in folders]
     done.slices = len(records)
-    if records and records[0] is None:  # a Pagefind whose files ssg cannot merge: one run over every page
+    if any(record is None for record in records):  # a Pagefind whose files ssg cannot merge: one run over all
         done.diagnostics += _index_whole(tree, sorted(pages), language)
     elif records:
-        done.pages = merge(records, [folder / "bundle" for folder in folders], tree / FOLDER, store / CHUNKS)
+        done.pages = merge(records, folders, tree / FOLDER, store / CHUNKS)
         prune(store / CHUNKS, tree / FOLDER)
     _prune(store, set(keys), count)
     return done
@@ -180,7 +180,7 @@ def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, values: 
         try:
             if not known_format(version_of):
                 raise UnknownLayout(version_of)
-            save(split(work / "bundle", _sort_values(work / "bundle", values)), work)
+            split(work / "bundle", _sort_values(work / "bundle", values), work)
         except UnknownLayout:
             (work / FILE).write_bytes(marshal.dumps(None))
         shutil.rmtree(folder, ignore_errors=True)

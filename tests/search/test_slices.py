@@ -15,7 +15,7 @@ from conftest import Site, tree_hashes
 
 WORDS = ("strike picket studio union contract streaming residuals writer actor producer camera archive "
          "budget vote deal talks guild ballot festival screen royalty").split()  # fmt: skip
-RARE = ("zeppelin", "quokka", "marzipan", "obelisk")
+RARE = ("zeppelin", "quokka", "marzipan", "obelisk", "café", "résumé")  # with diacritics: Pagefind's word variants
 
 
 def _archive(root, stories=90, seed=3) -> Site:
@@ -27,8 +27,8 @@ def _archive(root, stories=90, seed=3) -> Site:
     for number in range(stories):
         year, month, day = 2019 + number % 6, 1 + number % 12, 1 + number % 27
         words = [rng.choice(WORDS) for _ in range(rng.randint(20, 160))]
-        if number % 23 == 0:
-            words.insert(rng.randrange(len(words)), RARE[number // 23 % len(RARE)])
+        if number % 13 == 0:
+            words.insert(rng.randrange(len(words)), RARE[number // 13 % len(RARE)])
         tags = rng.sample(["Labour", "Film", "Television", "Music", "Games"], rng.randint(1, 3))
         site.write(f"content/articles/{year}/story-{number:03d}.md", (
             f"---\ntitle: Story {number} about {rng.choice(WORDS)}\n"
@@ -65,7 +65,7 @@ def _searches(page, module: str, queries) -> list:
 
 
 QUERIES = [
-    ["strike", {}], ["picket union", {}], ["zeppelin", {}], ["quok", {}], ["stud", {}],
+    ["strike", {}], ["picket union", {}], ["zeppelin", {}], ["quok", {}], ["stud", {}], ["cafe", {}], ["résumé", {}],
     ["deal", {"filters": {"tag": "Film"}}], ["vote", {"filters": {"source": "Screen Post", "year": "2021"}}],
     ["guild", {"sort": {"date": "desc"}}], ["writer", {"sort": {"date": "asc"}, "filters": {"tag": "Music"}}],
     [None, {"filters": {"tag": "Games"}, "sort": {"date": "desc"}}],
