@@ -210,8 +210,11 @@ def test_port_in_use_and_port_zero(sample):
 
 
 def test_ctrl_c_stops_cleanly(sample):
+    # As from a terminal: Ctrl-C's signal handled (a suite started in the background, `pytest &`, has it
+    # ignored, and a child inherits that, so Python would not turn it into KeyboardInterrupt).
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", "0"], cwd=sample.root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     line = ""
     deadline = time.monotonic() + 60
     while "Serving" not in line and time.monotonic() < deadline:
