@@ -77,11 +77,6 @@ class Language:
     def fields(self) -> list:
         return self.meta[5] if len(self.meta) > 5 else []
 
-    def words(self):
-        """Every word entry ``[word, pages, variants]``, in word order, one chunk in memory at a time."""
-        for chunk in self.chunks:
-            yield from load(self.folder / "index" / f"{chunk[2]}.pf_index")[0]
-
     def filter_values(self) -> dict[str, list]:
         """Filter name -> [[value, page numbers]]."""
         found = {}

@@ -181,7 +181,7 @@ def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, values: 
             if not known_format(version_of):
                 raise UnknownLayout(version_of)
             split(work / "bundle", _sort_values(work / "bundle", values), work)
-        except UnknownLayout:
+        except ValueError:  # UnknownLayout, or a file that does not decode: Pagefind alone, below
             (work / FILE).write_bytes(marshal.dumps(None))
         shutil.rmtree(folder, ignore_errors=True)
         os.rename(work, folder)

@@ -187,3 +187,18 @@ def test_serve_brings_the_index_up_to_date_when_the_editor_pauses(tmp_path, smal
             browser.close()
         assert [url for url, _ in found[0]["results"]] == ["/2021/03/story-2-about-guild/"]
         assert session.generation == generation  # the refresh reloads no page
+
+
+def test_a_pagefind_whose_files_are_not_known_indexes_in_one_run(tmp_path, small_slices, monkeypatch):
+    """Another Pagefind version (or files that do not decode): the whole archive in one Pagefind run,
+    as before slices, and still searchable."""
+    import generator.search.stage
+
+    monkeypatch.setattr(generator.search.stage, "known_format", lambda version: False)
+    site = _archive(tmp_path / "site", stories=30)
+    result = site.ssg("build", "-v")
+    assert result.code == 0, result.err
+    entry = json.loads((site.root / "public/pagefind/pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 30
+    names = [p.name for p in (site.root / "public/pagefind/index").iterdir()]
+    assert names and all(len(n) == len("en_1234567.pf_index") for n in names)  # Pagefind's own names, not ssg's
