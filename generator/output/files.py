@@ -87,15 +87,6 @@ def clear(path: Path | str) -> None:
         shutil.rmtree(path)
 
 
-def link(source: str, target: str) -> None:
-    """The previous build's file, unchanged, into a staging tree: a hard link
-    costs no copy (a copy where the file system has no hard links)."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def write_new(path: str, data: bytes) -> os.stat_result:
     """Write a file that must not exist yet (``O_EXCL``: never into a file that
     may be a hard link shared with the live output); returns its stat."""

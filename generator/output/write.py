@@ -14,12 +14,13 @@ from pathlib import Path
 import jinja2
 
 from generator.diagnostics import Diagnostic
-from generator.output.files import clear, found_as, link, write_new
+from generator.output.files import clear, found_as, write_new
 from generator.output.render import Renderer
 from generator.output.staging import Staging, safe_parts
 from generator.plan.feeds import FeedSpec
 from generator.plan.routes import Route
 from generator.util.digest import digest
+from generator.util.links import link
 from generator.util.parallel import run_chunks
 from generator.util.urls import output_file
 

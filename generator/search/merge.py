@@ -24,7 +24,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
 import zlib
 from bisect import bisect_right
 from collections import deque
@@ -37,6 +36,7 @@ import cbor2
 
 from generator.search.bundle import ENTRY, SIGNATURE, dump, name
 from generator.search.split import blocks, head
+from generator.util.links import link
 
 SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): Pagefind's is about 20,000
 WORD, ARRAY, TEXT = 0, 4, 3  # CBOR's major types
@@ -78,7 +78,7 @@ def _fragments(slices: list[dict], folders: list[Path], out: Path) -> list:
                     final = name(fragment, source.read_bytes(), 8)
             if final not in seen:
                 seen[final] = source
-                _link(source, out / "fragment" / f"{final}.pf_fragment")
+                link(source, out / "fragment" / f"{final}.pf_fragment")
             pages.append([final, count])
     return pages
 
@@ -183,7 +183,7 @@ def _keep_chunk(raw: bytes, file: str, store: Path, out: Path) -> None:
         work = kept.with_name(f".{file}.{os.getpid()}")
         work.write_bytes(gzip.compress(SIGNATURE + raw, compresslevel=6, mtime=0))
         os.replace(work, kept)
-    _link(kept, out / "index" / f"{file}.pf_index")
+    link(kept, out / "index" / f"{file}.pf_index")
 
 
 def prune(store: Path, out: Path) -> None:
@@ -254,13 +254,4 @@ def _link_scripts(source: Path, out: Path) -> None:
     """Pagefind's scripts and WebAssembly (the same in every slice)."""
     for path in sorted(source.iterdir()):
         if path.is_file() and path.name != ENTRY and not path.name.endswith(".pf_meta"):
-            _link(path, out / path.name)
-
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        pass
-    except OSError:
-        shutil.copyfile(source, target)
+            link(path, out / path.name)

@@ -5,7 +5,6 @@ diagnostics at ``site.yml`` (the ``search`` setting)."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -13,6 +12,7 @@ import sys
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, error
+from generator.util.links import link
 
 FOLDER = "pagefind"
 
@@ -39,23 +39,11 @@ def reuse_index(previous: Path, staging: Path) -> bool:
         target_dir = staging / Path(dirpath).relative_to(previous)
         target_dir.mkdir(parents=True, exist_ok=True)
         for name in filenames:
-            try:
-                os.link(Path(dirpath) / name, target_dir / name)
-            except OSError:
-                shutil.copyfile(Path(dirpath) / name, target_dir / name)
+            link(Path(dirpath) / name, target_dir / name)
     return True
 
 
-def story_glob(permalink: str) -> str:
-    """A glob that matches the story pages of a permalink pattern, so that
-    Pagefind does not read every list page only to skip it:
-    ``/{year}/{month}/{slug}/`` → ``*/*/*/index.html``."""
-    parts = [p for p in permalink.strip("/").split("/") if p]
-    return "/".join(re.sub(r"\{[^}]*\}", "*", p) for p in parts) + "/index.html"
-
-
-def index(site: Path, language: str, permalink: str = "", output: Path | None = None,
-          threads: int | None = None) -> list[Diagnostic]:
+def index(site: Path, language: str, output: Path | None = None, threads: int | None = None) -> list[Diagnostic]:
     """Index the story pages of ``site`` into ``output`` (``site/pagefind``
     by default), with ``threads`` threads (Pagefind's choice by default); problems become diagnostics."""
     command = find_pagefind()
@@ -64,8 +52,6 @@ def index(site: Path, language: str, permalink: str = "", output: Path | None = 
                       "Pagefind is not installed: pip install 'pagefind[bin]', or set 'search: false'")]  # fmt: skip
     args = command + ["--site", str(site), "--silent"]
     args += ["--output-path", str(output)] if output is not None else ["--output-subdir", FOLDER]
-    if permalink:
-        args += ["--glob", story_glob(permalink)]
     if language:
         args += ["--force-language", language.split("-")[0].lower()]
     try:

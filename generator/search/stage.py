@@ -3,15 +3,17 @@
 
 The story pages are shared out among slices by their output path's hash
 (``slice_of``): a story stays in its slice whatever else changes, until
-the archive outgrows the number of slices (a power of two, about
+the archive outgrows the number of slices (a power of two, at most
 ``SLICE_PAGES`` pages each), when every slice is made anew. Pagefind
-indexes each slice apart, one at a time, so that its memory is bounded by a
-slice, not by the archive; a slice's bundle is kept in the build cache
-(``.ssg-cache/search/<key>/``) under a key made of its pages' output keys,
-Pagefind's version and the language, so a build indexes only the slices
-whose pages changed. The slices' bundles are then merged into one
-(``merge.py``): readers search one index, ranked as one Pagefind run
-would rank it.
+indexes each slice apart, two at a time with a thread each, from a folder
+of links to its pages kept between builds (``_farm``), so that its memory
+is bounded by a slice, not by the archive. A slice is kept in the build
+cache (``.ssg-cache/search/<key>/``: its bundle, taken apart by
+``split.py``) under a key made of the digests of what Pagefind reads of its
+pages (``searchable``), Pagefind's version, the language and the cache's
+layout, so a build indexes only the slices whose searchable text changed.
+The slices are then merged into one bundle (``merge.py``): readers search
+one index, ranked as one Pagefind run would rank it.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic
-from generator.search.bundle import ENTRY, known_format
+from generator.search.bundle import ENTRY, known_format, read_bundle
 from generator.search.merge import merge, prune
 from generator.search.pagefind import FOLDER, index, version
 from generator.search.split import FILE, LAYOUT, UnknownLayout, load, split
+from generator.util.links import link
 
 CHUNKS = "chunks"  # the cache's folder of the merged bundle's word index chunks
 FARMS = "farms"  # the cache's folder of each slice's pages, linked (``<slices>-<number>/``)
@@ -193,7 +196,7 @@ def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, values: 
 def _index_whole(tree: Path, rels: list[str], language: str) -> list[Diagnostic]:
     work = tree.with_name(f".{tree.name}.search-{os.getpid()}")
     try:
-        _link_pages(tree, rels, work)
+        _farm(tree, rels, work)
         return index(work, language, output=tree / FOLDER)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -217,26 +220,11 @@ def _farm(tree: Path, rels: list[str], farm: Path) -> None:
             os.unlink(target)
         except FileNotFoundError:
             target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-
-
-def _link_pages(tree: Path, rels: list[str], site: Path) -> None:
-    for rel in rels:
-        target = site / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(tree / rel, target)
-        except OSError:
-            shutil.copyfile(tree / rel, target)
+        link(source, target)
 
 
 def _sort_values(bundle: Path, values: dict[str, dict[str, str]]) -> list[dict[str, str]]:
     """Each page's sort values, by its number in the bundle."""
-    from generator.search.bundle import read_bundle
-
     _, languages = read_bundle(bundle)
     found = []
     for language in languages:

@@ -85,7 +85,7 @@ def test_the_sliced_index_answers_as_one_index_would(tmp_path, small_slices):
     single = tmp_path / "one-run"
     shutil.copytree(site.root / "public", single)
     shutil.rmtree(single / "pagefind")
-    assert index(single, "en", "/{year}/{month}/{slug}/") == []  # one Pagefind run over every story page
+    assert index(single, "en") == []  # one Pagefind run over every story page (the only ones with a body to index)
     shutil.copytree(single / "pagefind", served / "one-run")
     with static_server(served) as origin, sync_playwright() as playwright:
         browser = launch(playwright)
