@@ -52,6 +52,9 @@ from generator.util.urls import Links, output_file
 
 __all__ = ["BuildOptions", "BuildResult", "UsageError", "build", "now_from_env"]
 
+WAITING = ("waits for review: its text is still the starting text ssg wrote; write the summary in your own words "
+           "(or set intake.reviewed: true to publish it as it is). Until then it is published only with --drafts")
+
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     progress = progress or Progress(enabled=False)
@@ -118,6 +121,7 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
                                 options.resident if options.write else None, layer.contents)  # fmt: skip
         stages.timed("load", start)
         stages.absorb(loaded.diagnostics, defer=True)
+        held = _held(loaded, options, stages)
         docs = [r for r in loaded.documents if published(r.doc)]
         _stage_stories(site, docs)
         archive: Archive = stages.run("collect", collect, docs, config, defer=True)
@@ -142,7 +146,7 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
             cache.save_manifest("templates", templates.used)
         stages.timed("keys", start)
         files_count = len(outputs) + len(machine)
-        result = BuildResult(stories=len(archive.stories), pages=len(routes), files=files_count,
+        result = BuildResult(stories=len(archive.stories), pages=len(routes), files=files_count, waiting=len(held),
                              parsed=layer.tried + loaded.parsed, timings=stages.timings, warnings=stages.warnings)
 
         if not options.write:
@@ -158,6 +162,14 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         result.search = written.search
         result.seconds = time.perf_counter() - started
         return result
+
+
+def _held(loaded, options: BuildOptions, stages: Stages) -> list:
+    """The stories left out as they wait for review; ``ssg check`` names each."""
+    held = [] if options.drafts else [r.doc for r in loaded.documents if getattr(r.doc, "waiting", False)]
+    if not options.write:
+        stages.absorb([warning(doc.file.rel, doc.body_line, 1, "body", WAITING) for doc in held], defer=True)
+    return held
 
 
 def _plan(layer: Layer, site: WriteContext, archive: Archive, links: Links, strings):

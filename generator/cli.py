@@ -6,6 +6,7 @@ import argparse
 import os
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from generator import __version__
@@ -50,14 +51,36 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve_cmd.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
+    archive_cmd = commands.add_parser("archive", help="have a web archive save every original without "
+                                      "source.archived, and write the saved copy's URL into the story")  # fmt: skip
+    archive_cmd.add_argument("--limit", type=_jobs, default=None, metavar="N", help="save at most N originals")
+    archive_cmd.add_argument("--dry-run", action="store_true", help="print what would be saved; ask nothing")
+    archive_cmd.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per request")
+    archive_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
+    outlets_cmd = commands.add_parser("outlets", help="list outlets with counts, spellings and hosts; suggest merges")
+    outlets_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
+    import_cmd = commands.add_parser("import", help="make a story, waiting for review, of each new entry of a feed")
+    import_cmd.add_argument("feed", metavar="FEED", help="the feed: a URL or a file (RSS, Atom or JSON Feed)")
+    import_cmd.add_argument("--since", default=None, metavar="DATE", help="only entries dated on or after DATE")
+    import_cmd.add_argument("--limit", type=_jobs, default=None, metavar="N", help="make at most N stories")
+    import_cmd.add_argument("--dry-run", action="store_true", help="print what would be made; write nothing")
+    import_cmd.add_argument("--tag", action="append", default=[], metavar="TAG", help="add a tag to every story")
+    import_cmd.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS", help="per request")
+    import_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
     tags_cmd = commands.add_parser("tags", help="list tags with counts and spellings; suggest merges")
     tags_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
     new_cmd = commands.add_parser("new", help="create a story file with valid front matter")
-    new_cmd.add_argument("title", help="the story's title (in quotes)")
-    new_cmd.add_argument("--source", required=True, metavar="URL", help="the original story's URL")
-    new_cmd.add_argument("--outlet", default=None, metavar="NAME", help="the outlet (default: from the URL's host)")
+    new_cmd.add_argument("title", nargs="?", default=None, help="the story's title (in quotes; with --from: "
+                         "the page's own title when left out)")  # fmt: skip
+    origin = new_cmd.add_mutually_exclusive_group(required=True)
+    origin.add_argument("--source", metavar="URL", help="the original story's URL (nothing is fetched)")
+    origin.add_argument("--from", dest="page", metavar="URL",
+                        help="the original story's URL: fetch the page and fill the front matter from it")  # fmt: skip
+    new_cmd.add_argument("--outlet", default=None, metavar="NAME",
+                         help="the outlet (default: the registry's, the archive's or the page's for the URL's host)")
     new_cmd.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag (repeat for more)")
     new_cmd.add_argument("--date", default=None, metavar="DATE", help="the story's date (default: now)")
+    new_cmd.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS", help="with --from: per request")
     new_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
     return parser
 
@@ -99,8 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args, config_path)
     if args.command == "new":
         return _new(args, config_path)
-    if args.command == "tags":
-        return _tags(config_path)
+    if args.command in ("tags", "outlets"):
+        return _terms(config_path, args.command)
+    if args.command == "import":
+        return _import(args, config_path)
+    if args.command == "archive":
+        return _archive(args, config_path)
     write = args.command == "build"
     options = BuildOptions(
         config_path=config_path,
@@ -144,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Nothing changed: {shown} is up to date ({_counted(result)}) in {result.seconds:.2f} s")
         else:
             print(f"Built {_counted(result)} ({result.files} files) into {shown} in {result.seconds:.2f} s")
+        if result.waiting:
+            many = f"{result.waiting} stories wait" if result.waiting != 1 else "1 story waits"
+            print(f"{many} for review and {'were' if result.waiting != 1 else 'was'} left out (ssg check lists them)")
         if args.verbose:
             how = "; the quick way: only what shows the edit was planned" if result.quick else ""
             print(f"  parsed {result.parsed} files, rendered {result.rendered} of {result.files} files{how}; "
@@ -172,6 +202,10 @@ def _links(args, result, config_path: Path) -> int:
             uses.append(Use(url, doc.file.rel, line, col, "body", outlet, True))
     cache = LinkCache(config_path.resolve().parent / CACHE_DIR / "links.json")
     problems, summary = check_links(uses, cache, max_age=args.max_age * 3600, timeout=args.timeout)
+    if summary["offline"]:
+        print(f"Links: this machine looks offline (none of the hosts of {summary['urls'] - summary['cached']} "
+              "URLs could be resolved); nothing was checked, and nothing was recorded as dead")  # fmt: skip
+        return 1 if args.strict else 0
     report(problems, sys.stdout)
     print(f"Links: {summary['urls']} URLs, {summary['checked']} checked now, {summary['cached']} from the last "
           f"{args.max_age:g} h; {summary['dead']} dead")  # fmt: skip
@@ -180,52 +214,89 @@ def _links(args, result, config_path: Path) -> int:
     return 1 if args.strict and summary["dead"] else 0
 
 
-def _tags(config_path: Path) -> int:
+def _terms(config_path: Path, command: str) -> int:
+    """``ssg tags`` and ``ssg outlets``."""
     from generator.config.site import load_config
-    from generator.content.discover import discover
-    from generator.content.frontmatter import parse
-    from generator.content.model import Article
-    from generator.tools.tags import report as tag_report
+    from generator.intake.known import articles_of
+    from generator.tools import outlets, tags
 
     config, problems = load_config(config_path)
     if config is None:
         report(problems, sys.stderr)
         return 1
-    files, problems = discover(config)
-    articles = []
-    for file in files:
-        doc, more = parse(file, config)
-        problems += more
-        if isinstance(doc, Article):
-            articles.append(doc)
+    articles, problems = articles_of(config)
     report(problems, sys.stderr)
-    sys.stdout.write(tag_report(config, articles))
+    sys.stdout.write((tags if command == "tags" else outlets).report(config, articles))
     return 1 if any(p.severity.value == "error" for p in problems) else 0
 
 
-def _new(args, config_path: Path) -> int:
-    from datetime import datetime
-
+def _import(args, config_path: Path) -> int:
     from generator.build import now_from_env
     from generator.config.site import load_config
-    from generator.tools.new import ScaffoldError, new_story
+    from generator.intake.importer import FeedImportError, Options, import_feed
+    from generator.tools.new import date_text
+
+    config, problems = load_config(config_path)
+    if config is None:
+        report(problems, sys.stderr)
+        return 1
+    since = None
+    if args.since is not None:
+        try:
+            since = datetime.fromisoformat(date_text(args.since, config, now_from_env()))
+        except ValueError:
+            print(f"ssg: error: --since {args.since!r} is not a date like 2023-07-26", file=sys.stderr)
+            return 2
+        if since.tzinfo is None:  # a day: from its start in the site's zone
+            since = since.replace(tzinfo=config.tzinfo)
+    options = Options(since, args.limit, args.dry_run, tuple(args.tag), args.timeout)
+    try:
+        import_feed(config, args.feed, options, now_from_env(), print)
+    except FeedImportError as exc:
+        print(f"ssg: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _archive(args, config_path: Path) -> int:
+    from generator.config.site import load_config
+    from generator.intake.saving import archive_originals
+
+    config, problems = load_config(config_path)
+    if config is None:
+        report(problems, sys.stderr)
+        return 1
+    saved, failed, left = archive_originals(config, limit=args.limit, dry_run=args.dry_run, timeout=args.timeout,
+                                            say=lambda line: print(line, flush=True))  # fmt: skip
+    if not args.dry_run:
+        print(f"{saved} saved, {failed} failed, {left} left")
+    return 1 if failed else 0
+
+
+def _new(args, config_path: Path) -> int:
+    from generator.build import now_from_env
+    from generator.config.site import load_config
+    from generator.tools.new import ScaffoldError, date_text, new_story
 
     config, problems = load_config(config_path)
     if config is None:
         report(problems, sys.stderr)
         return 1
     try:
-        when = now_from_env() if args.date is None else datetime.fromisoformat(args.date)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=config.tzinfo)
-        path = new_story(config, args.title, args.source, args.tag, args.outlet, when)
+        date = date_text(args.date, config, now_from_env())
     except ValueError:
         print(f"ssg: error: --date {args.date!r} is not a date like 2023-07-26 or 2023-07-26T09:30", file=sys.stderr)
         return 2
+    try:
+        path, notes = new_story(config, args.title, args.source, args.tag, args.outlet, date, args.page, args.timeout)
     except ScaffoldError as exc:
         print(f"ssg: error: {exc}", file=sys.stderr)
         return 1
-    print(path.relative_to(config.root).as_posix())
+    print(path)
+    for note in notes:
+        print(f"  {note}", file=sys.stderr)
+    if notes:
+        print("  It waits for review: write the summary in your own words, then build.", file=sys.stderr)
     return 0
 
 

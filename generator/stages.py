@@ -45,6 +45,7 @@ class BuildResult:
     search: tuple[int, int] = (0, 0)  # search slices indexed in this build, of how many (generator/search/)
     unchanged: bool = False  # nothing changed: the previous output stands
     quick: bool = False  # only the edit's pages were planned (generator/incremental/)
+    waiting: int = 0  # stories held back: still the text ssg new / ssg import wrote (generator/content/review.py)
     seconds: float = 0.0
     output: Path | None = None
     spare_wanted: bool = False  # the output is large and has no spare tree: ssg build starts a maker

@@ -8,12 +8,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.config.images import ImagesConfig, read_images
+from generator.config.outlets import Outlets, read_outlets
 from generator.config.validate import Checker, check_url
 from generator.config.yamlsource import Node, parse_yaml
 from generator.diagnostics import Diagnostic, error
 from generator.util.slugs import is_slug, slugify
 
 CONFIG_NAME = "site.yml"
+ARCHIVE_ENDPOINT = "https://web.archive.org/save/"  # the Internet Archive's Save Page Now
 
 ARTICLE_PLACEHOLDERS = ("year", "month", "day", "slug")
 PAGE_PLACEHOLDERS = ("slug",)
@@ -57,6 +59,9 @@ class SiteConfig:
     tags_strict: bool = False  # only tags declared under `tags:` may be used
     extra_front_matter: tuple[str, ...] = ()
     images: ImagesConfig = field(default_factory=ImagesConfig)
+    outlets: Outlets = field(default_factory=Outlets)
+    archive_endpoint: str = ARCHIVE_ENDPOINT  # `ssg archive` asks it to save an original: endpoint + URL
+    archive_interval: float = 5.0  # seconds between two requests to it
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -74,7 +79,7 @@ class SiteConfig:
 TOP_KEYS = [
     "title", "description", "base_url", "language", "timezone", "theme", "content_dir", "output_dir",
     "per_page", "permalinks", "tags", "markdown", "feeds", "sitemap", "news_sitemap", "search", "tags_strict",
-    "extra_front_matter", "images",
+    "extra_front_matter", "images", "outlets", "archive",
 ]  # fmt: skip
 
 
@@ -168,9 +173,31 @@ def _read(check: Checker, top: Node, base_url_override: str | None) -> dict:
             values[key] = flag
     if (node := top.get("images")) is not None:
         values["images"] = read_images(check, node)
+    if (node := top.get("outlets")) is not None:
+        values["outlets"] = read_outlets(check, node)
+    if (node := top.get("archive")) is not None and check.mapping(node, "archive"):
+        values |= _read_archive(check, node)
     if (node := top.get("extra_front_matter")) is not None:
         values["extra_front_matter"] = tuple(name for name, _ in check.string_list(node, "extra_front_matter"))
     return {key: value for key, value in values.items() if value is not None}
+
+
+def _read_archive(check: Checker, node: Node) -> dict:
+    """``archive:``: the endpoint ``ssg archive`` asks to save an original, and the seconds between two requests."""
+    check.known_keys(node, ["endpoint", "interval"], "archive.")
+    values: dict = {}
+    if (endpoint := node.get("endpoint")) is not None:
+        found = check.string(endpoint, "archive.endpoint")
+        if found is not None and (problem := check_url(found)):
+            check.error(endpoint, "archive.endpoint", problem)
+        elif found is not None:
+            values["archive_endpoint"] = found
+    if (interval := node.get("interval")) is not None:
+        if not isinstance(interval.value, int | float) or isinstance(interval.value, bool) or interval.value < 0:
+            check.error(interval, "archive.interval", f"must be a number of seconds, not {interval.type_name}")
+        else:
+            values["archive_interval"] = float(interval.value)
+    return values
 
 
 def _base_url_problem(url: str) -> str | None:

@@ -19,7 +19,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from generator.config.site import SiteConfig
 from generator.content.markdown.convert import Rendered
 from generator.content.model import Article, Page, Where
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic, error, warning
+from generator.util.spelling import misspelling
 
 M = TypeVar("M")  # the members of a tag, outlet or month: stories, or their numbers in the archive's order
 
@@ -98,7 +99,7 @@ def page_url(page: Page, config: SiteConfig) -> str:
 
 
 SAME_BUT = " (its URL differs only in http/https, www., a trailing slash or tracking parameters)"
-_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|ref_src|ocid|cmpid)$", re.I)
+TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|ref_src|ocid|cmpid)$", re.I)
 
 
 _PLAIN_URL = re.compile(r"https?://(?:www\.)?([a-z0-9.-]+)(/[^?#\s]*)?(?:#.*)?", re.I | re.S)
@@ -119,7 +120,7 @@ def parsed_original(url: str) -> str:
     host = (parts.hostname or "").lower().removeprefix("www.")
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     path = parts.path.rstrip("/") or "/"
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k))
     return f"{host}{port}{path}?{urlencode(query)}"
 
 
@@ -219,7 +220,7 @@ def spellings(article: Article, aliases: dict[str, str]):
 
 def term_text(slug: str, spelled: Counter, declared: dict) -> tuple[str, str]:
     """A tag's or outlet's name and description: declared in ``site.yml``
-    (tags only), else its most frequent spelling and none."""
+    (``tags:`` or ``outlets:``), else its most frequent spelling and none."""
     decl = declared.get(slug)
     return (decl.name, decl.description) if decl else (_display_name(spelled), "")
 
@@ -283,9 +284,25 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
         by_month[month_of(article, config)].append(story)
 
     tags = [Term(*row) for row in term_rows(tag_stories, tag_spellings, declared)]
-    sources = [Term(*row) for row in term_rows(source_stories, source_spellings, {})]
+    sources = [Term(*row) for row in term_rows(source_stories, source_spellings, config.outlets.by_slug())]
     years = [Year(year, tuple(Month(year, month, tuple(members)) for month, members in months))
              for year, months in calendar(by_month)]  # fmt: skip
     originals = {key: story.article.file.rel for key, story in cited.items()}
     archive = Archive(tuple(stories), tuple(pages), tuple(tags), tuple(sources), tuple(years), url_of, originals)
-    return archive, []
+    return archive, _outlet_spellings(source_stories, config)
+
+
+def _outlet_spellings(members: dict[str, list[Story]], config: SiteConfig) -> list[Diagnostic]:
+    """A warning for each story whose outlet, written on no other story, is one or two letters from a
+    known outlet (in the registry, or on at least two stories), with the known one's name."""
+    declared = config.outlets.by_slug()
+    known = sorted(set(declared) | {slug for slug, found in members.items() if len(found) >= 2})
+    names = {slug: declared[slug].name if slug in declared else members[slug][0].article.source.name for slug in known}
+    found = []
+    for slug, stories in sorted(members.items()):
+        if len(stories) == 1 and slug not in declared and (close := misspelling(slug, known)) is not None:
+            article = stories[0].article
+            message = f"outlet {article.source.name!r} is on no other story; did you mean {names[close]!r}?"
+            at = article.source_name_at
+            found.append(warning(article.file.rel, at.line, at.col, at.field, message))
+    return found

@@ -16,12 +16,15 @@ from generator.config.site import SiteConfig
 from generator.config.validate import Checker, check_url
 from generator.config.yamlsource import Node, parse_yaml
 from generator.content.model import Article, Asset, Image, Page, Source, SourceFile, Stamp, TagRef, Where
+from generator.content.review import waiting
 from generator.diagnostics import Diagnostic, error
 from generator.util.slugs import MAX_LENGTH, is_slug, slugify
 
 ARTICLE_KEYS = [
     "title", "date", "updated", "source", "credit", "image", "tags", "summary", "slug", "draft", "syndicated",
+    "intake",
 ]  # fmt: skip
+INTAKE_KEYS = ["from", "starting_text", "reviewed"]
 PAGE_KEYS = ["title", "date", "updated", "summary", "slug", "draft"]
 SOURCE_KEYS = ["name", "url", "author", "published", "archived"]
 IMAGE_KEYS = ["src", "alt", "credit", "caption", "focus"]
@@ -145,6 +148,10 @@ class _Reader:
             if url_node is not None:
                 field = "source.url" if source_node.kind == "map" else "source"
                 values["source_url_at"] = Where(field, url_node.line, url_node.col)
+            name_node = source_node.get("name") if source_node.kind == "map" else source_node
+            if name_node is not None:
+                values["source_name_at"] = Where("source.name", name_node.line, name_node.col)
+        values["waiting"] = self.intake(node.get("intake"), body)
         values["credits"] = tuple(text for text, _ in check.string_list(node.get("credit"), "credit"))
         values["image"] = self.image(node.get("image")) if node.get("image") is not None else None
         values["tags"] = self.tags(node.get("tags"))
@@ -186,8 +193,9 @@ class _Reader:
             if url is None:
                 return None
             host = urlsplit(url).hostname or ""
-            name = host.removeprefix("www.")
-            return Source(name=name, url=url, slug=slugify(name))
+            decl = self.config.outlets.at_host(host)
+            name = decl.name if decl else host.removeprefix("www.")
+            return Source(name=name, url=url, slug=decl.slug if decl else slugify(name))
         if not check.mapping(node, "source"):
             return None
         check.known_keys(node, SOURCE_KEYS, "source.")
@@ -197,13 +205,28 @@ class _Reader:
         authors = tuple(text for text, _ in check.string_list(node.get("author"), "source.author"))
         published = self.stamp(node.get("published"), "source.published")
         archived = check.url(node.get("archived"), "source.archived")
-        if name is not None and not slugify(name):
+        slug = slugify(name) if name is not None else ""
+        if name is not None and not slug:
             check.error(name_node, "source.name", "has no letters or digits to make a URL from")
             return None
         if name is None or url is None:
             return None
-        return Source(name=name.strip(), url=url, slug=slugify(name), authors=authors,
-                      published=published, archived=archived)  # fmt: skip
+        decl = self.config.outlets.named(slug)  # a spelling the registry knows: its outlet's name and page
+        return Source(name=decl.name if decl else name.strip(), url=url, slug=decl.slug if decl else slug,
+                      authors=authors, published=published, archived=archived)  # fmt: skip
+
+    def intake(self, node: Node | None, body: str) -> bool:
+        """Whether the story waits for review (``intake:``, written by ssg new and ssg import)."""
+        check = self.check
+        if node is None:
+            return waiting(body, None, False)
+        if not check.mapping(node, "intake"):
+            return False
+        check.known_keys(node, INTAKE_KEYS, "intake.")
+        check.url(node.get("from"), "intake.from")
+        starting = check.string(node.get("starting_text"), "intake.starting_text")
+        reviewed = bool(check.boolean(node.get("reviewed"), "intake.reviewed"))
+        return waiting(body, starting, reviewed)
 
     def image(self, node: Node) -> Image | None:
         check = self.check

@@ -34,7 +34,7 @@ class Loaded:
 def parse_settings(config: SiteConfig) -> str:
     """Everything besides a file's bytes that changes what parsing it gives."""
     return repr((VERSION, str(config.root), config.content_dir, config.timezone, config.extra_front_matter,
-                 config.markdown, config.news_sitemap, config.images.allow_remote))  # fmt: skip
+                 config.markdown, config.news_sitemap, config.images.allow_remote, config.outlets))  # fmt: skip
 
 
 def _parse_one(file: SourceFile, config: SiteConfig, key: str, raw: bytes | None = None):

@@ -107,6 +107,8 @@ class Article:
     # Where the fields that make the URL were written, for collision errors.
     slug_at: Where = field(default=Where("slug"))  # the slug, or the title it was made from
     source_url_at: Where = field(default=Where("source.url"))
+    source_name_at: Where = field(default=Where("source.name"))
+    waiting: bool = False  # its text is still what ssg new / ssg import wrote (generator/content/review.py)
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,8 @@ class Page:
 
 
 def is_published(doc: Article | Page, drafts: bool, future: bool, now: datetime) -> bool:
-    """Whether a document is on the site: not a draft (unless ``drafts``), and
+    """Whether a document is on the site: not a draft nor waiting for review (unless ``drafts``), and
     a story not dated after ``now`` (unless ``future``: an embargo)."""
-    if doc.draft and not drafts:
+    if (doc.draft or getattr(doc, "waiting", False)) and not drafts:
         return False
     return not (isinstance(doc, Article) and doc.date.at > now and not future)

@@ -48,6 +48,7 @@ def _shape(rendered, config: SiteConfig, whole: bool) -> tuple:
         type(doc).__name__,
         doc.slug,
         doc.draft,
+        getattr(doc, "waiting", False),
         repr(doc.date) if whole or not isinstance(doc, Article) else None,
         repr(doc.updated) if whole or not isinstance(doc, Article) else None,
         tuple((link.target, link.anchor) for link in rendered.links),
@@ -66,7 +67,8 @@ def _shape(rendered, config: SiteConfig, whole: bool) -> tuple:
     return common, own
 
 
-_NOT_SHOWN = {"file", "body", "body_line", "slug_at", "source_url_at"}  # the source and where fields were written
+# the source and where fields were written
+_NOT_SHOWN = {"file", "body", "body_line", "slug_at", "source_url_at", "source_name_at"}
 
 
 def card(rendered) -> str:

@@ -144,7 +144,7 @@ def regroup(snap: Structure, retags: list[tuple[int, Article, Article]], config:
         alive.append(True)
         move(len(stories) - 1, None, new, ())
         by_month.setdefault(month_of(new, config), []).append(len(stories) - 1)
-    declared = {"tags": {decl.slug: decl for decl in config.tags}, "sources": {}}
+    declared = {"tags": {decl.slug: decl for decl in config.tags}, "sources": config.outlets.by_slug()}
     rows = {kind: _rows(snap.terms(kind), moves[kind], declared[kind]) for kind in KINDS}
     if dated or moving:  # a story may move in the archive's order: number anew
         order = sorted((i for i in range(len(stories)) if alive[i]),

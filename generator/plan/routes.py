@@ -229,10 +229,7 @@ class _Planner(DatesPlan):
             self.add(index_url, (f"{kind}s.html",), f"{kind}s", key, lambda: (index_title, "", head, context),
                      lastmod=self.lastmod(all_stories))
         for term, view in zip(terms, views, strict=True):
-            if kind == "tag":
-                description = term.description or self.s("tag_description", name=term.name)
-            else:
-                description = self.s("source_description", name=term.name)
+            description = term.description or self.s(f"{kind}_description", name=term.name)
             url = f"{index_url}{term.slug}/"
             self.add_list(kind, url, term.name, description, term.stories, (f"{kind}.html", "list.html"),
                           view, trail=((index_title, index_url), (term.name, url)))  # fmt: skip

@@ -11,6 +11,7 @@ stale. A dead source without ``source.archived`` gets a hint to add one.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import urllib.error
@@ -23,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from generator import __version__
 from generator.diagnostics import Diagnostic, warning
+from generator.intake.fetch import NO_REDIRECTS
 
 PER_HOST = 2
 WORKERS = 8
@@ -57,18 +59,10 @@ class Use:
     archived: bool
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
 def _request(url: str, method: str, timeout: float) -> tuple[int, str | None]:
     request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with NO_REDIRECTS.open(request, timeout=timeout) as response:
             return response.status, None
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers.get("Location")
@@ -99,6 +93,28 @@ def check_url(url: str, timeout: float, retries: int, backoff: float) -> Result:
     return Result(url, 0, current, "too many redirects", time.time())
 
 
+def offline(urls: list[str]) -> bool:
+    """Whether no host of ``urls`` can be resolved: the machine looks offline (then nothing is
+    checked, and nothing is cached as dead). It stops at the first host that resolves."""
+    hosts = sorted({urlsplit(url).hostname or "" for url in urls} - {""})
+    pool = ThreadPoolExecutor(WORKERS)
+    try:
+        for resolved in pool.map(_resolves, hosts):
+            if resolved:
+                return False
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return bool(hosts)
+
+
+def _resolves(host: str) -> bool:
+    try:
+        socket.getaddrinfo(host, None)
+        return True
+    except (OSError, UnicodeError):
+        return False
+
+
 class LinkCache:
     def __init__(self, path: Path):
         self.path = path
@@ -122,6 +138,9 @@ def check_links(uses: list[Use], cache: LinkCache, *, max_age: float = 86400, ti
                 retries: int = 2, backoff: float = 0.5) -> tuple[list[Diagnostic], dict]:  # fmt: skip
     urls = sorted({use.url for use in uses})
     todo = [u for u in urls if cache.fresh(u, max_age) is None]
+    if todo and offline(todo):
+        return [], {"checked": 0, "cached": len(urls) - len(todo), "urls": len(urls), "dead": 0,
+                    "dead_by_outlet": {}, "offline": True}  # fmt: skip
     hosts: dict[str, threading.Semaphore] = {}
     lock = threading.Lock()
 
@@ -153,5 +172,5 @@ def check_links(uses: list[Use], cache: LinkCache, *, max_age: float = 86400, ti
             diagnostics.append(warning(*where, f"redirects to {result.final}"))
     dead = sum(1 for u in urls if cache.results[u].dead)
     summary = {"checked": len(todo), "cached": len(urls) - len(todo), "urls": len(urls), "dead": dead,
-               "dead_by_outlet": dict(dead_by_outlet)}  # fmt: skip
+               "dead_by_outlet": dict(dead_by_outlet), "offline": False}  # fmt: skip
     return diagnostics, summary

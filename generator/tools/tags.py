@@ -8,21 +8,7 @@ from itertools import combinations
 
 from generator.config.site import SiteConfig
 from generator.content.model import Article
-
-
-def _distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance, giving up (returning limit + 1) past ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
+from generator.util.spelling import distance
 
 
 def _singular(slug: str) -> str:
@@ -40,7 +26,7 @@ def suggestions(slugs: list[str]) -> list[tuple[str, str, str]]:
             found.append((a, b, "singular and plural"))
         elif a.replace("-", "") == b.replace("-", ""):
             found.append((a, b, "the same without hyphens"))
-        elif min(len(a), len(b)) >= 5 and _distance(a, b) <= 1:
+        elif min(len(a), len(b)) >= 5 and distance(a, b) <= 1:
             found.append((a, b, "one letter apart"))
     return found
 

@@ -10,7 +10,7 @@ from conftest import REPO
 PACKAGE = REPO / "generator"
 ORDER = ["config", "theme", "content", "media", "plan", "search", "output"]  # the stages, in pipeline order
 SHARED = {"util", "diagnostics", "stages", "progress", "store", "__init__"}
-SIDE = {"incremental", "server", "tools", "build", "cli", "__main__"}
+SIDE = {"incremental", "server", "tools", "intake", "build", "cli", "__main__"}
 
 
 def _modules() -> dict[str, Path]:

@@ -16,4 +16,6 @@ def test_wheel_ships_the_default_theme(tmp_path):
                 "strings.yml", "theme.yml", "static/style.css", "static/search.js"):  # fmt: skip
         assert f"generator_themes/default/{rel}" in names, rel
     assert "generator/build.py" in names and "generator/server/http.py" in names
+    for package in sorted((REPO / "generator").rglob("__init__.py")):  # every subpackage, not only those listed once
+        assert package.relative_to(REPO).as_posix() in names, package
     assert not any(name.startswith(("tests/", "content/", "benchmarks/")) for name in names)
