@@ -15,6 +15,7 @@ from generator.config.yamlsource import Node
 from generator.diagnostics import Diagnostic, error
 
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+_HOST_FIRST = re.compile(r"^(//)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/|$)", re.I)  # deadline.com/2023/...
 
 
 def check_url(text: str) -> str | None:
@@ -27,7 +28,8 @@ def check_url(text: str) -> str | None:
         return f"not a valid URL ({exc})"
     if parts.scheme.lower() not in ("http", "https"):
         shown = parts.scheme or "none"
-        return f"must be an absolute http(s) URL (scheme is {shown!r})"
+        hint = f"; did you mean 'https://{text.lstrip('/')}'?" if _HOST_FIRST.match(text) else ""
+        return f"must be an absolute http(s) URL (scheme is {shown!r}){hint}"
     if not parts.hostname:
         return "must be an absolute http(s) URL with a host name"
     return None
@@ -48,13 +50,17 @@ class Checker:
             return False
         return True
 
-    def known_keys(self, node: Node, allowed: list[str], prefix: str = "", hint: str = "") -> None:
+    def known_keys(self, node: Node, allowed: list[str], prefix: str = "", hint: str = "",
+                   nested: dict[str, str] | None = None) -> None:  # fmt: skip
+        """``nested``: keys that belong under another (``url`` -> ``source``), for a hint about indentation."""
         for name, (key_node, _) in node.items.items():
             if name in allowed:
                 continue
             field = prefix + name
             close = difflib.get_close_matches(name, allowed, n=1)
             suggestion = f" (did you mean {close[0]!r}?)" if close else hint
+            if nested and name in nested:
+                suggestion = f" (did you mean to indent {name!r} under {nested[name] + ':'!r}?)"
             self.error(key_node, field, f"unknown key{suggestion}")
 
     def required(self, parent: Node, key: str, field: str) -> Node | None:

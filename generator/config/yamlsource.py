@@ -123,6 +123,16 @@ class _Builder:
         return Node("scalar", node.tag, line, col, value=value)
 
 
+def _hint(problem: str, text: str, mark) -> str:
+    """How to fix the YAML mistakes editors make most."""
+    at = text[mark.index] if mark is not None and mark.index < len(text) else ""
+    if "mapping values are not allowed" in problem:
+        return " (a value that holds ': ' must be in quotes, like title: \"Strike: day 3\")"
+    if "tab" in problem or at == "\t":
+        return " (YAML indents with spaces, not tabs: replace the tab with spaces)"
+    return ""
+
+
 class _TooLarge(Exception):
     def __init__(self, pos):
         self.pos = pos
@@ -152,7 +162,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Node | None, list[YamlP
             start = exc.context_mark
             if start is not None and start is not mark:
                 problem += f" (started at line {start.line + 1 + line_offset}, column {start.column + 1})"
-        return None, [YamlProblem(line, col, f"invalid YAML: {problem}")]
+        return None, [YamlProblem(line, col, f"invalid YAML: {problem}{_hint(problem, text, mark)}")]
     except yaml.YAMLError as exc:
         return None, [YamlProblem(1 + line_offset, 1, f"invalid YAML: {exc}")]
     finally:

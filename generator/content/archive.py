@@ -133,11 +133,31 @@ def _check_links(documents: list[Rendered], url_of: dict[str, str]) -> list[Diag
         for link in rendered.links:
             where = (rendered.doc.file.rel, link.line, link.col, "body")
             if link.target not in url_of:
-                found.append(error(*where, f"link to {link.written!r}: no published story or page {link.target}"))
+                hint = _did_you_mean_file(link.target, url_of)
+                found.append(error(*where, f"link to {link.written!r}: no published story or page {link.target}{hint}"))
             elif link.anchor and link.anchor not in ids[link.target]:
+                hint = _did_you_mean(link.anchor, ids[link.target])
                 found.append(error(*where, f"link to {link.written!r}: {link.target} has no heading "
-                                           f"with the id {link.anchor!r}"))  # fmt: skip
+                                           f"with the id {link.anchor!r}{hint}"))  # fmt: skip
     return found
+
+
+def _did_you_mean(wrong: str, known) -> str:
+    close = difflib.get_close_matches(wrong, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _did_you_mean_file(target: str, files) -> str:
+    """The file ``target`` was most probably meant to be: the closest file name, in its folder if one is there."""
+    folder = target.rpartition("/")[0]
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for rel in files:
+        by_name[rel.rpartition("/")[2]].append(rel)
+    close = difflib.get_close_matches(target.rpartition("/")[2], sorted(by_name), n=1, cutoff=0.8)
+    if not close:
+        return ""
+    found = sorted(by_name[close[0]], key=lambda rel: (rel.rpartition("/")[0] != folder, rel))[0]
+    return f" (did you mean {found!r}?)"
 
 
 def _unknown_tags(stories: list[Story], vocabulary: dict[str, str]) -> list[Diagnostic]:
@@ -289,7 +309,30 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
              for year, months in calendar(by_month)]  # fmt: skip
     originals = {key: story.article.file.rel for key, story in cited.items()}
     archive = Archive(tuple(stories), tuple(pages), tuple(tags), tuple(sources), tuple(years), url_of, originals)
-    return archive, _outlet_spellings(source_stories, config)
+    warnings = _outlet_spellings(source_stories, config)
+    if not config.tags_strict:  # (there, a tag outside the vocabulary is an error with its "did you mean")
+        warnings += _tag_spellings(tag_stories, tag_spellings, aliases, declared)
+    return archive, warnings
+
+
+def _tag_spellings(members: dict[str, list[Story]], spelled: dict[str, Counter], aliases: dict[str, str],
+                   declared: dict) -> list[Diagnostic]:  # fmt: skip
+    """A warning at each tag used on one story only whose slug is one or two letters from an
+    established tag's (declared in site.yml, an alias, or on at least two stories)."""
+    known = sorted(set(aliases) | {slug for slug, found in members.items() if len(found) >= 2})
+    found = []
+    for slug, stories in sorted(members.items()):
+        if len(stories) != 1 or slug in aliases or (close := misspelling(slug, known)) is None:
+            continue
+        target = aliases.get(close, close)
+        name = declared[target].name if target in declared else _display_name(spelled[target])
+        article = stories[0].article
+        for ref in article.tags:
+            if aliases.get(ref.slug, ref.slug) == slug:
+                message = f"tag {ref.name!r} is on no other story; did you mean {name!r}?"
+                found.append(warning(article.file.rel, ref.at.line, ref.at.col, ref.at.field, message))
+                break
+    return found
 
 
 def _outlet_spellings(members: dict[str, list[Story]], config: SiteConfig) -> list[Diagnostic]:

@@ -28,6 +28,9 @@ INTAKE_KEYS = ["from", "starting_text", "reviewed"]
 PAGE_KEYS = ["title", "date", "updated", "summary", "slug", "draft"]
 SOURCE_KEYS = ["name", "url", "author", "published", "archived"]
 IMAGE_KEYS = ["src", "alt", "credit", "caption", "focus"]
+# a key of these at the top is most probably one whose indentation was lost
+NESTED = {key: "source" for key in ("name", "url", "author", "published", "archived")} | {
+    key: "image" for key in ("src", "alt", "caption", "focus")}  # fmt: skip
 _FOCUS = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)%\s+(\d{1,3}(?:\.\d+)?)%\s*$")
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -109,7 +112,8 @@ class _Reader:
     def common(self, keys: list[str]) -> dict:
         check, node = self.check, self.node
         extra_names = list(self.config.extra_front_matter)
-        check.known_keys(node, keys + extra_names, hint=" (list it under extra_front_matter in site.yml to allow it)")
+        check.known_keys(node, keys + extra_names, hint=" (list it under extra_front_matter in site.yml to allow it)",
+                         nested=NESTED if keys is ARTICLE_KEYS else None)
         values: dict = {}
         title_node = check.required(node, "title", "title")
         values["title"] = check.string(title_node, "title")

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from generator.config.site import SiteConfig
 from generator.content.model import Article
 from generator.intake.fetch import host_of
-from generator.util.spelling import misspelling
+from generator.util.spelling import misspelling, resolve_merges
 
 
 def report(config: SiteConfig, articles: list[Article]) -> str:
@@ -44,34 +44,15 @@ def report(config: SiteConfig, articles: list[Article]) -> str:
 
 
 def suggestions(counts: Counter, hosts: dict[str, Counter], declared: dict) -> list[tuple[str, str, str]]:
-    """(outlet to merge away, outlet to keep, why). An outlet is kept when it is in the registry, else when
-    it has more stories; chains are resolved (never "a -> b" and "b -> c": both go to c), and an outlet
-    that is kept is never merged away."""
-    rank = lambda slug: (slug in declared, counts[slug], slug)  # noqa: E731
-    parent = {slug: slug for slug in counts}
-
-    def root(slug: str) -> str:
-        while parent[slug] != slug:
-            slug = parent[slug]
-        return slug
-
-    why: dict[str, str] = {}
-
-    def join(a: str, b: str, reason: str) -> None:
-        a, b = root(a), root(b)
-        if a != b:
-            keep, drop = (a, b) if rank(a) > rank(b) else (b, a)
-            parent[drop] = keep
-            why.setdefault(drop, reason)
-
+    """(outlet to merge away, outlet to keep, why): outlets whose stories are mostly on one host, and names
+    one or two letters apart. The outlet kept is the registry's, else the one with more stories."""
     at_host: dict[str, list[str]] = defaultdict(list)
-    for slug, found in hosts.items():
+    for slug, found in sorted(hosts.items()):
         at_host[found.most_common(1)[0][0]].append(slug)
-    for host, slugs in sorted(at_host.items()):
-        for other in sorted(slugs)[1:]:
-            join(sorted(slugs)[0], other, f"their stories are on {host}")
+    pairs = [(slugs[0], other, f"their stories are on {host}") for host, slugs in sorted(at_host.items())
+             for other in slugs[1:]]  # fmt: skip
     slugs = sorted(counts)
     for slug in slugs:
         if (close := misspelling(slug, [s for s in slugs if s != slug])) is not None:
-            join(slug, close, "one or two letters apart")
-    return sorted((slug, root(slug), why.get(slug, why.get(root(slug), ""))) for slug in counts if root(slug) != slug)
+            pairs.append((slug, close, "one or two letters apart"))
+    return resolve_merges(pairs, lambda slug: (slug in declared, counts[slug], slug))

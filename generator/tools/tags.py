@@ -8,7 +8,7 @@ from itertools import combinations
 
 from generator.config.site import SiteConfig
 from generator.content.model import Article
-from generator.util.spelling import distance
+from generator.util.spelling import distance, resolve_merges
 
 
 def _singular(slug: str) -> str:
@@ -52,12 +52,10 @@ def report(config: SiteConfig, articles: list[Article]) -> str:
     unused = sorted(set(declared) - set(counts))
     if unused:
         lines += ["", "declared but unused: " + ", ".join(unused)]
-    pairs = suggestions(list(counts))
-    if pairs:
+    # keep the declared tag, else the one with more stories, else the alphabetically first; no chains
+    merges = resolve_merges(suggestions(list(counts)), lambda s: (s in declared, counts[s], [-ord(c) for c in s]))
+    if merges:
         lines += ["", "probably the same tag (merge with an alias in site.yml):"]
-        for a, b, why in pairs:
-            # keep the declared tag, else the one with more stories, else the first
-            keep = max((a, b), key=lambda s: (s in declared, counts[s], s == a))
-            drop = b if keep == a else a
+        for drop, keep, why in merges:
             lines.append(f"  {drop} -> {keep}  ({why}; {counts[drop]} and {counts[keep]} stories)")
     return "\n".join(lines) + "\n"

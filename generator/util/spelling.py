@@ -32,3 +32,31 @@ def misspelling(slug: str, known: list[str]) -> str | None:
         if found <= limit and found < best_distance:
             best, best_distance = other, found
     return best
+
+
+def resolve_merges(pairs: list[tuple[str, str, str]], rank) -> list[tuple[str, str, str]]:
+    """``(a, b, why)`` pairs of names that are probably one, as ``(name to merge away, name to keep, why)``:
+    each group of joined names goes to its best by ``rank`` (the highest), so no name is both merged
+    away and kept, and no chain (``a -> b``, ``b -> c``) is suggested."""
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            name = parent[name]
+        return name
+
+    why: dict[str, str] = {}  # a name's first reason, with the name it was joined to
+    direct: dict[frozenset, str] = {}  # the reason two names were joined for
+    for a, b, reason in pairs:
+        why.setdefault(a, f"{reason} from {b}")
+        why.setdefault(b, f"{reason} from {a}")
+        direct.setdefault(frozenset((a, b)), reason)
+        a, b = root(a), root(b)
+        if a != b:
+            keep, drop = (a, b) if rank(a) > rank(b) else (b, a)
+            parent[drop] = keep
+    found = []
+    for name in sorted(parent):
+        if (keep := root(name)) != name:
+            found.append((name, keep, direct.get(frozenset((name, keep)), why[name])))
+    return found

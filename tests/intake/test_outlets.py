@@ -62,7 +62,7 @@ def test_outlets_report_suggests_merges_without_chains(site):
     assert result.out.splitlines()[0] == "4 outlets on 6 stories"
     merges = result.out.split("probably the same outlet")[1].splitlines()[1:]
     assert merges == [
-        "  the-gaurdian -> the-guardian (The Guardian)  (their stories are on typo.example; 1 and 3 stories)",
+        "  the-gaurdian -> the-guardian (The Guardian)  (one or two letters apart; 1 and 3 stories)",
         "  the-guardians -> the-guardian (The Guardian)  (one or two letters apart; 1 and 3 stories)",
         "  theguardiancom -> the-guardian (The Guardian)  (their stories are on theguardian.com; 1 and 3 stories)",
     ]

@@ -49,3 +49,27 @@ def test_tag_without_letters_is_an_error(site):
     result = site.ssg("check")
     assert result.code == 1
     assert "content/articles/a.md:7:14: error: tags: tag '!!!' has no letters or digits" in result.err
+
+
+def test_a_tag_typo_warns_at_its_place_and_ssg_tags_suggests_no_chain(site):
+    for n, tags in enumerate(["[Strikes]", "[strikes]", "[Strke]", "[strike]", "[Iranian cinema]"]):
+        site.write(f"content/articles/s{n}.md", story(title=f"S{n}", extra=f"tags: {tags}\n"))
+    check = site.ssg("check")
+    assert check.code == 0, check.err
+    assert check.err.splitlines() == [
+        "content/articles/s2.md:7:8: warning: tags: tag 'Strke' is on no other story; did you mean 'Strikes'?",
+        "content/articles/s3.md:7:8: warning: tags: tag 'strike' is on no other story; did you mean 'Strikes'?",
+    ]
+    report = site.ssg("tags").out
+    merges = report.split("probably the same tag")[1].splitlines()[1:]
+    # strke is one letter from strike, strike is the singular of strikes: both go to strikes, no "strke -> strike"
+    assert merges == ["  strike -> strikes  (singular and plural; 1 and 2 stories)",
+                      "  strke -> strikes  (one letter apart from strike; 1 and 2 stories)"]
+    kept = {line.split(" -> ")[1].split()[0] for line in merges}
+    assert not kept & {line.split(" -> ")[0].strip() for line in merges}
+    site.write("site.yml", site.read("site.yml") + "tags_strict: true\ntags:\n  strikes: {name: Strikes}\n"
+               "  iranian-cinema: {}\n")  # fmt: skip
+    strict = site.ssg("check")
+    assert strict.code == 1
+    assert ("content/articles/s2.md:7:8: error: tags: tag 'Strke' is not in the vocabulary of site.yml (tags_strict) "
+            "(did you mean 'strikes'?)") in strict.err.splitlines()
