@@ -20,7 +20,7 @@ from generator.config.site import SiteConfig
 from generator.content.markdown.convert import Rendered
 from generator.content.model import Article, Page, Where
 from generator.diagnostics import Diagnostic, error, warning
-from generator.util.spelling import misspelling
+from generator.util.spelling import Speller
 
 M = TypeVar("M")  # the members of a tag, outlet or month: stories, or their numbers in the archive's order
 
@@ -320,9 +320,9 @@ def _tag_spellings(members: dict[str, list[Story]], spelled: dict[str, Counter],
     """A warning at each tag used on one story only whose slug is one or two letters from an
     established tag's (declared in site.yml, an alias, or on at least two stories)."""
     known = sorted(set(aliases) | {slug for slug, found in members.items() if len(found) >= 2})
-    found = []
+    speller, found = Speller(known), []
     for slug, stories in sorted(members.items()):
-        if len(stories) != 1 or slug in aliases or (close := misspelling(slug, known)) is None:
+        if len(stories) != 1 or slug in aliases or (close := speller.closest(slug)) is None:
             continue
         target = aliases.get(close, close)
         name = declared[target].name if target in declared else _display_name(spelled[target])
@@ -341,9 +341,9 @@ def _outlet_spellings(members: dict[str, list[Story]], config: SiteConfig) -> li
     declared = config.outlets.by_slug()
     known = sorted(set(declared) | {slug for slug, found in members.items() if len(found) >= 2})
     names = {slug: declared[slug].name if slug in declared else members[slug][0].article.source.name for slug in known}
-    found = []
+    speller, found = Speller(known), []
     for slug, stories in sorted(members.items()):
-        if len(stories) == 1 and slug not in declared and (close := misspelling(slug, known)) is not None:
+        if len(stories) == 1 and slug not in declared and (close := speller.closest(slug)) is not None:
             article = stories[0].article
             message = f"outlet {article.source.name!r} is on no other story; did you mean {names[close]!r}?"
             at = article.source_name_at

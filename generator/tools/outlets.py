@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from generator.config.site import SiteConfig
 from generator.content.model import Article
 from generator.intake.fetch import host_of
-from generator.util.spelling import misspelling, resolve_merges
+from generator.util.spelling import Speller, resolve_merges
 
 
 def report(config: SiteConfig, articles: list[Article]) -> str:
@@ -51,8 +51,8 @@ def suggestions(counts: Counter, hosts: dict[str, Counter], declared: dict) -> l
         at_host[found.most_common(1)[0][0]].append(slug)
     pairs = [(slugs[0], other, f"their stories are on {host}") for host, slugs in sorted(at_host.items())
              for other in slugs[1:]]  # fmt: skip
-    slugs = sorted(counts)
-    for slug in slugs:
-        if (close := misspelling(slug, [s for s in slugs if s != slug])) is not None:
+    speller = Speller(counts)
+    for slug in sorted(counts):
+        if (close := speller.nearest(slug)) is not None:
             pairs.append((slug, close, "one or two letters apart"))
     return resolve_merges(pairs, lambda slug: (slug in declared, counts[slug], slug))
