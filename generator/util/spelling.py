@@ -60,11 +60,6 @@ def _deletions(word: str, times: int) -> set[str]:
     return forms
 
 
-def misspelling(slug: str, known: list[str]) -> str | None:
-    """The known slug ``slug`` is most probably a misspelling of, if any (see :class:`Speller`)."""
-    return Speller(known).closest(slug)
-
-
 def resolve_merges(pairs: list[tuple[str, str, str]], rank) -> list[tuple[str, str, str]]:
     """``(a, b, why)`` pairs of names that are probably one, as ``(name to merge away, name to keep, why)``:
     each group of joined names goes to its best by ``rank`` (the highest), so no name is both merged
