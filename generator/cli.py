@@ -214,15 +214,22 @@ def _links(args, result, config_path: Path) -> int:
     return 1 if args.strict and summary["dead"] else 0
 
 
-def _terms(config_path: Path, command: str) -> int:
-    """``ssg tags`` and ``ssg outlets``."""
+def _site(config_path: Path):
+    """The site configuration of the commands beside the build, or None (its problems reported)."""
     from generator.config.site import load_config
-    from generator.intake.known import articles_of
-    from generator.tools import outlets, tags
 
     config, problems = load_config(config_path)
     if config is None:
         report(problems, sys.stderr)
+    return config
+
+
+def _terms(config_path: Path, command: str) -> int:
+    """``ssg tags`` and ``ssg outlets``."""
+    from generator.intake.known import articles_of
+    from generator.tools import outlets, tags
+
+    if (config := _site(config_path)) is None:
         return 1
     articles, problems = articles_of(config)
     report(problems, sys.stderr)
@@ -232,13 +239,10 @@ def _terms(config_path: Path, command: str) -> int:
 
 def _import(args, config_path: Path) -> int:
     from generator.build import now_from_env
-    from generator.config.site import load_config
     from generator.intake.importer import FeedImportError, Options, import_feed
     from generator.tools.new import date_text
 
-    config, problems = load_config(config_path)
-    if config is None:
-        report(problems, sys.stderr)
+    if (config := _site(config_path)) is None:
         return 1
     since = None
     if args.since is not None:
@@ -259,12 +263,9 @@ def _import(args, config_path: Path) -> int:
 
 
 def _archive(args, config_path: Path) -> int:
-    from generator.config.site import load_config
     from generator.intake.saving import archive_originals
 
-    config, problems = load_config(config_path)
-    if config is None:
-        report(problems, sys.stderr)
+    if (config := _site(config_path)) is None:
         return 1
     saved, failed, left = archive_originals(config, limit=args.limit, dry_run=args.dry_run, timeout=args.timeout,
                                             say=lambda line: print(line, flush=True))  # fmt: skip
@@ -275,12 +276,9 @@ def _archive(args, config_path: Path) -> int:
 
 def _new(args, config_path: Path) -> int:
     from generator.build import now_from_env
-    from generator.config.site import load_config
     from generator.tools.new import ScaffoldError, date_text, new_story
 
-    config, problems = load_config(config_path)
-    if config is None:
-        report(problems, sys.stderr)
+    if (config := _site(config_path)) is None:
         return 1
     try:
         date = date_text(args.date, config, now_from_env())

@@ -120,8 +120,12 @@ def parsed_original(url: str) -> str:
     host = (parts.hostname or "").lower().removeprefix("www.")
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     path = parts.path.rstrip("/") or "/"
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k))
-    return f"{host}{port}{path}?{urlencode(query)}"
+    return f"{host}{port}{path}?{urlencode(sorted(untracked(parts.query)))}"
+
+
+def untracked(query: str) -> list[tuple[str, str]]:
+    """A URL's query parameters without the tracking ones (``utm_*``, ``fbclid``...), in their order."""
+    return [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not TRACKING.match(k)]
 
 
 def _check_links(documents: list[Rendered], url_of: dict[str, str]) -> list[Diagnostic]:
@@ -216,8 +220,8 @@ def term_rows(members: dict[str, Sequence[M]], spelled: dict[str, Counter], decl
         yield (slug, *term_text(slug, written, declared), tuple(members[slug]), tuple(sorted(written.items())))
 
 
-def _display_name(spellings: Counter) -> str:
-    """The most frequent spelling; ties go to the alphabetically first."""
+def display_name(spellings: Counter) -> str:
+    """The most frequent spelling; ties go to the alphabetically first (a tag's, an outlet's name)."""
     return min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
@@ -242,7 +246,7 @@ def term_text(slug: str, spelled: Counter, declared: dict) -> tuple[str, str]:
     """A tag's or outlet's name and description: declared in ``site.yml``
     (``tags:`` or ``outlets:``), else its most frequent spelling and none."""
     decl = declared.get(slug)
-    return (decl.name, decl.description) if decl else (_display_name(spelled), "")
+    return (decl.name, decl.description) if decl else (display_name(spelled), "")
 
 
 def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | None, list[Diagnostic]]:
@@ -309,43 +313,29 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
              for year, months in calendar(by_month)]  # fmt: skip
     originals = {key: story.article.file.rel for key, story in cited.items()}
     archive = Archive(tuple(stories), tuple(pages), tuple(tags), tuple(sources), tuple(years), url_of, originals)
-    warnings = _outlet_spellings(source_stories, config)
+    outlets = config.outlets.by_slug()
+    warnings = _typos(source_stories, source_spellings, {slug: slug for slug in outlets}, outlets,
+                      lambda article, _: (article.source_name_at, "outlet", article.source.name))
     if not config.tags_strict:  # (there, a tag outside the vocabulary is an error with its "did you mean")
-        warnings += _tag_spellings(tag_stories, tag_spellings, aliases, declared)
+        warnings += _typos(tag_stories, tag_spellings, aliases, declared, lambda article, slug: next(
+            (ref.at, "tag", ref.name) for ref in article.tags if aliases.get(ref.slug, ref.slug) == slug))
     return archive, warnings
 
 
-def _tag_spellings(members: dict[str, list[Story]], spelled: dict[str, Counter], aliases: dict[str, str],
-                   declared: dict) -> list[Diagnostic]:  # fmt: skip
-    """A warning at each tag used on one story only whose slug is one or two letters from an
-    established tag's (declared in site.yml, an alias, or on at least two stories)."""
+def _typos(members: dict[str, list[Story]], spelled: dict[str, Counter], aliases: dict[str, str], declared: dict,
+           place) -> list[Diagnostic]:  # fmt: skip
+    """A warning for each tag or outlet on one story only whose slug is one or two letters from an
+    established one's (declared in site.yml, an alias, or on at least two stories), with that one's name.
+    ``place(article, slug)`` is where the story writes it: ``(Where, "tag" or "outlet", as written)``."""
     known = sorted(set(aliases) | {slug for slug, found in members.items() if len(found) >= 2})
     speller, found = Speller(known), []
     for slug, stories in sorted(members.items()):
         if len(stories) != 1 or slug in aliases or (close := speller.closest(slug)) is None:
             continue
         target = aliases.get(close, close)
-        name = declared[target].name if target in declared else _display_name(spelled[target])
+        name = declared[target].name if target in declared else display_name(spelled[target])
         article = stories[0].article
-        for ref in article.tags:
-            if aliases.get(ref.slug, ref.slug) == slug:
-                message = f"tag {ref.name!r} is on no other story; did you mean {name!r}?"
-                found.append(warning(article.file.rel, ref.at.line, ref.at.col, ref.at.field, message))
-                break
-    return found
-
-
-def _outlet_spellings(members: dict[str, list[Story]], config: SiteConfig) -> list[Diagnostic]:
-    """A warning for each story whose outlet, written on no other story, is one or two letters from a
-    known outlet (in the registry, or on at least two stories), with the known one's name."""
-    declared = config.outlets.by_slug()
-    known = sorted(set(declared) | {slug for slug, found in members.items() if len(found) >= 2})
-    names = {slug: declared[slug].name if slug in declared else members[slug][0].article.source.name for slug in known}
-    speller, found = Speller(known), []
-    for slug, stories in sorted(members.items()):
-        if len(stories) == 1 and slug not in declared and (close := speller.closest(slug)) is not None:
-            article = stories[0].article
-            message = f"outlet {article.source.name!r} is on no other story; did you mean {names[close]!r}?"
-            at = article.source_name_at
-            found.append(warning(article.file.rel, at.line, at.col, at.field, message))
+        at, kind, written = place(article, slug)
+        message = f"{kind} {written!r} is on no other story; did you mean {name!r}?"
+        found.append(warning(article.file.rel, at.line, at.col, at.field, message))
     return found

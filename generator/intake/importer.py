@@ -49,10 +49,11 @@ def import_feed(config: SiteConfig, where: str, options: Options, now: datetime,
         if options.limit is not None and made >= options.limit:
             say(f"stopped: --limit {options.limit} reached ({len(feed.entries) - made - skipped} entries left)")
             break
+        link = clean_url(entry.link) if entry.link else ""
         try:
-            why = _skip(entry, known, options)
+            why = _skip(entry, link, known, options)
             if why is None:
-                draft = _draft(entry, feed.title, known, config, options, now, url)
+                draft = _draft(entry, link, feed.title, known, config, options, now, url)
                 path = story_path(config, draft.title, draft.date, known.made, unique=True)
                 rel = path.relative_to(config.root).as_posix()
                 if not options.dry_run:
@@ -87,12 +88,13 @@ def _read(where: str, timeout: float) -> tuple[bytes, str]:
         raise FeedImportError(f"cannot read {where}: {exc.strerror}") from None
 
 
-def _skip(entry: Entry, known: Known, options: Options) -> str | None:
-    if not entry.link:
+def _skip(entry: Entry, link: str, known: Known, options: Options) -> str | None:
+    """Why the entry makes no story (``link``: its link without tracking parameters), or None."""
+    if not link:
         return "no link to an original"
-    if problem := check_url(clean_url(entry.link)):
+    if problem := check_url(link):
         return f"link {problem}"
-    if existing := known.archived(clean_url(entry.link)):
+    if existing := known.archived(link):
         return f"already archived by {existing}"
     if not slugify(entry.title):
         return "no title"
@@ -104,15 +106,14 @@ def _skip(entry: Entry, known: Known, options: Options) -> str | None:
     return None
 
 
-def _draft(entry: Entry, feed_title: str, known: Known, config: SiteConfig, options: Options, now: datetime,
-           feed_url: str) -> Draft:  # fmt: skip
+def _draft(entry: Entry, url: str, feed_title: str, known: Known, config: SiteConfig, options: Options,
+           now: datetime, feed_url: str) -> Draft:  # fmt: skip
     when = min(entry.published, now) if entry.published else now  # a date ahead would embargo the story
     tags: dict[str, str] = {}  # folded onto the archive's tags and aliases: the name it writes
     for term in [*entry.tags, *options.tags]:
         if slug := slugify(term):
             name = known.tags.get(slug, term.strip())
             tags.setdefault(slugify(name), name)
-    url = clean_url(entry.link)
     return Draft(
         title=entry.title,
         date=when.astimezone(config.tzinfo).replace(microsecond=0).isoformat(),

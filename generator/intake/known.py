@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from generator.config.site import SiteConfig
-from generator.content.archive import TRACKING, same_original, tag_aliases
+from generator.content.archive import display_name, same_original, tag_aliases, untracked
 from generator.content.model import Article
 from generator.diagnostics import Diagnostic
 from generator.intake.fetch import host_of
@@ -38,7 +38,7 @@ class Known:
         if (decl := self.config.outlets.at_host(host)) is not None:
             return decl.name
         if names := self.outlets_at.get(host):
-            return min(names.items(), key=lambda item: (-item[1], item[0]))[0]
+            return display_name(names)
         return fallback or host
 
     def add(self, rel: str, url: str) -> None:
@@ -60,7 +60,7 @@ def read_archive(config: SiteConfig) -> tuple[Known, list[Diagnostic]]:
         for alias in (decl.slug, *decl.aliases):
             known.tags[alias] = decl.name
     for slug, names in spelled.items():
-        known.tags.setdefault(slug, min(names.items(), key=lambda item: (-item[1], item[0]))[0])
+        known.tags.setdefault(slug, display_name(names))
     return known, problems
 
 
@@ -82,5 +82,4 @@ def articles_of(config: SiteConfig) -> tuple[list[Article], list[Diagnostic]]:
 def clean_url(url: str) -> str:
     """``url`` without its fragment and tracking parameters (``utm_*``, ``fbclid``...), as a story cites it."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(untracked(parts.query)), ""))

@@ -67,10 +67,8 @@ def archive_originals(config: SiteConfig, *, limit: int | None, dry_run: bool, t
     """Returns (saved, failed, left)."""
     articles, _ = articles_of(config)
     todo = sorted((a for a in articles if not a.source.archived), key=lambda a: a.file.rel)
-    if limit is not None:
-        todo, rest = todo[:limit], len(todo) - limit
-    else:
-        rest = 0
+    rest = max(len(todo) - limit, 0) if limit is not None else 0  # left for a later run by --limit
+    todo = todo[:limit] if limit is not None else todo
     saved = failed = 0
     for number, article in enumerate(todo):
         if dry_run:
@@ -84,7 +82,7 @@ def archive_originals(config: SiteConfig, *, limit: int | None, dry_run: bool, t
                 break
             sleep(min(outcome.wait, MAX_WAIT))
         if outcome.wait is not None:
-            left = len(todo) - number + max(rest, 0)
+            left = len(todo) - number + rest
             say(f"stopped: the archive is rate limiting ({outcome.error}); {left} left: run ssg archive again later")
             return saved, failed, left
         if outcome.error:
@@ -99,4 +97,4 @@ def archive_originals(config: SiteConfig, *, limit: int | None, dry_run: bool, t
             continue
         saved += 1
         say(f"saved {article.file.rel}: {outcome.saved}")
-    return saved, failed, max(rest, 0)
+    return saved, failed, rest

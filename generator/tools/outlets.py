@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from generator.config.site import SiteConfig
+from generator.content.archive import display_name
 from generator.content.model import Article
 from generator.intake.fetch import host_of
 from generator.util.spelling import Speller, resolve_merges
@@ -38,7 +39,7 @@ def report(config: SiteConfig, articles: list[Article]) -> str:
     if merges:
         lines += ["", "probably the same outlet (list the spelling under its outlet's aliases in site.yml):"]
         for drop, keep, why in merges:
-            name = declared[keep].name if keep in declared else spellings[keep].most_common(1)[0][0]
+            name = declared[keep].name if keep in declared else display_name(spellings[keep])
             lines.append(f"  {drop} -> {keep} ({name})  ({why}; {counts[drop]} and {counts[keep]} stories)")
     return "\n".join(lines) + "\n"
 
