@@ -36,6 +36,7 @@ from generator.incremental.hooks import Layer, after
 from generator.media.process import media_stage
 from generator.output.assemble import copies, copy_of, machine_files, media_outputs, rendering
 from generator.output.publish import WriteContext, folders_ahead, folders_of, publish
+from generator.output.rooted import dead_rooted_links
 from generator.output.staging import check_output
 from generator.output.write import feed_outputs, page_outputs, write_outputs
 from generator.plan.feeds import FeedWriter
@@ -124,8 +125,7 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         held = _held(loaded, options, stages)
         docs = [r for r in loaded.documents if published(r.doc)]
         _stage_stories(site, docs)
-        archive: Archive = stages.run("collect", collect, docs, config, defer=True)
-        stages.stop_on_errors()
+        archive = _collect(stages, docs, config, loaded)
         site.media = stages.run("images", media_stage, archive, config, cache, site.jobs, options.write)
 
         links = Links(config.base_url)
@@ -142,6 +142,8 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         outputs += media_outputs(site.media)
         entries = {r.url: r.lastmod for r in routes if r.in_sitemap}
         machine = machine_files(archive, entries, config, links, now)
+        written_files = [o.rel for o in outputs] + [rel for rel, _ in machine]
+        stages.absorb(dead_rooted_links(archive, written_files, links.prefix, config.search))
         if templates.used != templates.known:  # new templates, or old ones no page uses any more
             cache.save_manifest("templates", templates.used)
         stages.timed("keys", start)
@@ -162,6 +164,16 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         result.search = written.search
         result.seconds = time.perf_counter() - started
         return result
+
+
+def _collect(stages: Stages, docs, config, loaded) -> Archive:
+    """The archive of the documents that loaded; the links of those that did
+    not are checked too, and links to them are not reported (their own
+    problems are): every problem of every file in one run."""
+    failed = frozenset(d.path for d in stages.errors)
+    archive = stages.run("collect", collect, docs, config, loaded.unchecked, failed, defer=True)
+    stages.stop_on_errors()
+    return archive
 
 
 def _held(loaded, options: BuildOptions, stages: Stages) -> list:

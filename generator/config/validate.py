@@ -63,11 +63,13 @@ class Checker:
                 suggestion = f" (did you mean to indent {name!r} under {nested[name] + ':'!r}?)"
             self.error(key_node, field, f"unknown key{suggestion}")
 
-    def required(self, parent: Node, key: str, field: str) -> Node | None:
+    def required(self, parent: Node, key: str, field: str, example: str = "") -> Node | None:
+        """``example``: YAML that would do, shown under the error (one or two lines)."""
         node = parent.get(key)
         if node is None or (node.kind == "scalar" and node.value is None):
             where = node if node is not None else parent
-            self.error(where, field, "is required")
+            shown = "".join(f"\n    {line}" for line in example.splitlines())
+            self.error(where, field, f"is required; for example:{shown}" if example else "is required")
             return None
         return node
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from generator.config.site import SiteConfig
-from generator.content.markdown.convert import Rendered
+from generator.content.markdown.convert import InternalLink, Rendered
 from generator.content.model import Article, Page, Where
 from generator.diagnostics import Diagnostic, error, warning
 from generator.util.spelling import Speller
@@ -128,14 +128,18 @@ def untracked(query: str) -> list[tuple[str, str]]:
     return [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not TRACKING.match(k)]
 
 
-def _check_links(documents: list[Rendered], url_of: dict[str, str]) -> list[Diagnostic]:
-    """Every link to another story by its file must reach a published story
-    or page, and its #anchor one of that page's headings."""
-    ids = {r.doc.file.rel: set(r.ids) for r in documents}
+def _check_links(links: list[tuple[str, Sequence[InternalLink]]], ids: dict[str, set[str]],
+                 url_of: dict[str, str], failed: frozenset[str]) -> list[Diagnostic]:  # fmt: skip
+    """Every link to another story by its file (``links``: each file's) must
+    reach a published story or page, and its #anchor one of that page's
+    headings. A link to a file with problems of its own (``failed``) is not
+    reported: those problems are, and the link may be right."""
     found = []
-    for rendered in documents:
-        for link in rendered.links:
-            where = (rendered.doc.file.rel, link.line, link.col, "body")
+    for rel, written in links:
+        for link in written:
+            where = (rel, link.line, link.col, "body")
+            if link.target in failed:
+                continue
             if link.target not in url_of:
                 hint = _did_you_mean_file(link.target, url_of)
                 found.append(error(*where, f"link to {link.written!r}: no published story or page {link.target}{hint}"))
@@ -249,7 +253,10 @@ def term_text(slug: str, spelled: Counter, declared: dict) -> tuple[str, str]:
     return (decl.name, decl.description) if decl else (display_name(spelled), "")
 
 
-def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | None, list[Diagnostic]]:
+def collect(rendered: list[Rendered], config: SiteConfig, unchecked: Sequence = (),
+            failed: frozenset[str] = frozenset()) -> tuple[Archive | None, list[Diagnostic]]:  # fmt: skip
+    """``unchecked``: the links of the files whose body did not render,
+    (file, links); ``failed``: the files with errors of their own."""
     diagnostics: list[Diagnostic] = []
     aliases = tag_aliases(config)
     declared = {decl.slug: decl for decl in config.tags}
@@ -285,7 +292,9 @@ def collect(rendered: list[Rendered], config: SiteConfig) -> tuple[Archive | Non
             message = f"the same original{how} is also archived by "
             diagnostics.append(_at(other.file.rel, other.source_url_at, message + article.file.rel))
     url_of = {s.article.file.rel: s.url for s in stories} | {p.page.file.rel: p.url for p in pages}
-    diagnostics += _check_links([s.rendered for s in stories] + [p.rendered for p in pages], url_of)
+    shown = [s.rendered for s in stories] + [p.rendered for p in pages]
+    ids = {r.doc.file.rel: set(r.ids) for r in shown}
+    diagnostics += _check_links([(r.doc.file.rel, r.links) for r in shown] + list(unchecked), ids, url_of, failed)
     if diagnostics:
         return None, diagnostics
 

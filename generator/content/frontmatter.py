@@ -31,6 +31,14 @@ IMAGE_KEYS = ["src", "alt", "credit", "caption", "focus"]
 # a key of these at the top is most probably one whose indentation was lost
 NESTED = {key: "source" for key in ("name", "url", "author", "published", "archived")} | {
     key: "image" for key in ("src", "alt", "caption", "focus")}  # fmt: skip
+# What a missing required field could look like, shown under the error.
+EXAMPLES = {
+    "title": 'title: "Studio advertises an AI job during the strike"',
+    "date": "date: 2023-07-26\n# or with a time: date: 2023-07-26T09:30:00",
+    "source": "source:\n  url: https://www.example.com/2023/07/the-original-story/",
+    "source.name": "source:\n  name: The Example Times",
+    "source.url": "source:\n  url: https://www.example.com/2023/07/the-original-story/",
+}
 _FOCUS = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)%\s+(\d{1,3}(?:\.\d+)?)%\s*$")
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -100,6 +108,20 @@ def parse(file: SourceFile, config: SiteConfig,
     return document, []
 
 
+def body_only(file: SourceFile, raw: bytes | None = None) -> Page | None:
+    """A stand-in document holding the body of a file whose front matter has
+    problems, so that the body's own problems (images, links) are found in
+    the same run; None when the body cannot be told from the front matter."""
+    try:
+        parts = split(file.path.read_bytes() if raw is None else raw, file.rel)
+    except OSError:
+        return None
+    if isinstance(parts, Diagnostic):
+        return None
+    _, _, body, body_line = parts
+    return Page(file=file, title="", slug="", body=body, body_line=body_line)
+
+
 class _Reader:
     def __init__(self, check: Checker, node: Node, file: SourceFile, config: SiteConfig):
         self.check = check
@@ -115,7 +137,7 @@ class _Reader:
         check.known_keys(node, keys + extra_names, hint=" (list it under extra_front_matter in site.yml to allow it)",
                          nested=NESTED if keys is ARTICLE_KEYS else None)
         values: dict = {}
-        title_node = check.required(node, "title", "title")
+        title_node = check.required(node, "title", "title", EXAMPLES["title"])
         values["title"] = check.string(title_node, "title")
         values["summary"] = check.string(node.get("summary"), "summary")
         values["draft"] = bool(check.boolean(node.get("draft"), "draft"))
@@ -141,11 +163,11 @@ class _Reader:
     def article(self, body: str, body_line: int) -> Article | None:
         check, node = self.check, self.node
         values = self.common(ARTICLE_KEYS)
-        values["date"] = self.stamp(check.required(node, "date", "date"), "date")
+        values["date"] = self.stamp(check.required(node, "date", "date", EXAMPLES["date"]), "date")
         values["updated"] = self.stamp(node.get("updated"), "updated")
         if values["date"] and values["updated"] and _before(values["updated"], values["date"], self.config):
             check.error(node.get("updated"), "updated", "must not be before date")
-        source_node = check.required(node, "source", "source")
+        source_node = check.required(node, "source", "source", EXAMPLES["source"])
         values["source"] = self.source(source_node) if source_node is not None else None
         if source_node is not None:
             url_node = source_node.get("url") if source_node.kind == "map" else source_node
@@ -203,9 +225,9 @@ class _Reader:
         if not check.mapping(node, "source"):
             return None
         check.known_keys(node, SOURCE_KEYS, "source.")
-        name_node = check.required(node, "name", "source.name")
+        name_node = check.required(node, "name", "source.name", EXAMPLES["source.name"])
         name = check.string(name_node, "source.name")
-        url = check.url(check.required(node, "url", "source.url"), "source.url")
+        url = check.url(check.required(node, "url", "source.url", EXAMPLES["source.url"]), "source.url")
         authors = tuple(text for text, _ in check.string_list(node.get("author"), "source.author"))
         published = self.stamp(node.get("published"), "source.published")
         archived = check.url(node.get("archived"), "source.archived")

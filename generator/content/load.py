@@ -9,11 +9,11 @@ is reported again on the next build until it is fixed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from generator.config.site import SiteConfig
-from generator.content.frontmatter import parse
-from generator.content.markdown.convert import Rendered, prepare, render_markdown
+from generator.content.frontmatter import body_only, parse
+from generator.content.markdown.convert import InternalLink, Rendered, prepare, render_markdown
 from generator.content.model import SourceFile
 from generator.content.shape import card, shape
 from generator.diagnostics import Diagnostic, error
@@ -29,6 +29,7 @@ class Loaded:
     diagnostics: list[Diagnostic]
     stats: dict[str, tuple[int, int, str]]  # rel -> (mtime_ns, size, digest), for the next build
     parsed: int  # how many files had to be parsed (cache misses)
+    unchecked: list[tuple[str, tuple[InternalLink, ...]]] = field(default_factory=list)  # failed files' links
 
 
 def parse_settings(config: SiteConfig) -> str:
@@ -38,14 +39,22 @@ def parse_settings(config: SiteConfig) -> str:
 
 
 def _parse_one(file: SourceFile, config: SiteConfig, key: str, raw: bytes | None = None):
-    """The document as the cache stores it (record and body), or None and the problems."""
+    """The document as the cache stores it (record and body), or None, the
+    problems and the links to other files of the body (checked all the same)."""
     doc, problems = parse(file, config, raw)
-    if doc is None:
-        return None, b"", problems
-    rendered, html, problems = render_markdown(doc, config.markdown, key, config.images.allow_remote)
+    unchecked: list[InternalLink] = []
+    if doc is None:  # the body is checked all the same: every problem of a file in one run
+        stand_in = body_only(file, raw)
+        if stand_in is not None:
+            rendered, _, more = render_markdown(stand_in, config.markdown, key, config.images.allow_remote, unchecked)
+            problems += more
+            unchecked += rendered.links if rendered is not None else ()
+        return None, b"", problems, tuple(unchecked)
+    rendered, html, problems = render_markdown(doc, config.markdown, key, config.images.allow_remote, unchecked)
     if rendered is None:
-        return None, b"", problems
-    return doc_blob(replace(rendered, shape=shape(rendered, config), card=card(rendered))), body_blob(html), problems
+        return None, b"", problems, tuple(unchecked)
+    record = doc_blob(replace(rendered, shape=shape(rendered, config), card=card(rendered)))
+    return record, body_blob(html), problems, ()
 
 
 def _assets_present(rendered: Rendered) -> bool:
@@ -96,7 +105,7 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
                     raw = files[i].path.read_bytes()
                 except OSError as exc:
                     problem = error(files[i].rel, 1, 1, "", f"cannot read: {exc.strerror}")
-                    done.append((i, "", None, None, "", [problem]))
+                    done.append((i, "", None, None, "", [problem], ()))
                     continue
                 file_digest = digest(raw)
                 key = _doc_key(file_digest, files[i], settings)
@@ -106,11 +115,14 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
     if todo:
         prepare(config.markdown)
 
+    unchecked: list[tuple[str, tuple[InternalLink, ...]]] = []
     for chunk in iter_chunks(task, len(todo), jobs):
         fresh: dict[str, tuple[bytes, bytes]] = {}
         with collector_paused():
-            for index, key, file_digest, record, body, problems in chunk:
+            for index, key, file_digest, record, body, problems, links in chunk:
                 diagnostics.extend(problems)
+                if links:
+                    unchecked.append((files[index].rel, links))
                 if file_digest is not None:
                     st = stats_now[files[index].rel]
                     stats[files[index].rel] = (st.st_mtime_ns, st.st_size, file_digest)
@@ -124,7 +136,7 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
     if resident is not None:
         resident.clear()
         resident.update((r.key, r) for r in documents)
-    return Loaded(documents, diagnostics, stats, len(todo))
+    return Loaded(documents, diagnostics, stats, len(todo), unchecked)
 
 
 def _keys(files: list[SourceFile], stats_now: dict, previous: dict, settings: str):

@@ -52,6 +52,7 @@ def _shape(rendered, config: SiteConfig, whole: bool) -> tuple:
         repr(doc.date) if whole or not isinstance(doc, Article) else None,
         repr(doc.updated) if whole or not isinstance(doc, Article) else None,
         tuple((link.target, link.anchor) for link in rendered.links),
+        tuple(target for target, _, _ in rendered.rooted),
         rendered.ids,
         tuple((str(asset.source), asset.target) for asset in rendered.assets),
         doc.image.focus if getattr(doc, "image", None) is not None else None,  # (its share card is cut around it)

@@ -28,10 +28,12 @@ from generator.incremental.spare import start_maker
 from generator.incremental.spare import wanted as spare_wanted
 from generator.media.process import Media
 from generator.output.publish import WriteContext
+from generator.output.rooted import rooted_targets
 from generator.plan.related import related_inputs, related_key, related_urls, updated_related
 from generator.stages import BuildOptions, BuildResult, Stages
 from generator.store.cache import BuildCache
 from generator.store.files import content_digests, copied_records, file_stats, same_bytes
+from generator.util.urls import Links
 
 
 class Layer:
@@ -134,8 +136,9 @@ class Layer:
         cache.prune({r.key for r in loaded.documents})
         until = valid_until(loaded.documents, archive, options, self.config, self.now)
         print_ = fingerprint(self.frame, self.files, loaded.stats, self.copied)  # as the next build will see it
+        rooted = rooted_targets(archive, Links(self.config.base_url).prefix)
         structure, known = snapshot(print_, self.frame, loaded.documents, archive, digests, assets, related, entries,
-                                    frozenset(media.known))  # fmt: skip
+                                    frozenset(media.known), rooted)  # fmt: skip
         cache.save_manifest("assets", self.copied)
         save(cache, structure, known)
         cache.set_state({"fingerprint": print_, "valid_until": str(until), "output": str(self.out),

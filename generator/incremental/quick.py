@@ -196,7 +196,7 @@ class _Edit:
         if not isinstance(doc, Article) or (url is not None and not self._take_away(rel, key, url, self.by_rel)):
             return False
         if new_url is not None:
-            if rendered.links or rendered.images or any(is_image(a.target) for a in rendered.assets):
+            if rendered.links or rendered.rooted or rendered.images or any(is_image(a.target) for a in rendered.assets):
                 return False  # the full build checks where its links lead, and encodes its images
             for asset in rendered.assets:
                 out = new_url.lstrip("/") + asset.target

@@ -67,7 +67,7 @@ def build_quick(site: WriteContext, edit: Quick, chain, strings, print_: str, co
             return None
         gone, machine, pages, sitemap = retag.gone, retag.machine, retag.pages, retag.sitemap
     outputs = _outputs(made, previous, gone | edit.dropped, static, snap.assets, copied, regrouped is not None)
-    if outputs is None:
+    if outputs is None or (snap.rooted & (gone | edit.dropped)) - made.keys():  # (the full build reports the link)
         return None
     stages.timed("keys", start)
     try:

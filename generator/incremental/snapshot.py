@@ -84,6 +84,7 @@ class Structure:
     originals: dict[str, str]  # same_original() of each story's source URL -> its file
     linked: frozenset[str]  # the files that some file links to
     images: frozenset[str] = frozenset()  # the originals of the images the pages show (generator/media/)
+    rooted: frozenset[str] = frozenset()  # the output files that root-relative links lead to
 
     def terms(self, kind: str) -> tuple[TermRow, ...]:
         """``kind``: "tags" or "sources"."""
@@ -110,7 +111,8 @@ def term_row(term: Term, number: dict[str, int]) -> TermRow:
 
 def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict[str, Digest],
              assets: dict[str, str], related: str, sitemap: dict,
-             images: frozenset[str] = frozenset()) -> tuple[Structure, Known]:  # fmt: skip
+             images: frozenset[str] = frozenset(),
+             rooted: frozenset[str] = frozenset()) -> tuple[Structure, Known]:  # fmt: skip
     """What the next build needs to take the quick way: see the module's doc.
     ``documents`` are every loaded document, published or not; ``assets`` the
     stories' and pages' files to copy (output path -> source path); ``related``
@@ -135,6 +137,7 @@ def snapshot(print_: str, frame: str, documents, archive: Archive, digests: dict
         originals=archive.originals,
         linked=frozenset(link.target for r in documents for link in r.links),
         images=images,
+        rooted=rooted,
     )
     docs = {r.doc.file.rel: DocEntry(r.key, r.shape, urls.get(r.doc.file.rel)) for r in documents}
     return structure, Known(print_, print_, docs, digests)

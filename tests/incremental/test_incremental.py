@@ -356,7 +356,7 @@ def test_a_cached_record_is_read_back_with_the_builds_own_file(tmp_path):
     site.write("content/articles/2023/one.md", story("One", extra="tags: [AI, Film]\n"))
     config, _ = load_config(site.root / "site.yml")
     files, _ = discover(config)
-    record, _, problems = _parse_one(files[0], config, "key")
+    record, _, problems, _ = _parse_one(files[0], config, "key")
     assert not problems
     files_now = {f.rel: f for f in discover(config)[0]}  # another build's objects for the same files
     doc = read_doc(record, files_now).doc

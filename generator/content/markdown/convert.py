@@ -53,6 +53,7 @@ class Rendered:
     links: tuple[InternalLink, ...] = ()  # links to other stories by file path, in order
     ids: tuple[str, ...] = ()  # the body's heading ids, for links with an anchor
     external: tuple[tuple[str, int, int], ...] = ()  # (http(s) URL, line, col) of links out, for `check --links`
+    rooted: tuple[tuple[str, int, int], ...] = ()  # (path, line, col) of root-relative links, checked after the plan
     images: tuple[BodyImage, ...] = ()  # the images beside it that the body shows or links to, in order
     shape: str = ""  # digest of its place in the archive (generator/content/shape.py)
     card: str = ""  # digest of what its view shows, names apart (generator/content/shape.py)
@@ -173,18 +174,21 @@ def prepare(options: MarkdownOptions) -> None:
 
 
 def render_markdown(
-    doc: Article | Page, options: MarkdownOptions, key: str, allow_remote: bool = False
+    doc: Article | Page, options: MarkdownOptions, key: str, allow_remote: bool = False,
+    unchecked: list[InternalLink] | None = None,
 ) -> tuple[Rendered | None, str, list[Diagnostic]]:
     """Render the body; returns the record, the body's HTML and any problems.
     ``allow_remote``: an image from another site is shown as it is (lazily,
-    sending no referrer) instead of being an error."""
+    sending no referrer) instead of being an error. A body with problems is
+    not rendered; its links to other files go to ``unchecked``, so that they
+    are checked all the same (every problem of a file in one run)."""
     md = _parser(options)
     env: dict = {}
     tokens = md.parse(doc.body, env)
     diagnostics: list[Diagnostic] = []
     assets: dict[str, Asset] = {}
     body_lines = doc.body.split("\n")
-    if doc.file.kind == "article" and doc.image is not None and doc.image.asset is not None:
+    if doc.file.kind == "article" and getattr(doc, "image", None) is not None and doc.image.asset is not None:
         assets[doc.image.asset.target] = doc.image.asset
     deepest = _deepest(tokens)
     if deepest is not None:
@@ -194,6 +198,7 @@ def render_markdown(
     links: list[InternalLink] = []
     images: list[BodyImage] = []
     external: list[tuple[str, int, int]] = []
+    rooted: list[tuple[str, int, int]] = []
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -210,6 +215,10 @@ def render_markdown(
                     line, col = _locate(body_lines, token.map, target)
                     diagnostics.append(error(doc.file.rel, doc.body_line + line, col, "body", f"image: {REMOTE}"))
                 child.attrs.update({"loading": "lazy", "referrerpolicy": "no-referrer"})
+                continue
+            if target.startswith("/") and not target.startswith("//"):  # ("//host/...": another host's)
+                line, col = _locate(body_lines, token.map, target)
+                rooted.append((target, doc.body_line + line, col))
                 continue
             if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
                 continue
@@ -232,13 +241,15 @@ def render_markdown(
                 line, col = _locate(body_lines, token.map, target)
                 diagnostics.append(error(doc.file.rel, doc.body_line + line, col, "body", f"image {asset}"))
     if diagnostics:
+        if unchecked is not None:
+            unchecked.extend(links)
         return None, "", diagnostics
     html = md.renderer.render(tokens, md.options, env)
     summary = doc.summary.strip() if doc.summary else first_paragraph(tokens)
     assets_sorted = tuple(sorted(assets.values(), key=_target))
     ids = tuple(str(t.attrs["id"]) for t in tokens if t.type == "heading_open" and "id" in t.attrs)
     rendered = Rendered(replace(doc, body=""), summary, key, assets_sorted, tuple(links), ids, tuple(external),
-                        images=tuple(images))  # fmt: skip
+                        tuple(rooted), images=tuple(images))  # fmt: skip
     return rendered, html, []
 
 
