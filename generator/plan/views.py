@@ -148,7 +148,7 @@ def date_view(stamp: Stamp, config: SiteConfig, strings: Strings) -> DateView:
     local = stamp.at.astimezone(config.tzinfo) if stamp.has_time else stamp.at
     full = local.isoformat()
     if stamp.has_time:
-        text = strings.format_date_time(local.day, local.month, local.year, f"{local:%H:%M}")
+        text = strings.format_date_time(local.day, local.month, local.year, local.hour, local.minute)
         return DateView(full, full, text, local.year, local.month, local.day)
     text = strings.format_date(local.day, local.month, local.year)
     return DateView(local.date().isoformat(), full, text, local.year, local.month, local.day)

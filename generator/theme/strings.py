@@ -9,7 +9,12 @@
 
 A child theme's file overrides single keys of its parent's. The site's
 ``language`` picks the table (``en-GB`` tries ``en-gb``, then ``en``); keys it
-lacks come from English.
+lacks come from English, with a warning that names them.
+
+Counts take the plural form of the language (``stories_one``,
+``stories_few``, ``stories_many``, ``stories_other``: CLDR's categories for
+whole numbers; a form the table lacks falls back to ``_other``) and its
+thousands separator (``thousands``).
 """
 
 from __future__ import annotations
@@ -61,9 +66,20 @@ class Strings:
         return str(self.get(key)).format(**values)
 
     def count(self, key: str, count: int) -> str:
-        """``key_one`` for 1, else ``key_other``, with ``{count}`` filled in."""
-        form = f"{key}_one" if count == 1 else f"{key}_other"
-        return str(self.get(form)).format(count=count)
+        """The plural form of ``key`` for ``count`` (``key_one``, ``key_few``,
+        ``key_many``, else ``key_other``), with ``{count}`` filled in as the
+        language writes numbers."""
+        form = f"{key}_{plural_category(self.language, count)}"
+        if form not in self.table:
+            form = f"{key}_other"
+        return str(self.get(form)).format(count=self.number(count))
+
+    def number(self, value: int) -> str:
+        """``12345`` as the language writes it: ``12,345``, ``12.345``, ``12 345``."""
+        text = str(value)
+        if abs(value) < 10000 and self.language.lower().split("-")[0] in _SHORT_UNGROUPED:
+            return text
+        return f"{value:,}".replace(",", str(self.table.get("thousands", ",")))
 
     def months(self) -> list[str]:
         if not self._months:  # read once: this is called for every date shown
@@ -71,13 +87,42 @@ class Strings:
         return self._months
 
     def format_date(self, day: int, month: int, year: int) -> str:
-        return str(self.get("date")).format(day=day, month=self.months()[month - 1], year=year)
+        shown = self.table.get("first_day", 1) if day == 1 else day  # "1er juillet" in French
+        return str(self.get("date")).format(day=shown, month=self.months()[month - 1], year=year)
 
-    def format_date_time(self, day: int, month: int, year: int, time: str) -> str:
+    def format_date_time(self, day: int, month: int, year: int, hour: int, minute: int) -> str:
+        time = str(self.get("time")).format(hour=f"{hour:02d}", minute=f"{minute:02d}")
         return str(self.get("date_time")).format(date=self.format_date(day, month, year), time=time)
 
     def month_name(self, month: int, year: int) -> str:
         return str(self.get("month_year")).format(month=self.months()[month - 1], year=year)
+
+
+_SHORT_UNGROUPED = {"es", "pl"}  # CLDR's minimum grouping digits of 2: 1500, but 12 500
+
+
+def plural_category(language: str, n: int) -> str:
+    """CLDR's plural category of a whole number ``n`` in ``language``: "one",
+    "few", "many" or "other" (the rules of the languages that need more than
+    English's; every other language is treated like English)."""
+    code = language.lower().replace("_", "-")
+    base = code.split("-")[0]
+    n = abs(n)
+    if base in ("fr", "pt") and code != "pt-pt":
+        return "one" if n in (0, 1) else "other"  # "0 article", "1 article", "2 articles"
+    if base in ("ru", "uk", "be"):
+        if n % 10 == 1 and n % 100 != 11:
+            return "one"
+        return "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "many"
+    if base == "pl":
+        if n == 1:
+            return "one"
+        return "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "many"
+    if base in ("cs", "sk"):
+        return "one" if n == 1 else "few" if 2 <= n <= 4 else "other"
+    if base in ("ja", "zh", "ko", "vi", "th", "id"):
+        return "other"
+    return "one" if n == 1 else "other"
 
 
 def _filler(markup: Markup):
@@ -127,6 +172,7 @@ def load_strings(theme_paths: list[Path], language: str, display) -> tuple[Strin
     """Merge ``strings.yml`` of a theme chain (child first) for ``language``."""
     diagnostics: list[Diagnostic] = []
     tables: list[dict[str, dict]] = []
+    origins: dict[str, tuple[str, int, int]] = {}  # language -> where the child-most theme writes its block
     for path in reversed(theme_paths):  # parents first, so children override
         file = path / "strings.yml"
         if not file.is_file():
@@ -137,9 +183,10 @@ def load_strings(theme_paths: list[Path], language: str, display) -> tuple[Strin
         for problem in problems:
             check.error((problem.line, problem.col), "", problem.message)
         if node is not None and check.mapping(node, "strings"):
-            for lang, (_, value) in node.items.items():
+            for lang, (key, value) in node.items.items():
                 if check.mapping(value, lang):
                     tables.append({lang.lower(): value.to_python()})
+                    origins[lang.lower()] = (shown, key.line, key.col)
         diagnostics.extend(check.diagnostics)
     if diagnostics:
         return None, diagnostics
@@ -154,4 +201,20 @@ def load_strings(theme_paths: list[Path], language: str, display) -> tuple[Strin
         diagnostics.append(
             warning("site.yml", 1, 1, "language", f"the theme has no strings for {language!r}; using English")
         )
+    elif not language.lower().startswith(FALLBACK):
+        diagnostics += _lacking(tables, origins, _candidates(language)[:-1])
     return Strings(merged, language), diagnostics
+
+
+def _lacking(tables: list[dict[str, dict]], origins: dict, candidates: list[str]) -> list[Diagnostic]:
+    """A warning when the language's tables (``candidates``: ``de-at``, ``de``)
+    lack keys that English has: English would show through."""
+    english = {key for table in tables for key in table.get(FALLBACK, {})}
+    own = {key for table in tables for code in candidates for key in table.get(code, {})}
+    missing = sorted(key for key in english - own if not key.endswith(("_few", "_many")))
+    if not missing:
+        return []
+    path, line, col = next(origins[code] for code in candidates if code in origins)
+    shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+    message = f"the strings for {candidates[-1]!r} lack {len(missing)} of English's: {shown}; English is shown for them"
+    return [warning(path, line, col, "strings", message)]

@@ -7,6 +7,8 @@ const menus = ["tag", "source", "year", "sort"].map((name) => document.getElemen
 const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
 const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
+const lang = document.documentElement.lang || "en";
+const plural = new Intl.PluralRules(lang);  // "1 story", "0 article" in French
 const text = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
 
 let pagefind = null;
@@ -61,9 +63,10 @@ async function run(query, choices) {
   }
   if (ticket !== latest) return;
   const count = search.results.length;
-  const message = !query.trim() ? form.dataset.listed
-    : count === 0 ? form.dataset.none : count === 1 ? form.dataset.one : form.dataset.results;
-  statusLine.textContent = text(message, { count, query });
+  const one = plural.select(count) === "one";
+  const message = !query.trim() ? (one ? form.dataset.listedOne : form.dataset.listed)
+    : count === 0 ? form.dataset.none : one ? form.dataset.one : form.dataset.results;
+  statusLine.textContent = text(message, { count: count.toLocaleString(lang), query });
   const datas = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
   if (ticket !== latest) return;
   list.replaceChildren(...datas.map(item));
