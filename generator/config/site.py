@@ -57,6 +57,7 @@ class SiteConfig:
     news_sitemap: bool = False
     search: bool = True
     tags_strict: bool = False  # only tags declared under `tags:` may be used
+    headers: bool = False  # write `_headers` (HSTS, nosniff, frame-ancestors) for hosts that read it
     extra_front_matter: tuple[str, ...] = ()
     images: ImagesConfig = field(default_factory=ImagesConfig)
     outlets: Outlets = field(default_factory=Outlets)
@@ -79,7 +80,7 @@ class SiteConfig:
 TOP_KEYS = [
     "title", "description", "base_url", "language", "timezone", "theme", "content_dir", "output_dir",
     "per_page", "permalinks", "tags", "markdown", "feeds", "sitemap", "news_sitemap", "search", "tags_strict",
-    "extra_front_matter", "images", "outlets", "archive",
+    "headers", "extra_front_matter", "images", "outlets", "archive",
 ]  # fmt: skip
 
 
@@ -168,7 +169,7 @@ def _read(check: Checker, top: Node, base_url_override: str | None) -> dict:
             values["sitemap_limit"] = min(limit, 50_000)
             if limit > 50_000:
                 check.error(node.get("limit"), "sitemap.limit", "must be at most 50000 (the sitemap protocol's limit)")
-    for key in ("news_sitemap", "search", "tags_strict"):
+    for key in ("news_sitemap", "search", "tags_strict", "headers"):
         if (flag := check.boolean(top.get(key), key)) is not None:
             values[key] = flag
     if (node := top.get("images")) is not None:

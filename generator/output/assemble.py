@@ -18,6 +18,7 @@ from generator.media.process import NO_MEDIA, Media
 from generator.output.publish import WriteContext
 from generator.output.render import Renderer
 from generator.output.write import Output, copy_output
+from generator.plan.policy import headers_file
 from generator.plan.sitemaps import news_sitemaps, robots, sitemaps
 from generator.store.cache import VERSION
 from generator.store.files import Record, holds
@@ -56,12 +57,14 @@ def _template_globals(links: Links, static: StaticFiles, strings) -> dict:
 
 
 def machine_files(archive: Archive, entries: dict, config: SiteConfig, links: Links, now: datetime):
-    """Sitemaps and robots.txt: small, rebuilt every time. ``entries``: URL -> last modified."""
+    """Sitemaps, robots.txt and ``_headers`` (with ``headers: true``): small,
+    rebuilt every time. ``entries``: URL -> last modified."""
     maps = sitemaps(entries, config, links)
     if config.news_sitemap:
         maps += news_sitemaps(archive.stories, config, links, now)
     files = maps + [robots(maps, links)]
-    return [(f.path.lstrip("/"), f.data) for f in files]
+    made = [(f.path.lstrip("/"), f.data) for f in files]
+    return made + [("_headers", headers_file(config))] if config.headers else made
 
 
 def copy_of(rel: str, source: Path, static: StaticFiles, copied: dict[str, Record | None]) -> Output:

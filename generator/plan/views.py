@@ -20,6 +20,7 @@ from generator.content.model import Stamp
 from generator.media.process import default_image
 from generator.plan.feeds import site_feed_links
 from generator.plan.pictures import ImageView, Pictures
+from generator.plan.policy import REFERRER, content_policy
 from generator.theme.strings import Strings
 from generator.util.urls import Links
 
@@ -115,6 +116,9 @@ class SiteView:
     feeds: tuple  # FeedLink of the site's Atom and JSON feeds
     abs_url: str  # the home page, absolute
     generator: str
+    csp: str  # the Content-Security-Policy of every page (generator/plan/policy.py)
+    csp_search: str  # the search page's: with Pagefind's WebAssembly
+    referrer: str  # the referrer policy
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,9 @@ class ViewBuilder:
             feeds=site_feed_links(links, config.title),
             abs_url=links.absolute("/"),
             generator=f"ssg {__version__}",
+            csp=Markup(content_policy(config)),  # (made of constants: no quote needs escaping)
+            csp_search=Markup(content_policy(config, search_page=True)),
+            referrer=REFERRER,
         )
 
     def date(self, stamp: Stamp) -> DateView:

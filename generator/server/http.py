@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.server.livereload import EVENTS_PATH, Reloader, client_script
+from generator.server.livereload import CLIENT_JS, EVENTS_PATH, SCRIPT_PATH, Reloader, client_script
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -97,12 +97,26 @@ class _Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path == EVENTS_PATH and self.server.reloader is not None:  # type: ignore[attr-defined]
             self.server.reloader.stream(self)  # type: ignore[attr-defined]
             return
+        if urlsplit(self.path).path == SCRIPT_PATH and self.server.reloader is not None:  # type: ignore[attr-defined]
+            self._send_bytes(HTTPStatus.OK, "text/javascript; charset=utf-8", CLIENT_JS, head=False)
+            return
         self._serve(head=False)
 
     def _serve(self, head: bool) -> None:
         root: Path = self.server.root  # type: ignore[attr-defined]
+        prefix: str = self.server.prefix  # type: ignore[attr-defined]
+        path = urlsplit(self.path).path
+        if prefix != "/" and path in ("/", prefix.rstrip("/")):  # the site lives under its base URL's path
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", prefix)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         try:
-            kind, file = resolve(root, self.path)
+            if not path.startswith(prefix):
+                kind, file = "missing", None
+            else:
+                kind, file = resolve(root, "/" + self.path[len(prefix):])
         except UnicodeDecodeError:
             kind, file = "bad", None
         if kind == "bad":
@@ -177,10 +191,14 @@ class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, host: str, port: int, root: Path, reloader: Reloader | None, verbose: bool = False):
+    def __init__(self, host: str, port: int, root: Path, reloader: Reloader | None, verbose: bool = False,
+                 prefix: str = "/"):  # fmt: skip
+        """``prefix``: the path the site is served under (that of a base URL
+        like ``https://example.org/news/``), "/" or "/news/"."""
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.address_family = family
         self.root = root
+        self.prefix = prefix
         self.reloader = reloader
         self.verbose = verbose
         super().__init__((host, port), _Handler)
@@ -189,7 +207,7 @@ class SiteServer(ThreadingHTTPServer):
     def url(self) -> str:
         host, port = self.server_address[:2]
         shown = f"[{host}]" if ":" in str(host) else host
-        return f"http://{shown}:{port}/"
+        return f"http://{shown}:{port}{self.prefix}"
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="ssg-http", daemon=True)

@@ -1,7 +1,8 @@
 """Live reload over Server-Sent Events on the site's own port.
 
-Every served HTML page carries a small script that knows the build
-generation it was served from. It listens on ``/__ssg__/events``; the server
+Every served HTML page carries a small script (``/__ssg__/reload.js``, a
+file: the pages' Content-Security-Policy runs no inline script) that knows
+the build generation it was served from. It listens on ``/__ssg__/events``; the server
 sends the current state when a page connects and whenever a build finishes: a
 newer generation reloads the page; errors show an overlay listing each
 ``path:line:col`` problem, which the next good build takes away.
@@ -13,10 +14,11 @@ import json
 import threading
 
 EVENTS_PATH = "/__ssg__/events"
+SCRIPT_PATH = "/__ssg__/reload.js"
 KEEPALIVE = 15.0
 
-_SCRIPT = """<script data-ssg-livereload>(() => {
-  const loaded = %(generation)d;
+_SCRIPT = """(() => {
+  const loaded = Number(document.currentScript.dataset.generation);
   const events = new EventSource(%(path)s);
   let box = null;
   function show(errors) {
@@ -49,11 +51,15 @@ _SCRIPT = """<script data-ssg-livereload>(() => {
     if (state.generation !== loaded) { events.close(); location.reload(); return; }
     if (box) { box.remove(); box = null; }
   });
-})();</script>"""
+})();
+"""
+CLIENT_JS = (_SCRIPT % {"path": json.dumps(EVENTS_PATH)}).encode("utf-8")
 
 
 def client_script(generation: int) -> str:
-    return _SCRIPT % {"generation": generation, "path": json.dumps(EVENTS_PATH)}
+    """The element each served page gets: the script, and the generation it was served from."""
+    return f'<script src="{SCRIPT_PATH}" data-ssg-livereload data-generation="{generation:d}"></script>'
+
 
 
 class Reloader:

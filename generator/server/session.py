@@ -15,8 +15,10 @@ import time
 import webbrowser
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator.build import BuildOptions, build
+from generator.config.site import load_config
 from generator.diagnostics import DiagnosticError, Severity, report
 from generator.incremental.spare import prepare_spare
 from generator.output.staging import OutputError
@@ -39,6 +41,18 @@ def serve_output(root: Path) -> Path:
     return root / CACHE_DIR / "serve" / "public"
 
 
+def base_path(options: BuildOptions) -> str:
+    """The path of the site's base URL (``--base-url``, else site.yml's), so
+    that a site published under ``https://example.org/news/`` is previewed
+    under ``/news/`` too; "/" when site.yml does not load (the build says why)."""
+    base_url = options.base_url
+    if base_url is None:
+        config, _ = load_config(options.config_path)
+        base_url = config.base_url if config is not None else "/"
+    path = urlsplit(base_url).path
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
 class Session:
     """One `ssg serve`: the server, the watcher and the rebuild loop."""
 
@@ -49,7 +63,7 @@ class Session:
         self.output = serve_output(root)
         self.reloader = Reloader()
         try:
-            self.server = SiteServer(host, port, self.output, self.reloader)
+            self.server = SiteServer(host, port, self.output, self.reloader, prefix=base_path(options))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise ServeError(

@@ -51,6 +51,7 @@ class _Audit(HTMLParser):
         self.problems: list[str] = []
         self.scripts: list[tuple[dict, str]] = []
         self._script: dict | None = None
+        self.policy = False  # the page's own Content-Security-Policy seen
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -62,7 +63,10 @@ class _Audit(HTMLParser):
                 if scheme.startswith(("javascript:", "vbscript:", "data:text")):
                     self.problems.append(f"{name}={value!r} on <{tag}>")
         if tag == "meta" and "http-equiv" in a:
-            self.problems.append("<meta http-equiv>")
+            own = a["http-equiv"] == "Content-Security-Policy" and not self.policy  # the theme's, first in <head>
+            self.policy = self.policy or own
+            if not own:
+                self.problems.append("<meta http-equiv>")
         if tag in ("iframe", "object", "embed", "base", "frame"):
             self.problems.append(f"<{tag}> from content")
         if tag == "script":

@@ -17,7 +17,7 @@ import pytest
 from conftest import Site, sample_copy, story
 from servekit import serving
 
-LIVE = re.compile(r"<script data-ssg-livereload>.*?</script>", re.S)
+LIVE = re.compile(r"<script src=\"/__ssg__/reload.js\" data-ssg-livereload data-generation=\"\d+\"></script>")
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_static_host_behaviour(sample):
         assert response.status == 200
         assert response.getheader("Content-Type") == "text/html; charset=utf-8"
         assert response.getheader("Cache-Control") == "no-cache"
-        assert b"<script data-ssg-livereload>" in body
+        assert b"data-ssg-livereload" in body
         assert session.url.encode() + b"2023/07/netflix-ai-job/" in body  # base_url is the server's own
         etag = response.getheader("ETag")
         response, _ = _get(session, "/2023/07/netflix-ai-job/", headers={"If-None-Match": etag})
@@ -242,3 +242,23 @@ def test_first_build_failing_shows_the_errors(tmp_path):
         assert response.status == 503
         assert b"content/articles/a.md:3:7: error: date: invalid date" in body
         assert b"data-ssg-livereload" in body
+
+
+def test_a_site_under_a_sub_path_is_previewed_at_that_path(sample):
+    config = sample.read("site.yml")
+    base = re.search(r"^base_url: *(\S+)", config, re.M)[1]
+    sample.write("site.yml", config.replace(base, "https://example.org/news/archive/"))
+    with serving(sample.root) as session:
+        assert session.url.endswith("/news/archive/")
+        for path in ("/", "/news/archive"):
+            response, _ = _get(session, path)
+            assert (response.status, response.getheader("Location")) == (302, "/news/archive/")
+        response, body = _get(session, "/news/archive/2023/07/netflix-ai-job/")
+        assert response.status == 200
+        assert b'href="/news/archive/tags/"' in body  # every link under the sub-path
+        response, _ = _get(session, "/news/archive/static")
+        assert (response.status, response.getheader("Location")) == (301, "/news/archive/static/")
+        response, body = _get(session, "/2023/07/netflix-ai-job/")  # outside the site's path: not the site
+        assert response.status == 404 and b"data-ssg-livereload" in body  # (the site's 404 page)
+        response, body = _get(session, "/__ssg__/reload.js")
+        assert response.status == 200 and b"EventSource" in body

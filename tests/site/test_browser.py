@@ -39,7 +39,8 @@ def served(tmp_path_factory):
 def _visit(browser, origin, path, width, scheme="light", javascript=True):
     """Open ``path``; the search page is visited once its results are shown."""
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
-                                  java_script_enabled=javascript)  # fmt: skip
+                                  java_script_enabled=javascript, bypass_csp=True)  # fmt: skip
+    # (bypass_csp: axe-core is put into the page as an inline script; tests/output/test_policy.py checks the policy)
     page = context.new_page()
     requests, failures = [], []
     page.on("request", lambda r: requests.append(r.url))

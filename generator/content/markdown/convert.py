@@ -210,6 +210,7 @@ def render_markdown(
             if child.type == "link_open" and target.lower().startswith(("http://", "https://")):
                 line, col = _locate(body_lines, token.map, target)
                 external.append((target, doc.body_line + line, col))
+                child.attrs["rel"] = "noopener"  # (a link out never gets a hold on this page's window)
             if child.type == "image" and _REMOTE.match(target):
                 if not allow_remote:
                     line, col = _locate(body_lines, token.map, target)
