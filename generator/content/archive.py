@@ -195,6 +195,18 @@ def newest_first(when: float, url: str) -> tuple[float, str]:
     return (-when, url)
 
 
+MORE_FROM = 4  # the stories of its outlet a story's page may show ("More from this outlet")
+
+
+def nearby(members: Sequence[M], index: int, count: int = MORE_FROM) -> list[M]:
+    """The ``count`` members nearest to ``members[index]`` in their list (an
+    outlet's stories, newest first), the newer first on a tie, in the list's
+    order: what a story's page shows as more from its outlet."""
+    near = sorted((i for i in range(max(0, index - count), min(len(members), index + count + 1)) if i != index),
+                  key=lambda i: (abs(i - index), i))[:count]  # fmt: skip
+    return [members[i] for i in sorted(near)]
+
+
 def month_of(article: Article, config: SiteConfig) -> tuple[int, int]:
     """The year and month a story is archived under: its date in the site's time zone."""
     local = article.date.at.astimezone(config.tzinfo)

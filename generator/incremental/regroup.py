@@ -34,6 +34,7 @@ from generator.config.site import SiteConfig
 from generator.content.archive import (
     calendar,
     month_of,
+    nearby,
     newest_first,
     same_original,
     spellings,
@@ -166,6 +167,7 @@ def regroup(snap: Structure, retags: list[tuple[int, Article, Article]], config:
     old_stories = snap.stories
     neighbours = frozenset(old_stories[j].url for i, *_ in [*dated, *removed] for j in (i - 1, i + 1)
                            if 0 <= j < len(old_stories))  # fmt: skip
+    neighbours |= _more_from_moved(snap.sources, old_stories, rows["sources"], new_stories)
     modified = {old_stories[i].url: article_modified(new) for i, _, new in dated}
     modified |= {url: article_modified(new) for _, url, new in added}
     structure = snap.replace(stories=new_stories, years=years, originals=originals, **rows)
@@ -173,6 +175,21 @@ def regroup(snap: Structure, retags: list[tuple[int, Article, Article]], config:
     return Regrouped(structure, groupings, bool(dated) or moving, neighbours, modified,
                      _periods(snap.years, years), frozenset(before - after), frozenset(after - before),
                      len(after) - len(before))  # fmt: skip
+
+
+def _more_from_moved(before: tuple[TermRow, ...], old_stories, after: tuple[TermRow, ...], new_stories) -> set[str]:
+    """The stories whose "more from this outlet" changed: those near a story
+    that came to, left or moved in its outlet's list (``archive.nearby``)."""
+    old = {row.slug: [old_stories[i].url for i in sorted(row.members)] for row in before}
+    moved: set[str] = set()
+    for row in after:
+        urls = [new_stories[i].url for i in sorted(row.members)]
+        was = old.get(row.slug, [])
+        if urls == was:
+            continue
+        shown = {url: nearby(was, i) for i, url in enumerate(was)}
+        moved.update(url for i, url in enumerate(urls) if shown.get(url) != nearby(urls, i))
+    return moved
 
 
 def _pages(stories: tuple[StoryRow, ...], years: tuple[YearRow, ...], config: SiteConfig) -> set[str]:

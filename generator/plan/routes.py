@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from generator.config.site import SiteConfig
-from generator.content.archive import Archive, Story, Term
+from generator.content.archive import Archive, Story, Term, nearby
 from generator.content.model import Where
 from generator.diagnostics import Diagnostic, error
 from generator.plan.dates import DatesPlan, month_groups
@@ -191,15 +191,18 @@ class _Planner(DatesPlan):
     def plan_stories(self):
         stories, views, digests = self.archive.stories, self.views, self.digests
         by_url = {s.url: s for s in stories}
+        in_outlet = {s.url: (term.stories, i) for term in self.archive.sources for i, s in enumerate(term.stories)}
         for index, story in enumerate(stories):
             newer = stories[index - 1] if index > 0 else None
             older = stories[index + 1] if index + 1 < len(stories) else None
             related_urls = self.related[story.url]
-            if not self.scope.story(story.url, (story.url, *(s.url for s in (newer, older) if s), *related_urls)):
+            more = tuple(s for s in nearby(*in_outlet[story.url]) if s.url not in related_urls)
+            shown = (story.url, *(s.url for s in (newer, older) if s), *related_urls, *(s.url for s in more))
+            if not self.scope.story(story.url, shown):
                 continue
             related = tuple(by_url[u] for u in related_urls)
 
-            def make(story=story, newer=newer, older=older, related=related):
+            def make(story=story, newer=newer, older=older, related=related, more=more):
                 view = views.story(story)
                 canonical = story.article.source.url if story.article.syndicated else None
                 year, month = view.date.year, view.date.month
@@ -209,14 +212,17 @@ class _Planner(DatesPlan):
                 context = {"story": view, "body": views.body_of(story.rendered),
                            "newer": views.story(newer) if newer else None,
                            "older": views.story(older) if older else None,
-                           "related": tuple(views.story(s) for s in related)}  # fmt: skip
+                           "related": tuple(views.story(s) for s in related),
+                           "more_from": tuple(views.story(s) for s in more),
+                           "reading_minutes": reading_minutes(story.rendered.words)}  # fmt: skip
                 return view.title, view.summary, head, context
 
             key = (digests[story.url].whole, digests[newer.url].card if newer else None,
-                   digests[older.url].card if older else None, tuple(digests[s.url].card for s in related))  # fmt: skip
+                   digests[older.url].card if older else None, tuple(digests[s.url].card for s in related),
+                   tuple(digests[s.url].card for s in more))  # fmt: skip
             self.add(story.url, ("article.html",), "article", key, make,
                      origin=(story.article.file.rel, story.article.slug_at), lastmod=modified(story),
-                     shows=(story, *(s for s in (newer, older) if s), *related))  # fmt: skip
+                     shows=(story, *(s for s in (newer, older) if s), *related, *more))  # fmt: skip
 
     def plan_terms(self, kind: str, index_url: str, index_title: str, terms: tuple[Term, ...], make_view):
         views = [make_view(term) for term in terms]
@@ -233,6 +239,14 @@ class _Planner(DatesPlan):
             url = f"{index_url}{term.slug}/"
             self.add_list(kind, url, term.name, description, term.stories, (f"{kind}.html", "list.html"),
                           view, trail=((index_title, index_url), (term.name, url)))  # fmt: skip
+
+WORDS_A_MINUTE = 230  # an adult's silent reading of news prose, a common rule of thumb
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read a story of ``words`` words, at least one."""
+    return max(1, round(words / WORDS_A_MINUTE))
+
 
 def _by_letter(terms) -> tuple[tuple[str, tuple], ...]:
     """Terms grouped under their first letter A–Z ('#' for anything else)."""

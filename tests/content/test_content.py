@@ -132,7 +132,7 @@ def test_archives_and_sources(site):
     assert site.ssg("build").code == 0
     year = site.read("public/2023/index.html")
     assert re.findall(r'class="month-heading"><a href="(/2023/\d\d/)">', year) == ["/2023/04/", "/2023/03/"]
-    assert '<a href="/2022/">2022</a>' in year
+    assert '<a href="/2022/" rel="next"><span class="label">Older year</span> 2022</a>' in year
     assert site.read("public/2023/03/index.html").count('class="story-item"') == 1
     sources = site.read("public/sources/index.html")
     assert '<a href="/sources/outlet-one/">Outlet One</a> <span class="count">3 stories</span>' in sources

@@ -144,7 +144,8 @@ def test_json_ld_and_open_graph_on_every_article(site):
     assert head.meta["twitter:card"] == ["summary_large_image"]
     assert head.meta["og:image"] == ["https://img.example/p.jpg"]
     raw = (site.public / "2023/07/headline-script-script-alert-1-script/index.html").read_text()
-    assert raw.count("<script") == 1  # only the JSON-LD element itself
+    assert raw.count("<script") == 2  # the JSON-LD element itself and the theme's share.js
+    assert re.search(r'<script src="/static/share\.[0-9a-f]{10}\.js" defer></script>', raw)
     _, items = _head(site.public / "2023/07/b/index.html")
     assert [a["name"] for a in items[0]["author"]] == ["Jo A", "Li B"]
     assert items[0]["isBasedOn"] == "https://src.example/b"

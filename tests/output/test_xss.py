@@ -99,7 +99,8 @@ def test_no_unescaped_payload_in_any_page(hostile):
                 json.loads(text)  # JSON-LD stays JSON: no payload closed the element
                 assert "</script" not in text.lower()
             else:
-                assert attrs.get("src", "").startswith("/static/search.") and not text.strip(), (page, attrs)
+                assert attrs.get("src", "").startswith(("/static/search.", "/static/share.")) and not text.strip(), \
+                    (page, attrs)
 
 
 def test_json_ld_keeps_the_payload_as_text(hostile):

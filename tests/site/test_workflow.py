@@ -97,7 +97,7 @@ def test_ci_workflow_in_the_docs_runs_against_the_sample(tmp_path):
     # The first run after the first build reads the files whose mtime changed: the same bytes, so nothing is
     # parsed, rendered or encoded (the images' variants are in the cache, under what the originals hold).
     next_run(2)
-    assert "parsed 0 files, rendered 0 of 115 files; encoded 0 images" in ci_build()
+    assert "parsed 0 files, rendered 0 of 116 files; encoded 0 images" in ci_build()
     assert tree_hashes(site.public) == built
     next_run(3)  # from then on, a checkout of the same commit is no change at all
     assert ci_build().startswith("Nothing changed")
@@ -105,7 +105,7 @@ def test_ci_workflow_in_the_docs_runs_against_the_sample(tmp_path):
     next_run(4, edit=True)  # a commit that edits one story: the quick way, in the spare tree (the output before last)
     restored = (site.root / ".ssg-cache/spare").stat().st_ino
     out = ci_build()
-    assert "parsed 1 files, rendered 8 of 115 files; the quick way" in out  # the story's page and its feeds
+    assert "parsed 1 files, rendered 8 of 116 files; the quick way" in out  # the story's page and its feeds
     assert site.public.stat().st_ino == restored
     assert "One more line." in (site.public / "2023/07/netflix-ai-job/index.html").read_text(encoding="utf-8")
     site.write("content/articles/broken.md", "---\ntitle: Broken\n---\n")

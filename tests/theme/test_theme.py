@@ -34,7 +34,7 @@ def test_child_overrides_a_block_and_a_template_and_static(site):
     assert "<p>0 tags</p>" in site.read("public/tags/index.html")
     names = sorted(p.name for p in (site.public / "static").iterdir())
     assert [re.sub(r"\.[0-9a-f]{10}\.", ".#.", n) for n in names] == [
-        "extra.#.css", "favicon.#.svg", "print.#.css", "search.#.js", "style.#.css"
+        "extra.#.css", "favicon.#.svg", "print.#.css", "search.#.js", "share.#.js", "style.#.css"
     ]
 
 
@@ -149,13 +149,13 @@ def test_a_story_card_is_rendered_once_per_story_and_level(tmp_path):
 
     chain, problems = load_chain("default", tmp_path)
     assert not problems
-    env = make_environment(chain, {"t": lambda key, **values: key})
+    env = make_environment(chain, {"t": lambda key, **values: key, "time": lambda date: date.text})
     reads: list[str] = []
 
     class Card:
         url, summary = "/2023/07/a/", ""
         date = type("D", (), {"iso": "2023-07-26", "text": "26 July 2023"})()
-        source = type("S", (), {"name": "The Outlet"})()
+        source = type("S", (), {"name": "The Outlet", "published": None})()
 
         @property
         def title(self):

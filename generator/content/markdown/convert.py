@@ -55,6 +55,7 @@ class Rendered:
     external: tuple[tuple[str, int, int], ...] = ()  # (http(s) URL, line, col) of links out, for `check --links`
     rooted: tuple[tuple[str, int, int], ...] = ()  # (path, line, col) of root-relative links, checked after the plan
     images: tuple[BodyImage, ...] = ()  # the images beside it that the body shows or links to, in order
+    words: int = 0  # how many words the Markdown body has, for the reading time
     shape: str = ""  # digest of its place in the archive (generator/content/shape.py)
     card: str = ""  # digest of what its view shows, names apart (generator/content/shape.py)
 
@@ -250,7 +251,7 @@ def render_markdown(
     assets_sorted = tuple(sorted(assets.values(), key=_target))
     ids = tuple(str(t.attrs["id"]) for t in tokens if t.type == "heading_open" and "id" in t.attrs)
     rendered = Rendered(replace(doc, body=""), summary, key, assets_sorted, tuple(links), ids, tuple(external),
-                        tuple(rooted), images=tuple(images))  # fmt: skip
+                        tuple(rooted), images=tuple(images), words=len(doc.body.split()))  # fmt: skip
     return rendered, html, []
 
 
