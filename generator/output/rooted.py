@@ -42,7 +42,7 @@ def dead_rooted_links(archive: Archive, written: Iterable[str], prefix: str, sea
                 continue
             if search and rel.startswith(SEARCH_BUNDLE):
                 continue
-            pages = pages or sorted("/" + rel.removesuffix("index.html") for rel in files if rel.endswith(".html"))
+            pages = pages or sorted("/" + f.removesuffix("index.html") for f in files if f.endswith(".html"))
             close = difflib.get_close_matches("/" + rel.removesuffix("index.html"), pages, n=1, cutoff=0.8)
             hint = f" (did you mean {prefix + close[0]!r}?)" if close else ""
             message = f"link to {target!r}: the site has no page at this address{hint}"

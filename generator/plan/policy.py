@@ -1,7 +1,8 @@
 """The pages' security policy: what a browser may load and run on them.
 
-ssg's own output runs one script of its own (search, on the search page)
-and needs nothing else from anywhere, so every page gets a strict
+ssg's own output runs two scripts of its own (search, on the search page,
+and the copy-link button of a story's page), both files of the theme, and
+needs nothing else from anywhere, so every page gets a strict
 Content-Security-Policy as a ``<meta http-equiv>``: a mistake in escaping
 then gives a blocked script, not a cross-site script. The headers a
 ``<meta>`` cannot set (``frame-ancestors``, HSTS, ``nosniff``) go to an
