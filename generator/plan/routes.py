@@ -28,7 +28,7 @@ from generator.plan.feeds import ATOM_TYPE, FeedLink, modified
 from generator.plan.head import Head, page_meta
 from generator.plan.pagination import paginate
 from generator.plan.scope import EVERYTHING, Scope
-from generator.plan.views import DateView, ViewBuilder
+from generator.plan.views import DateView, ViewBuilder, share_view
 from generator.theme.strings import Strings
 from generator.util.digest import digest
 from generator.util.urls import Links, period_url
@@ -213,7 +213,7 @@ class _Planner(DatesPlan):
                            "newer": views.story(newer) if newer else None,
                            "older": views.story(older) if older else None,
                            "related": tuple(views.story(s) for s in related),
-                           "more_from": tuple(views.story(s) for s in more),
+                           "more_from": tuple(views.story(s) for s in more), "share": share_view(view),
                            "reading_minutes": reading_minutes(story.rendered.words)}  # fmt: skip
                 return view.title, view.summary, head, context
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from urllib.parse import quote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.config.site import SiteConfig
@@ -76,6 +77,33 @@ class StoryView:
     credits: tuple[str, ...]
     image: ImageView | None
     extra: dict
+
+
+@dataclass(frozen=True)
+class ShareView:
+    """Plain share addresses of a story: no script from another host."""
+
+    email: Markup  # a mailto: link with the title and the story's address
+    networks: tuple[Link, ...]  # (name, share address), in the order shown
+
+
+# Networks with a share address that takes the story's address and title.
+NETWORKS = (
+    ("Bluesky", "https://bsky.app/intent/compose?text={title}%20{url}"),
+    ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+    ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    ("X", "https://x.com/intent/post?url={url}&text={title}"),
+    ("Reddit", "https://www.reddit.com/submit?url={url}&title={title}"),
+    ("WhatsApp", "https://wa.me/?text={title}%20{url}"),
+)
+
+
+def share_view(story: StoryView) -> ShareView:
+    url, title = quote(story.abs_url, safe="/"), quote(story.title, safe="/")
+    return ShareView(
+        email=Markup(escape(f"mailto:?subject={title}&body={url}")),
+        networks=tuple(Link(name, Markup(escape(form.format(url=url, title=title)))) for name, form in NETWORKS),
+    )
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class Strings:
     def number(self, value: int) -> str:
         """``12345`` as the language writes it: ``12,345``, ``12.345``, ``12 345``."""
         text = str(value)
-        if abs(value) < 10000 and self.language.lower().split("-")[0] in _SHORT_UNGROUPED:
+        if -1000 < value < 1000 or (abs(value) < 10000 and self.language.lower().split("-")[0] in _SHORT_UNGROUPED):
             return text
         return f"{value:,}".replace(",", str(self.table.get("thousands", ",")))
 
