@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from generator.config.site import SiteConfig
-from generator.content.archive import Archive, Story, Term, nearby
+from generator.content.archive import MORE_FROM, Archive, Story, Term, nearby
 from generator.content.model import Where
 from generator.diagnostics import Diagnostic, error
 from generator.plan.dates import DatesPlan, month_groups
@@ -192,13 +192,16 @@ class _Planner(DatesPlan):
         stories, views, digests = self.archive.stories, self.views, self.digests
         by_url = {s.url: s for s in stories}
         in_outlet = {s.url: (term.stories, i) for term in self.archive.sources for i, s in enumerate(term.stories)}
+        near = self._near_changed(in_outlet)
         for index, story in enumerate(stories):
             newer = stories[index - 1] if index > 0 else None
             older = stories[index + 1] if index + 1 < len(stories) else None
             related_urls = self.related[story.url]
+            shown = (story.url, *(s.url for s in (newer, older) if s), *related_urls)
+            if near is not None and story.url not in near and not self.scope.story(story.url, shown):
+                continue  # (no story it would show from its outlet changed: they need not be found)
             more = tuple(s for s in nearby(*in_outlet[story.url]) if s.url not in related_urls)
-            shown = (story.url, *(s.url for s in (newer, older) if s), *related_urls, *(s.url for s in more))
-            if not self.scope.story(story.url, shown):
+            if not self.scope.story(story.url, (*shown, *(s.url for s in more))):
                 continue
             related = tuple(by_url[u] for u in related_urls)
 
@@ -223,6 +226,18 @@ class _Planner(DatesPlan):
             self.add(story.url, ("article.html",), "article", key, make,
                      origin=(story.article.file.rel, story.article.slug_at), lastmod=modified(story),
                      shows=(story, *(s for s in (newer, older) if s), *related, *more))  # fmt: skip
+
+    def _near_changed(self, in_outlet: dict) -> set[str] | None:
+        """In a partial plan, the stories that may show a changed story as
+        more from their outlet (``archive.nearby``: those near it in the
+        outlet's list); None in a full plan, where every story is planned."""
+        if self.scope.full:
+            return None
+        near = set()
+        for url in self.scope.changed & in_outlet.keys():
+            members, i = in_outlet[url]
+            near.update(s.url for s in members[max(0, i - MORE_FROM) : i + MORE_FROM + 1])
+        return near
 
     def plan_terms(self, kind: str, index_url: str, index_title: str, terms: tuple[Term, ...], make_view):
         views = [make_view(term) for term in terms]

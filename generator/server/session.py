@@ -15,7 +15,6 @@ import time
 import webbrowser
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from generator.build import BuildOptions, build
 from generator.config.site import load_config
@@ -27,6 +26,7 @@ from generator.server.livereload import Reloader
 from generator.server.watcher import watch
 from generator.store.cache import CACHE_DIR
 from generator.store.lock import LockTimeout, build_lock
+from generator.util.urls import Links
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 STALE_SEARCH_ABOVE = 2000
@@ -49,8 +49,7 @@ def base_path(options: BuildOptions) -> str:
     if base_url is None:
         config, _ = load_config(options.config_path)
         base_url = config.base_url if config is not None else "/"
-    path = urlsplit(base_url).path
-    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+    return Links(base_url).prefix + "/"
 
 
 class Session:

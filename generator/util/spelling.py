@@ -44,12 +44,18 @@ class Speller:
         best, best_distance = None, 3
         candidates = {name for form in _deletions(slug, 2) for name in self.index.get(form, ())} - {slug}
         for name in sorted(candidates):
-            shortest = min(len(slug), len(name))
-            limit = 2 if shortest >= 5 else 1 if shortest >= 3 else 0
+            limit = allowed_edits(slug, name)
             found = distance(slug, name, limit)
             if found <= limit and found < best_distance:
                 best, best_distance = name, found
         return best
+
+
+def allowed_edits(a: str, b: str) -> int:
+    """How many letters two names may differ by and still be taken for one
+    misspelt: two from five letters, one from three, none below."""
+    shortest = min(len(a), len(b))
+    return 2 if shortest >= 5 else 1 if shortest >= 3 else 0
 
 
 def _deletions(word: str, times: int) -> set[str]:

@@ -95,3 +95,16 @@ def test_phone_header_is_compact_and_copy_link_works(tmp_path):
         search.click()
         page.wait_for_url("**/search/")
         browser.close()
+
+
+def test_a_quick_build_brings_more_from_the_outlet_up_to_date(site):
+    for n in range(1, 12):
+        site.write(f"content/articles/o{n}.md", story(title=f"Outlet story {n}", date=f"2023-07-{n:02d}", name="Wire",
+                                                      extra=f"slug: o{n}\n"))  # fmt: skip
+    assert site.ssg("build").code == 0
+    site.write("content/articles/o3.md", site.read("content/articles/o3.md").replace("Outlet story 3", "Renamed"))
+    result = site.ssg("build", "-v")
+    assert "the quick way" in result.err + result.out
+    for n in (1, 2, 4, 5):  # its page is among theirs; the pages farther away do not show it
+        assert ">Renamed</a>" in site.read(f"public/2023/07/o{n}/index.html"), n
+    assert ">Renamed</a>" not in site.read("public/2023/07/o9/index.html")

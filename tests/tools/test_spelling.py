@@ -3,7 +3,7 @@
 import random
 import string
 
-from generator.util.spelling import Speller, distance
+from generator.util.spelling import Speller, allowed_edits, distance
 
 
 def brute_force(slug: str, known: list[str]) -> str | None:
@@ -13,9 +13,8 @@ def brute_force(slug: str, known: list[str]) -> str | None:
     if same:
         return same[0]
     best, best_distance = None, 3
-    for name in sorted(known):
-        shortest = min(len(slug), len(name))
-        limit = 2 if shortest >= 5 else 1 if shortest >= 3 else 0
+    for name in sorted(known):  # every name, where the speller looks only at its index's candidates
+        limit = allowed_edits(slug, name)
         found = distance(slug, name, limit)
         if found <= limit and found < best_distance:
             best, best_distance = name, found
