@@ -88,7 +88,7 @@ def test_phone_header_is_compact_and_copy_link_works(tmp_path):
         assert search.is_visible() and not page.locator(".site-search").is_visible()
         copy = page.get_by_role("link", name="Copy link")
         copy.click()
-        assert page.get_by_role("link", name="Link copied").is_visible()
+        page.get_by_role("link", name="Link copied").wait_for(state="visible", timeout=5000)  # (the copy is async)
         assert page.evaluate("navigator.clipboard.readText()") == f"{origin}/2023/07/netflix-ai-job/".replace(
             origin, "https://archive.example.org")
         assert page.url == origin + "/2023/07/netflix-ai-job/"  # copied, not followed
