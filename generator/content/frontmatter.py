@@ -15,17 +15,18 @@ from urllib.parse import urlsplit
 from generator.config.site import SiteConfig
 from generator.config.validate import Checker, check_url
 from generator.config.yamlsource import Node, parse_yaml
-from generator.content.model import Article, Asset, Image, Page, Source, SourceFile, Stamp, TagRef, Where
+from generator.content.aliases import alias_path
+from generator.content.model import Alias, Article, Asset, Image, Page, Source, SourceFile, Stamp, TagRef, Where
 from generator.content.review import waiting
 from generator.diagnostics import Diagnostic, error
 from generator.util.slugs import MAX_LENGTH, is_slug, slugify
 
 ARTICLE_KEYS = [
     "title", "date", "updated", "source", "credit", "image", "tags", "summary", "slug", "draft", "syndicated",
-    "intake",
+    "intake", "aliases",
 ]  # fmt: skip
 INTAKE_KEYS = ["from", "starting_text", "reviewed"]
-PAGE_KEYS = ["title", "date", "updated", "summary", "slug", "draft"]
+PAGE_KEYS = ["title", "date", "updated", "summary", "slug", "draft", "aliases"]
 SOURCE_KEYS = ["name", "url", "author", "published", "archived"]
 IMAGE_KEYS = ["src", "alt", "credit", "caption", "focus"]
 # a key of these at the top is most probably one whose indentation was lost
@@ -142,6 +143,7 @@ class _Reader:
         values["summary"] = check.string(node.get("summary"), "summary")
         values["draft"] = bool(check.boolean(node.get("draft"), "draft"))
         values["extra"] = tuple((name, node.get(name).to_python()) for name in extra_names if name in node.items)
+        values["aliases"] = self.aliases(node.get("aliases"))
         slug_node = node.get("slug")
         if slug_node is not None:
             slug = check.string(slug_node, "slug")
@@ -298,6 +300,16 @@ class _Reader:
             self.check.error(node, "image.focus", 'must be two percentages, from the left and from the top: "50% 30%"')
             return (0.5, 0.5)
         return float(match[1]) / 100, float(match[2]) / 100
+
+    def aliases(self, node: Node | None) -> tuple[Alias, ...]:
+        found: dict[str, Alias] = {}
+        for text, alias_node in self.check.string_list(node, "aliases"):
+            path, problem = alias_path(text)
+            if problem:
+                self.check.error(alias_node, "aliases", f"{text!r} {problem}")
+            elif path not in found:
+                found[path] = Alias(path, Where("aliases", alias_node.line, alias_node.col))
+        return tuple(found.values())
 
     def tags(self, node: Node | None) -> tuple[TagRef, ...]:
         refs: list[TagRef] = []

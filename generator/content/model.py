@@ -88,6 +88,15 @@ class TagRef:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """An old address of a story or page (``aliases:``), redirected to it: a site path
+    ending in ``/`` or ``.html``, below the site's base URL."""
+
+    path: str
+    at: Where = field(default=Where("aliases"))
+
+
+@dataclass(frozen=True)
 class Article:
     file: SourceFile
     title: str
@@ -109,6 +118,7 @@ class Article:
     source_url_at: Where = field(default=Where("source.url"))
     source_name_at: Where = field(default=Where("source.name"))
     waiting: bool = False  # its text is still what ssg new / ssg import wrote (generator/content/review.py)
+    aliases: tuple[Alias, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,7 @@ class Page:
     body: str = ""
     body_line: int = 1
     slug_at: Where = field(default=Where("slug"))
+    aliases: tuple[Alias, ...] = ()
 
 
 def is_published(doc: Article | Page, drafts: bool, future: bool, now: datetime) -> bool:

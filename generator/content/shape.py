@@ -56,6 +56,7 @@ def _shape(rendered, config: SiteConfig, whole: bool) -> tuple:
         rendered.ids,
         tuple((str(asset.source), asset.target) for asset in rendered.assets),
         doc.image.focus if getattr(doc, "image", None) is not None else None,  # (its share card is cut around it)
+        tuple(alias.path for alias in doc.aliases),  # (each a page of its own)
     )
     if isinstance(doc, Article):
         source = doc.source

@@ -198,6 +198,8 @@ class _Edit:
         if new_url is not None:
             if rendered.links or rendered.rooted or rendered.images or any(is_image(a.target) for a in rendered.assets):
                 return False  # the full build checks where its links lead, and encodes its images
+            if doc.aliases:
+                return False  # (and checks its old addresses)
             for asset in rendered.assets:
                 out = new_url.lstrip("/") + asset.target
                 if out in self.assets or out == output_file(new_url):
@@ -214,8 +216,8 @@ class _Edit:
         if rel not in self.number or rel in self.snap.linked:
             return False
         old = self._old(key, files)
-        if old is None or any(is_image(asset.target) for asset in old.assets):
-            return False  # (its images' variants go with the full build)
+        if old is None or any(is_image(asset.target) for asset in old.assets) or old.doc.aliases:
+            return False  # (its images' variants and its old addresses' pages go with the full build)
         self.removed.append((self.number[rel], old))
         self.gone.add(url)
         for asset in old.assets:

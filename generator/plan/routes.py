@@ -20,7 +20,7 @@ from typing import Any
 
 from generator.config.site import SiteConfig
 from generator.content.archive import MORE_FROM, Archive, Story, Term, nearby
-from generator.content.model import Where
+from generator.content.model import Page, Where
 from generator.diagnostics import Diagnostic, error
 from generator.plan.dates import DatesPlan, month_groups
 from generator.plan.digests import Digest, story_digest
@@ -48,6 +48,15 @@ class Route:
 
     def context(self) -> dict[str, Any]:
         return self.make()
+
+
+@dataclass(frozen=True)
+class AliasTarget:
+    """What an alias page (``alias.html``) redirects to."""
+
+    title: str
+    url: str  # root-relative, for the refresh and the link
+    abs_url: str  # for the canonical link
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,7 @@ class _Planner(DatesPlan):
         self.scope = scope
         self.views = ViewBuilder(archive, config, links, strings, bodies, media)
         self.routes: list[Route] = []
+        self.problems: list[Diagnostic] = []  # found while planning (an alias that is its page's own address)
         if digests is None:
             tag_names = {t.slug: t.name for t in archive.tags}
             source_names = {t.slug: t.name for t in archive.sources}
@@ -170,6 +180,7 @@ class _Planner(DatesPlan):
         self.plan_terms("tag", "/tags/", self.s("tags"), archive.tags, self.views.tag)
         self.plan_terms("source", "/sources/", self.s("sources"), archive.sources, self.views.outlet)
         self.plan_dates()
+        self.plan_aliases()
         full = self.scope.full  # the pages below show no story's digest
         if full:
             self.add("/404.html", ("404.html",), "404", (), lambda: (self.s("not_found"), "", Head(), {}),
@@ -227,6 +238,30 @@ class _Planner(DatesPlan):
                      origin=(story.article.file.rel, story.article.slug_at), lastmod=modified(story),
                      shows=(story, *(s for s in (newer, older) if s), *related, *more))  # fmt: skip
 
+    def plan_aliases(self):
+        """A redirect page at each old address (``aliases:``) of a story or page: a refresh to
+        its address and a canonical link, left out of the sitemap."""
+        changed = self.scope.changed  # (in a partial plan, the other documents are not read)
+        documents = [(s.url, lambda s=s: s.article) for s in self.archive.stories] + [
+            (p.url, lambda p=p: p.page) for p in self.archive.pages]  # fmt: skip
+        for url, read in documents:
+            if changed is not None and url not in changed or not (doc := read()).aliases:
+                continue
+            target = AliasTarget(doc.title, self.links.href(url), self.links.absolute(url))
+            head = Head(canonical=target.abs_url)
+            for alias in doc.aliases:
+                if alias.path == url:
+                    self.problems.append(error(doc.file.rel, alias.at.line, alias.at.col, "aliases",
+                                               f"{alias.path!r} is the address of this {self.kind_of(doc)} itself"))
+                    continue
+                self.add(alias.path, ("alias.html",), "alias", (url, doc.title),
+                         lambda target=target, head=head: (target.title, "", head, {"target": target}),
+                         origin=(doc.file.rel, alias.at), in_sitemap=False)  # fmt: skip
+
+    @staticmethod
+    def kind_of(doc) -> str:
+        return "page" if isinstance(doc, Page) else "story"
+
     def _near_changed(self, in_outlet: dict) -> set[str] | None:
         """In a partial plan, the stories that may show a changed story as
         more from their outlet (``archive.nearby``: those near it in the
@@ -278,7 +313,7 @@ def plan(archive: Archive, config: SiteConfig, links: Links, strings: Strings, b
     digest. ``related`` is :func:`generator.plan.related.related_urls` of the archive."""
     planner = _Planner(archive, config, links, strings, bodies, media, related)
     routes = planner.plan()
-    return routes, _collisions(routes), planner.digests
+    return routes, planner.problems + _collisions(routes), planner.digests
 
 
 def plan_changed(archive: Archive, config: SiteConfig, links: Links, strings: Strings, bodies, media,

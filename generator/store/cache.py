@@ -53,7 +53,7 @@ from generator.store.records import (
 )
 
 CACHE_DIR = ".ssg-cache"
-SCHEMA = 15
+SCHEMA = 16
 _NEW = ".new"  # a new cache, until it is complete
 VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
 

@@ -1177,3 +1177,22 @@ def test_a_maker_that_cannot_finish_records_nothing(many, tmp_path, monkeypatch,
     _built(many)
     _wait(lambda: not any(p.exists() for p in left), "the half-made copy was not deleted")
     assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
+def test_old_addresses_follow_every_edit_like_a_clean_build(years, tmp_path):
+    """A story's aliases: added, its title edited (the quick way: the
+    redirect pages name it), moved to another month, and deleted."""
+    _edit(years, "y13", "tags:", "aliases: [/old/y13/, /2019/y13.html]\ntags:")
+    _built(years)
+    _same_as_clean(years, tmp_path)
+    _edit(years, "y13", 'title: "Story 13"', 'title: "Story 13, renamed"\nslug: story-13')
+    assert QUICK in _built(years)
+    assert "Story 13, renamed</a>" in years.read("public/old/y13/index.html")
+    _same_as_clean(years, tmp_path)
+    _edit(years, "y13", "date: 2021-05-10", "date: 2021-06-10")
+    _built(years)
+    _same_as_clean(years, tmp_path)
+    (years.root / "content/articles/y13.md").unlink()
+    _built(years)
+    assert not (years.public / "old").exists()
+    _same_as_clean(years, tmp_path)
