@@ -59,13 +59,23 @@ def _parser() -> argparse.ArgumentParser:
     archive_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
     outlets_cmd = commands.add_parser("outlets", help="list outlets with counts, spellings and hosts; suggest merges")
     outlets_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
-    import_cmd = commands.add_parser("import", help="make a story, waiting for review, of each new entry of a feed")
-    import_cmd.add_argument("feed", metavar="FEED", help="the feed: a URL or a file (RSS, Atom or JSON Feed)")
+    import_cmd = commands.add_parser("import", help="make a story, waiting for review, of each new entry of a feed; "
+                                     "or move in a Hugo or Jekyll site or a WordPress export")  # fmt: skip
+    import_cmd.add_argument("feed", metavar="SOURCE", help="a feed (a URL or a file: RSS, Atom or JSON Feed), a Hugo "
+                            "or Jekyll site's folder, or a WordPress export (WXR)")  # fmt: skip
     import_cmd.add_argument("--since", default=None, metavar="DATE", help="only entries dated on or after DATE")
     import_cmd.add_argument("--limit", type=_jobs, default=None, metavar="N", help="make at most N stories")
     import_cmd.add_argument("--dry-run", action="store_true", help="print what would be made; write nothing")
     import_cmd.add_argument("--tag", action="append", default=[], metavar="TAG", help="add a tag to every story")
     import_cmd.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS", help="per request")
+    import_cmd.add_argument("--report", type=Path, default=None, metavar="FILE",
+                            help="a site: write what was made, skipped and not mapped to FILE (Markdown)")
+    import_cmd.add_argument("--source-field", action="append", default=[], metavar="NAME",
+                            help="a site: the front matter field or custom field with the original's URL")
+    import_cmd.add_argument("--category", default=None, metavar="NAME",
+                            help="a WordPress export: only posts in this category or with this tag")
+    import_cmd.add_argument("--source-from-first-link", action="store_true",
+                            help="a WordPress export: a post's first link out of the site is its original")
     import_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
     tags_cmd = commands.add_parser("tags", help="list tags with counts and spellings; suggest merges")
     tags_cmd.add_argument("--config", type=Path, default=None, metavar="PATH", help="the site configuration")
@@ -240,8 +250,23 @@ def _terms(config_path: Path, command: str) -> int:
 def _import(args, config_path: Path) -> int:
     from generator.build import now_from_env
     from generator.intake.importer import FeedImportError, Options, import_feed
+    from generator.intake.moving.migrate import detect
     from generator.tools.new import date_text
 
+    kind = None if "://" in args.feed else detect(Path(args.feed))
+    site_only = [flag for flag, value in (("--report", args.report), ("--source-field", args.source_field),
+                 ("--category", args.category), ("--source-from-first-link", args.source_from_first_link)) if value]
+    if kind is not None:
+        return _import_site(args, config_path, kind)
+    if site_only:
+        why = "is a directory that is neither a Hugo nor a Jekyll site" if Path(args.feed).is_dir() else "is a feed"
+        print(f"ssg: error: {', '.join(site_only)}: for a site or a WordPress export; {args.feed} {why}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if Path(args.feed).is_dir():
+        print(f"ssg: error: {args.feed} is neither a Hugo site (hugo.toml or config.toml, and content/) nor a "
+              "Jekyll site (_config.yml or _posts/)", file=sys.stderr)  # fmt: skip
+        return 1
     if (config := _site(config_path)) is None:
         return 1
     since = None
@@ -259,6 +284,32 @@ def _import(args, config_path: Path) -> int:
     except FeedImportError as exc:
         print(f"ssg: error: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _import_site(args, config_path: Path, kind: str) -> int:
+    from generator.build import now_from_env
+    from generator.intake.moving.items import SOURCE_FIELDS, SiteError
+    from generator.intake.moving.migrate import Options, import_site
+    from generator.intake.moving.report import report, summary, write_report
+
+    if args.since is not None or args.limit is not None:
+        print("ssg: error: --since and --limit are for feeds; a site is imported whole", file=sys.stderr)
+        return 2
+    if (config := _site(config_path)) is None:
+        return 1
+    options = Options(tuple(args.source_field) or SOURCE_FIELDS, tuple(config.extra_front_matter), args.category or "",
+                      args.source_from_first_link)  # fmt: skip
+    try:
+        outcome = import_site(config, Path(args.feed), kind, options, args.dry_run, now_from_env(), print,
+                              tags=tuple(args.tag))  # fmt: skip
+    except (SiteError, OSError, UnicodeDecodeError) as exc:
+        print(f"ssg: error: {exc}; nothing was written", file=sys.stderr)
+        return 1
+    print(summary(outcome, args.dry_run))
+    if args.report is not None:
+        write_report(args.report, report(outcome, config, args.feed, args.dry_run))
+        print(f"report: {args.report}")
     return 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from generator.config.site import SiteConfig
-from generator.content.archive import display_name, same_original, tag_aliases, untracked
+from generator.content.archive import article_url, display_name, same_original, tag_aliases, untracked
 from generator.content.model import Article
 from generator.diagnostics import Diagnostic
 from generator.intake.fetch import host_of
@@ -23,6 +23,7 @@ class Known:
     outlets_at: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # host -> names
     tags: dict[str, str] = field(default_factory=dict)  # a tag's or alias's slug -> the name to write
     made: set[Path] = field(default_factory=set)  # the story files this run makes (or would make: --dry-run)
+    addresses: set[str] = field(default_factory=set)  # the stories' URLs (site paths)
 
     def archived(self, *urls: str) -> str | None:
         """The story file that archives one of ``urls`` already, if any."""
@@ -53,6 +54,7 @@ def read_archive(config: SiteConfig) -> tuple[Known, list[Diagnostic]]:
     articles, problems = articles_of(config)
     for doc in articles:
         known.add(doc.file.rel, doc.source.url)
+        known.addresses.add(article_url(doc, config))
         known.outlets_at[host_of(doc.source.url)][doc.source.name] += 1
         for ref in doc.tags:
             spelled[aliases.get(ref.slug, ref.slug)][ref.name] += 1

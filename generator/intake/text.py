@@ -7,6 +7,8 @@ Markdown's own characters in the text are escaped, so the text stays text."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin
 
 from generator.config.validate import check_url
@@ -23,8 +25,24 @@ _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 _URL_SAFE = ":/?#@!$&'*+,;=%~-._"  # kept as they are in a link's URL: "(", ")", "<", ">" and spaces are escaped
 
 
-def markdown_text(html: str, base: str = "") -> str:
-    """``html`` (a fragment) as Markdown: links resolved against ``base``, kept only when http(s)."""
+EMBEDS = {"iframe", "video", "audio", "embed", "object", "source"}
+_FENCE_RUN = re.compile(r"`{3,}")
+
+
+@dataclass
+class Whole:
+    """For a whole post's HTML (``ssg import`` of a WordPress export): headings, code, and what
+    was not kept as it was: images and embeds become links and are listed here, never fetched;
+    scripts, styles and forms are dropped and counted."""
+
+    images: list[str] = field(default_factory=list)  # URLs of the images the post showed
+    embeds: list[str] = field(default_factory=list)  # URLs of frames, videos and other embeds
+    dropped: Counter = field(default_factory=Counter)  # element name -> how many were dropped
+
+
+def markdown_text(html: str, base: str = "", whole: Whole | None = None) -> str:
+    """``html`` (a fragment) as Markdown: links resolved against ``base``, kept only when http(s).
+    ``whole``: a whole post, see :class:`Whole`."""
     if not html or not html.strip():
         return ""
     if "<" not in html and "&" not in html:  # plain text already
@@ -36,7 +54,7 @@ def markdown_text(html: str, base: str = "") -> str:
     except (ValueError, lxml.etree.ParserError):
         return ""
     blocks: list[list[tuple[str, str]]] = [[]]
-    _walk(root, base, blocks, [])
+    _walk(root, base, blocks, [], whole)
     return _paragraphs(blocks)
 
 
@@ -44,8 +62,11 @@ def escape(text: str) -> str:
     return _INLINE_SPECIAL.sub(lambda m: "\\" + (m.group(1) or "&"), text)
 
 
-def _walk(element, base: str, blocks: list, prefixes: list[str]) -> None:
+def _walk(element, base: str, blocks: list, prefixes: list[str], whole: Whole | None) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if whole is not None and tag and _whole(element, tag, base, blocks, prefixes, whole):
+        _tail(element, blocks)
+        return
     if tag in DROPPED or not isinstance(element.tag, str):  # (comments and processing instructions too)
         _tail(element, blocks)
         return
@@ -54,6 +75,8 @@ def _walk(element, base: str, blocks: list, prefixes: list[str]) -> None:
         _new_block(blocks, prefixes)
     if tag == "li":
         blocks[-1].append(("prefix", "- "))
+    if whole is not None and len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+        blocks[-1].append(("prefix", "#" * max(2, int(tag[1])) + " "))  # (the story's title is the h1)
     inner = prefixes + ["> "] if tag == "blockquote" else prefixes
     if tag == "blockquote":
         blocks[-1].append(("quote", "> "))
@@ -77,10 +100,52 @@ def _walk(element, base: str, blocks: list, prefixes: list[str]) -> None:
     if element.text:
         blocks[-1].append(("text", element.text))
     for child in element:
-        _walk(child, base, blocks, inner)
+        _walk(child, base, blocks, inner, whole)
     if block:
         _new_block(blocks, prefixes)
     _tail(element, blocks)
+
+
+def _whole(element, tag: str, base: str, blocks: list, prefixes: list[str], whole: Whole) -> bool:
+    """What a whole post has besides starting text; True when ``element`` was taken care of here."""
+    if tag in ("img", *EMBEDS):
+        src = (element.get("src") or element.get("data") or "").strip()
+        target = quote(urljoin(base, src), safe=_URL_SAFE) if src else ""
+        if not target or check_url(target):
+            whole.dropped[tag] += 1
+            return True
+        (whole.images if tag == "img" else whole.embeds).append(target)
+        label = (element.get("alt") or element.get("title") or "").strip()
+        kind = "Image" if tag == "img" else "Embedded"
+        blocks[-1].append(("link", f"[{escape(f'{kind}: {label}' if label else kind)}]({target})"))
+        return True
+    if tag in DROPPED and tag not in ("head", "title", "meta", "link", "picture", "map"):
+        whole.dropped[tag] += 1
+        return True
+    if tag == "pre":
+        _new_block(blocks, prefixes)
+        blocks[-1].append(("verbatim", fenced("", element.text_content().strip("\n"))))
+        _new_block(blocks, prefixes)
+        return True
+    if tag == "code":
+        if element.text_content().strip():
+            blocks[-1].append(("raw", code_span(element.text_content())))
+        return True
+    return False
+
+
+def fenced(lang: str, code: str) -> str:
+    """A fenced code block of ``code``, its fence longer than any run of backticks in it."""
+    fence = "`" * max(3, *(len(run) + 1 for run in _FENCE_RUN.findall(code)), 0)
+    return f"{fence}{lang}\n{code}\n{fence}"
+
+
+def code_span(code: str) -> str:
+    """``code`` on one line as a code span: shown as it is, never made into markup."""
+    code = _SPACE.sub(" ", code)
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", code)), default=0) + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{ticks}{pad}{code}{pad}{ticks}"
 
 
 def _tail(element, blocks: list) -> None:
@@ -105,6 +170,8 @@ def _paragraphs(blocks: list[list[tuple[str, str]]]) -> str:
                 lead += value
             elif kind == "text":
                 parts.append(escape(_SPACE.sub(" ", value)))
+            elif kind == "verbatim":
+                lines.append((value, False))
             else:
                 parts.append(value)
         text = _SPACE.sub(" ", "".join(parts)).strip()
