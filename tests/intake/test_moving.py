@@ -217,3 +217,17 @@ def test_an_old_jekyll_and_hugo_address_lead_to_the_story_in_a_browser(site):
             page.wait_for_url(origin + new, timeout=10000)
             assert page.locator("main h1").inner_text() == title
         browser.close()
+
+
+def test_source_field_names_the_original_and_its_outlet_beside_it(site, tmp_path):
+    hugo = tmp_path / "hugo"
+    (hugo / "content/news").mkdir(parents=True)
+    (hugo / "config.yaml").write_text("baseURL: https://old.example/\ntitle: Old\n")
+    (hugo / "content/news/a.md").write_text('---\ntitle: "A"\ndate: 2023-07-26\nvia_url: "https://outlet.example/a"\n'
+                                            'via_name: "The Outlet Daily"\nlink: "https://else.example/b"\n---\nText.\n')
+    result = site.ssg("import", str(hugo), "--source-field", "via_url", "--report", "r.md")
+    assert result.code == 0, result.err
+    story_front = front(site, "content/articles/2023/a.md")
+    assert story_front["source"] == {"name": "The Outlet Daily", "url": "https://outlet.example/a"}
+    assert story_front["aliases"] == ["/news/a/"] and story_front["date"] == "2023-07-26"
+    assert "`link` (1)" in site.read("r.md")  # not the field asked for: listed

@@ -72,6 +72,10 @@ def _original(item: Item, front: dict, keys: dict, options: Options, taken: set[
             if isinstance(value, str) and value.strip() and not check_url(value.strip()):
                 item.original = value.strip()
                 taken.add(keys.get(name.lower(), "params") if holder is front else "params")
+                named = keys.get(name.lower().removesuffix("_url") + "_name")  # source_url beside source_name
+                if name.lower().endswith("_url") and named is not None and isinstance(front[named], str):
+                    item.outlet = item.outlet or front[named].strip()
+                    taken.add(named)
                 return
 
 
