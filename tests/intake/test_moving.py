@@ -231,3 +231,14 @@ def test_source_field_names_the_original_and_its_outlet_beside_it(site, tmp_path
     assert story_front["source"] == {"name": "The Outlet Daily", "url": "https://outlet.example/a"}
     assert story_front["aliases"] == ["/news/a/"] and story_front["date"] == "2023-07-26"
     assert "`link` (1)" in site.read("r.md")  # not the field asked for: listed
+
+
+def test_an_export_with_entities_is_refused(site, tmp_path):
+    text = (MOVING / "wordpress.xml").read_text()
+    text = text.replace('<rss version="2.0"', '<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+                                              '<rss version="2.0"', 1)  # fmt: skip
+    text = text.replace("<title><![CDATA[Who we are]]></title>", "<title>Who &xxe; we are</title>")
+    (tmp_path / "x.xml").write_text(text)
+    result = site.ssg("import", str(tmp_path / "x.xml"))
+    assert result.code == 1 and "x.xml: declares a DTD" in result.err
+    assert not list((site.root / "content").rglob("*.md"))

@@ -37,6 +37,9 @@ def read_export(path: Path, options: Options, zone: tzinfo) -> Site:
         root = etree.parse(str(path), parser).getroot()
     except (etree.XMLSyntaxError, OSError) as exc:
         raise SiteError(f"{path.name}: not a WordPress export that parses: {exc}") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise SiteError(f"{path.name}: declares a DTD (<!DOCTYPE … [ … ]>), which WordPress never writes: "
+                        "not read, as its entities could stand for other files")  # fmt: skip
     wp = next((f"{{{uri}}}" for uri in root.nsmap.values() if uri and uri.rstrip("/").endswith(("export/1.0",
                "export/1.1", "export/1.2"))), None)  # fmt: skip
     channel = root.find("channel")
