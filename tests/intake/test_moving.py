@@ -242,3 +242,31 @@ def test_an_export_with_entities_is_refused(site, tmp_path):
     result = site.ssg("import", str(tmp_path / "x.xml"))
     assert result.code == 1 and "x.xml: declares a DTD" in result.err
     assert not list((site.root / "content").rglob("*.md"))
+
+
+ODD_FRONT = [
+    "title: 12\ndate: 5\ntags: [{a: 1}, 3]\naliases: 7\nslug: [x]\n",
+    "title: [a, b]\ndate: 2023-02-30\nparams: text\ncover: {image: 5}\nlink: {url: 5}\n",
+    "title: A\ndate: 2023-07-26\nsource: javascript:alert(1)\nimages: []\ncategories: 5\npermalink: 9\n",
+    "date: 2023-07-26\n",
+    "[broken yaml\n",
+]
+
+
+def test_odd_front_matter_is_read_or_refused_in_one_line(site, tmp_path):
+    """Values of every type where a string, list or date is expected: never a traceback."""
+    for number, odd in enumerate(ODD_FRONT):
+        for kind, config, folder in (("hugo", "hugo.toml", "content/posts"), ("jekyll", "_config.yml", "_posts")):
+            root = tmp_path / f"{kind}{number}"
+            (root / folder).mkdir(parents=True)
+            (root / "content").mkdir(exist_ok=True)
+            (root / config).write_text('permalinks = "odd"\n' if kind == "hugo" else "permalink: 5\n")
+            (root / folder / "2023-07-26-odd.md").write_text(f"---\n{odd}---\nBody.\n")
+            result = site.ssg("import", str(root), "--dry-run")
+            assert result.code in (0, 1) and "Traceback" not in result.err, (kind, odd, result.err)
+            assert result.code == 0 or result.err.startswith("ssg: error: ") and len(result.err.splitlines()) == 1
+    root = tmp_path / "hugo0"
+    assert site.ssg("import", str(root), "--dry-run", "--report", "odd.md").code == 0
+    report = site.read("odd.md")
+    for unusable in ("`date` (1)", "`slug` (1)", "`aliases` (1)", "`tags` (1)"):  # listed, not dropped
+        assert unusable in report, unusable

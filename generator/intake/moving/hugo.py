@@ -30,7 +30,7 @@ def read_site(folder: Path, options: Options, zone: tzinfo) -> Site:
     base = str(keys.get("baseurl") or "")
     base = base if base.endswith("/") or not base else base + "/"
     zone = _zone(keys.get("timezone"), zone)
-    permalinks = keys.get("permalinks") or {}
+    permalinks = keys.get("permalinks") if isinstance(keys.get("permalinks"), dict) else {}
     if isinstance(permalinks.get("page"), dict):  # Hugo 0.120's [permalinks.page]
         permalinks = permalinks["page"]
     content = folder / str(keys.get("contentdir") or "content")

@@ -33,29 +33,34 @@ def fill(item: Item, front: dict, options: Options, zone: tzinfo, bundle: Path |
     keys = {key.lower(): key for key in front}
     taken: set[str] = set()
 
-    def get(*names):
+    def get(*names, ok=lambda value: isinstance(value, str | int | float) and not isinstance(value, bool)):
+        """The first of ``names`` there, if ``ok`` for it (else it is left for the report)."""
         for name in names:
-            if name in keys:
+            if name in keys and ok(front[keys[name]]):
                 taken.add(keys[name])
                 return front[keys[name]]
         return None
 
     if (title := get("title")) is not None:
         item.title = " ".join(str(title).split())
-    day = get(*DATES)
-    if (found := when(day, zone)) is not None:
-        item.date = found
+    day = get(*DATES, ok=lambda value: when(value, zone) is not None)
+    if day is not None:
+        item.date = when(day, zone)
         item.day_only = not isinstance(day, datetime) and (isinstance(day, date) or len(str(day).strip()) == 10)
-    item.updated = when(get(*UPDATES), zone)
-    if (draft := get("draft")) is not None:
-        item.draft = draft is True or str(draft).lower() == "true"
-    if get("published") is False:
+    item.updated = when(get(*UPDATES, ok=lambda value: when(value, zone) is not None), zone)
+    if get("draft", ok=lambda value: value in (True, "true", "True")) is not None:
         item.draft = True
-    item.tags += terms(get("tags")) + terms(get("categories")) + listed(get("category"))
-    if isinstance(slug := get("slug"), str | int):
+    if get("draft", ok=lambda value: value in (False, "false", "False")) is not None:
+        item.draft = False
+    if get("published", ok=lambda value: value is False) is not None:
+        item.draft = True
+    names = lambda value: isinstance(value, str) or isinstance(value, list) and all(  # noqa: E731
+        isinstance(v, str | int | float) for v in value)
+    item.tags += terms(get("tags", ok=names)) + terms(get("categories", ok=names)) + listed(get("category", ok=names))
+    if (slug := get("slug")) is not None:
         item.slug = str(slug)
     item.summary = next((" ".join(str(v).split()) for v in (get(name) for name in SUMMARIES) if v), "")
-    item.old_paths += [str(a) for a in listed(get("aliases", "redirect_from"))]
+    item.old_paths += [str(a) for a in listed(get("aliases", "redirect_from", ok=names))]
     _original(item, front, keys, options, taken)
     _image(item, front, keys, taken, bundle)
     return taken
