@@ -134,8 +134,20 @@ def header(raw: bytes, at: int, major: int) -> tuple[int, int]:
     return int.from_bytes(raw[at + 1 : at + 1 + width], "big"), at + 1 + width
 
 
+_HEADS: dict[int, list[bytes]] = {}  # major type -> the heads of 0 to 65,535 (a merge writes a million)
+
+
 def head(major: int, number: int) -> bytes:
     """A CBOR item's head: its major type and number, in the fewest bytes (as Pagefind writes them)."""
+    if number < 65536:
+        table = _HEADS.get(major)
+        if table is None:
+            table = _HEADS[major] = [_head(major, n) for n in range(65536)]
+        return table[number]
+    return _head(major, number)
+
+
+def _head(major: int, number: int) -> bytes:
     if number < 24:
         return bytes((major << 5 | number,))
     for info, width in ((24, 1), (25, 2), (26, 4), (27, 8)):
