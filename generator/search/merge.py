@@ -25,7 +25,7 @@ import gzip
 import json
 import os
 import zlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from itertools import accumulate
@@ -35,6 +35,7 @@ from pathlib import Path
 import cbor2
 
 from generator.search.bundle import ENTRY, SIGNATURE, dump, name
+from generator.search.remerge import Again, remember
 from generator.search.split import blocks, head
 from generator.util.links import link
 
@@ -52,7 +53,11 @@ def merge(slices: list[dict], folders: list[Path], out: Path, store: Path) -> in
     code = slices[0]["code"]
     offsets = list(accumulate((len(s["pages"]) for s in slices), initial=0))
     pages = _fragments(slices, folders, out)
-    chunks = _words(folders, offsets, code, out, store)
+    keys = [folder.name for folder in folders]
+    again = Again.of(store, code, keys, offsets, folders)
+    chunks = _words(folders, offsets, code, out, store, again)
+    remember(store, code, keys, offsets, chunks)
+    chunks = _prefixes([list(chunk) for chunk in chunks])
     filters = _filters(slices, offsets, code, out)
     sorts = _sorts(slices, offsets)
     fields = sorted({f for s in slices for f in s["fields"]})
@@ -83,9 +88,11 @@ def _fragments(slices: list[dict], folders: list[Path], out: Path) -> list:
     return pages
 
 
-def _words(folders: list[Path], offsets: list[int], code: str, out: Path, store: Path):
-    """The word index of every slice, cut into chunks; returns the chunks' [first word, last word, file].
-    The slices' words are read a block at a time and merged in word order."""
+def _words(folders: list[Path], offsets: list[int], code: str, out: Path, store: Path, again=None):
+    """The word index of every slice, cut into chunks; returns the chunks' [first word, last word, file]
+    with their whole words (``_prefixes`` cuts them). The slices' words are read a block at a time and
+    merged in word order. ``again`` (``remerge.Again``): the last build's chunks, of which those that
+    hold no changed word are kept as they were, without joining or encoding their words."""
     chunks: list[list] = []
     pending: deque = deque()  # chunks being compressed: a few at a time, so that memory holds a few
     with ThreadPoolExecutor(2) as pool:  # zlib lets go of the interpreter's lock: both cores compress
@@ -98,41 +105,84 @@ def _words(folders: list[Path], offsets: list[int], code: str, out: Path, store:
             while len(pending) > 4:
                 pending.popleft().result()
 
-        entries, size, first, last = [], 0, "", ""
-        for word, pieces in _joined(folders, offsets):
-            encoded, word_size = _word(word, pieces)
-            if word_size >= SMALLEST and entries:  # a common word has a chunk of its own: a rare word beside
-                emit(entries, first, last)  # it would cost a reader the common word's pages
-                entries, size = [], 0
-            if not entries:
-                first = word
-            entries.append(encoded)
-            size += word_size
-            last = word
-            if size >= SMALLEST and (word_size >= SMALLEST or size >= LARGEST or zlib.crc32(word.encode()) & 7 == 0):
-                emit(entries, first, word)
-                entries, size = [], 0
-        if entries:
-            emit(entries, first, last)
+        joined = Joined(folders, offsets)
+        if again is None:
+            chunker = Chunker(emit)
+            while (item := joined.next()) is not None:
+                chunker.add(item[0], *_word(*item))
+            chunker.finish()
+        else:
+            again.run(joined, Chunker, emit, chunks, lambda file: link(store / "index" / f"{file}.pf_index",
+                                                                        out / "index" / f"{file}.pf_index"), _word)
         for job in pending:
             job.result()
-    return _prefixes(chunks)
+    return chunks
 
 
-def _joined(folders: list[Path], offsets: list[int]):
+class Chunker:
+    """Words in, chunks out (``emit(entries, first, last)``), cut where the words say."""
+
+    def __init__(self, emit):
+        self.emit, self.entries, self.size, self.first = emit, [], 0, ""
+
+    def add(self, word: str, encoded: bytes, word_size: int) -> None:
+        if word_size >= SMALLEST and self.entries:  # a common word has a chunk of its own: a rare word beside
+            self.emit(self.entries, self.first, self.last)  # it would cost a reader the common word's pages
+            self.entries, self.size = [], 0
+        if not self.entries:
+            self.first = word
+        self.entries.append(encoded)
+        self.size += word_size
+        self.last = word
+        if self.size >= SMALLEST and (word_size >= SMALLEST or self.size >= LARGEST
+                                      or zlib.crc32(word.encode()) & 7 == 0):  # fmt: skip
+            self.emit(self.entries, self.first, word)
+            self.entries, self.size = [], 0
+
+    def finish(self) -> None:
+        if self.entries:
+            self.emit(self.entries, self.first, self.last)
+            self.entries, self.size = [], 0
+
+
+class Joined:
     """Each word with its pieces ``(offset, WORD tuple)`` from every slice that has it, in word order,
     with one block of each slice's words in memory: a round takes every word up to the smallest last
-    word of the blocks at hand (no later block of any slice holds one), and at least one block is done."""
-    readers = [blocks(folder) for folder in folders]
-    at_hand = [next(reader, None) for reader in readers]
-    cursors = [0] * len(readers)
-    while live := [number for number, block in enumerate(at_hand) if block is not None]:
+    word of the blocks at hand (no later block of any slice holds one), and at least one block is done.
+    ``skip_to(word)``: the words before ``word`` are passed over without being joined."""
+
+    def __init__(self, folders: list[Path], offsets: list[int]):
+        self.readers = [blocks(folder) for folder in folders]
+        self.at_hand = [next(reader, None) for reader in self.readers]
+        self.cursors = [0] * len(self.readers)
+        self.offsets = offsets
+        self.pending: deque = deque()
+        self.lowest = ""
+
+    def skip_to(self, word: str) -> None:
+        while self.pending and self.pending[0][0] < word:
+            self.pending.popleft()
+        self.lowest = word
+
+    def next(self):
+        while not self.pending:
+            if not self._round():
+                return None
+        return self.pending.popleft()
+
+    def _round(self) -> bool:
+        at_hand, cursors = self.at_hand, self.cursors
+        live = [number for number, block in enumerate(at_hand) if block is not None]
+        if not live:
+            return False
         bound = min(at_hand[number][-1][0] for number in live)
         table: dict[str, list] = {}
         for number in live:
             block, start = at_hand[number], cursors[number]
+            if self.lowest:
+                start = bisect_left(block, self.lowest, start, key=itemgetter(0))
             end = bisect_right(block, bound, start, key=itemgetter(0))
-            offset = offsets[number]
+            offset = self.offsets[number]
             for piece in block[start:end]:
                 found = table.get(piece[0])
                 if found is None:
@@ -140,11 +190,11 @@ def _joined(folders: list[Path], offsets: list[int]):
                 else:
                     found.append((offset, piece))
             if end == len(block):
-                at_hand[number], cursors[number] = next(readers[number], None), 0
+                at_hand[number], cursors[number] = next(self.readers[number], None), 0
             else:
                 cursors[number] = end
-        for word in sorted(table):
-            yield word, table[word]
+        self.pending.extend((word, table[word]) for word in sorted(table))
+        return True
 
 
 def _word(word: str, pieces: list) -> tuple[bytes, int]:

@@ -202,3 +202,54 @@ def test_a_pagefind_whose_files_are_not_known_indexes_in_one_run(tmp_path, small
     assert entry["languages"]["en"]["page_count"] == 30
     names = [p.name for p in (site.root / "public/pagefind/index").iterdir()]
     assert names and all(len(n) == len("en_1234567.pf_index") for n in names)  # Pagefind's own names, not ssg's
+
+
+def test_an_edit_merges_again_only_the_chunks_that_hold_its_words(tmp_path, small_slices, monkeypatch):
+    """After an edit the chunks that hold none of its words are the last merge's files (not joined,
+    encoded or written again); the bundle is byte for byte a clean build's, after an appended sentence,
+    a word added at the start of a story (every later word of it moves), and a story added (the
+    slices' sizes change: a whole merge)."""
+    import generator.search.merge as merge
+
+    monkeypatch.setattr(merge, "SMALLEST", 400)  # many small chunks, as a large archive has
+    monkeypatch.setattr(merge, "LARGEST", 1500)
+    made = []
+    real = merge._keep_chunk
+    monkeypatch.setattr(merge, "_keep_chunk", lambda raw, *rest: made.append(raw) or real(raw, *rest))
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    every = len(made)
+    story = site.root / "content/articles/2021/story-002.md"
+    for number, edit in enumerate((lambda body: body + "\nA pangolin crossed the picket line.\n",
+                                   lambda body: "Zebras first. " + body)):  # fmt: skip
+        front, body = story.read_text().rsplit("---\n", 1)
+        story.write_text(front + "---\n" + edit(body))
+        made.clear()
+        assert site.ssg("build").code == 0
+        if number == 0:  # (a word added at the start moves every word of this small story: all its chunks)
+            assert 0 < len(made) <= every / 3, (len(made), every)
+        assert _same_as_clean(site, tmp_path / f"clean{number}") is None, number
+    rng = random.Random(5)
+    stories = sorted((site.root / "content/articles").rglob("*.md"))
+    for round_ in range(4):  # a word taken out, put in or changed in one or two stories (slices) at once
+        for path in rng.sample(stories, rng.randint(1, 2)):
+            front, body = path.read_text().rsplit("---\n", 1)
+            words = body.split()
+            at = rng.randrange(len(words))
+            words[at : at + 1] = rng.choice([[], [words[at], rng.choice(WORDS)], [rng.choice(RARE)], ["okapi"]])
+            path.write_text(front + "---\n" + " ".join(words) + "\n")
+        assert site.ssg("build").code == 0
+        assert _same_as_clean(site, tmp_path / f"random{round_}") is None, round_
+    site.write("content/articles/2024/story-new.md", "---\ntitle: A new story\ndate: 2024-05-05T10:00:00\n"
+               "source:\n  name: Film Weekly\n  url: https://news.example.org/new\n---\nThe okapi joined.\n")
+    assert site.ssg("build").code == 0
+    assert _same_as_clean(site, tmp_path / "clean-added") is None
+
+
+def _same_as_clean(site, root):
+    clean = Site(root)
+    shutil.copytree(site.root / "content", root / "content")
+    shutil.copy(site.root / "site.yml", root / "site.yml")
+    assert clean.ssg("build").code == 0
+    mine, theirs = tree_hashes(site.root / "public/pagefind"), tree_hashes(root / "public/pagefind")
+    return None if mine == theirs else sorted(set(mine.items()) ^ set(theirs.items()))

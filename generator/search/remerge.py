@@ -1,0 +1,125 @@
+"""The word index merged again after an edit, from the last merge's chunks.
+
+When the slices are the same in number and size as at the last merge
+(an edit, not a story added or taken away), every word's entry is what it was
+unless the word is in a slice that was indexed again and its pages there
+changed: those words are found by comparing the slice's words before and
+after. A chunk that holds none of them is the same file as before and is
+linked from the store; from the first chunk that holds one, the words are
+joined, encoded and cut again until a cut falls where the last merge cut
+(everything after is as it was). The chunks are those of a whole merge,
+byte for byte, for a fraction of its work: an edit touches a third of the
+chunks, and the joining and encoding of the others is skipped.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from bisect import bisect_left
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.search.split import WORDS, blocks
+
+STATE = "merged.bin"  # in the chunk store: the last merge's slices and chunks
+MOST_CHANGED = 4  # slices indexed again, beyond which a whole merge costs no more
+
+
+def remember(store: Path, code: str, keys: list[str], offsets: list[int], chunks: list[list]) -> None:
+    work = store / f".{STATE}.{os.getpid()}"
+    work.write_bytes(marshal.dumps({"code": code, "keys": keys, "offsets": offsets,
+                                    "chunks": [tuple(chunk) for chunk in chunks]}))  # fmt: skip
+    os.replace(work, store / STATE)
+
+
+@dataclass
+class Again:
+    chunks: list[tuple[str, str, str]]  # the last merge's chunks: first word, last word, file
+    affected: set[int]  # those that hold a changed word
+
+    @classmethod
+    def of(cls, store: Path, code: str, keys: list[str], offsets: list[int], folders: list[Path]) -> Again | None:
+        """What can be kept of the last merge, or None when the whole merge must be done."""
+        try:
+            state = marshal.loads((store / STATE).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        if not isinstance(state, dict) or (state.get("code"), state.get("offsets")) != (code, offsets) \
+                or len(state.get("keys", ())) != len(keys) or not state.get("chunks"):  # fmt: skip
+            return None
+        changed = [number for number, (old, new) in enumerate(zip(state["keys"], keys, strict=True)) if old != new]
+        olds = [folders[number].with_name(state["keys"][number]) for number in changed]
+        if len(changed) > MOST_CHANGED or not all((old / WORDS).is_file() for old in olds):
+            return None
+        chunks = [tuple(chunk) for chunk in state["chunks"]]
+        if not all((store / "index" / f"{file}.pf_index").is_file() for _, _, file in chunks):
+            return None
+        words: set[str] = set()
+        for number, old in zip(changed, olds, strict=True):
+            words |= changed_words(old, folders[number])
+        lasts = [last for _, last, _ in chunks]
+        affected: set[int] = set()
+        for word in words:
+            number = bisect_left(lasts, word)  # the chunk it is in, or would come into
+            affected.add(number)
+            if number and (number == len(chunks) or word <= chunks[number][0]):
+                affected.add(number - 1)  # where the chunk before ends depends on the word after it
+        return cls(chunks, affected)
+
+    def run(self, joined, make_chunker, emit, out: list, reuse, encode) -> None:
+        """The chunks into ``out``: kept ones ``reuse(file)``d, the others emitted anew."""
+        count = len(self.chunks)
+        ends = {last: number for number, (_, last, _) in enumerate(self.chunks)}
+        number = 0
+        while number < count:
+            if number not in self.affected:
+                first, last, file = self.chunks[number]
+                reuse(file)
+                out.append([first, last, file])
+                number += 1
+                continue
+            joined.skip_to(self.chunks[number][0] if number else "")  # (a new first word comes before)
+            aligned: list[int] = []
+
+            def watch(entries, first, last, start=number, aligned=aligned):
+                emit(entries, first, last)
+                at = ends.get(last)
+                aligned[:] = [at + 1] if at is not None and at >= start and at + 1 not in self.affected else []
+
+            chunker = make_chunker(watch)
+            while True:
+                item = joined.next()
+                if item is None:
+                    chunker.finish()
+                    number = count
+                    break
+                aligned.clear()
+                chunker.add(item[0], *encode(*item))
+                if aligned and not chunker.entries:  # cut where the last merge cut: the rest is as it was
+                    number = aligned[0]
+                    break
+
+
+def changed_words(old: Path, new: Path) -> set[str]:
+    """The words whose entry in a slice differs between two versions of it (or that only one has)."""
+    found: set[str] = set()
+    before, after = _pieces(old), _pieces(new)
+    a, b = next(before, None), next(after, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a[0] < b[0]):
+            found.add(a[0])
+            a = next(before, None)
+        elif a is None or b[0] < a[0]:
+            found.add(b[0])
+            b = next(after, None)
+        else:
+            if a != b:
+                found.add(a[0])
+            a, b = next(before, None), next(after, None)
+    return found
+
+
+def _pieces(folder: Path):
+    for block in blocks(folder):
+        yield from block
