@@ -188,7 +188,9 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
             staging.listed = site.listing.result() if site.listing is not None else None
             clear(staging.path / SEARCH_FOLDER)
             wanted = {o.rel for o in outputs} | {rel for rel, _ in machine} | {MARKER}
-            staging.remove([rel for rel in staging.files(staging.listed) if rel not in wanted])
+            gone = SEARCH_FOLDER + "/"  # (cleared above, whole)
+            staging.remove([rel for rel in staging.files(staging.listed)
+                            if rel not in wanted and not rel.startswith(gone)])  # fmt: skip
         staging.folders = site.made_ahead()
         written = write_outputs(outputs, staging, previous, out, renderer, site.jobs, site.progress)
         site.end_ahead(written.manifest)
