@@ -290,7 +290,8 @@ def _import(args, config_path: Path) -> int:
 def _import_site(args, config_path: Path, kind: str) -> int:
     from generator.build import now_from_env
     from generator.intake.moving.items import SOURCE_FIELDS, SiteError
-    from generator.intake.moving.migrate import Options, import_site
+    from generator.intake.moving.migrate import import_site
+    from generator.intake.moving.posts import Options
     from generator.intake.moving.report import report, summary, write_report
 
     if args.since is not None or args.limit is not None:

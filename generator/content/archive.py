@@ -89,8 +89,13 @@ class Archive:
 
 def article_url(article: Article, config: SiteConfig) -> str:
     local = article.date.at.astimezone(config.tzinfo)  # the day is the site's, as for its month (month_of)
+    return permalink(config, local, article.slug)
+
+
+def permalink(config: SiteConfig, local, slug: str) -> str:
+    """The URL of a story of ``slug`` on the day of ``local`` (a date or date-time, in the site's zone)."""
     return config.article_permalink.format(
-        year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=article.slug
+        year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=slug
     )
 
 

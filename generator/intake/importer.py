@@ -109,11 +109,6 @@ def _skip(entry: Entry, link: str, known: Known, options: Options) -> str | None
 def _draft(entry: Entry, url: str, feed_title: str, known: Known, config: SiteConfig, options: Options,
            now: datetime, feed_url: str) -> Draft:  # fmt: skip
     when = min(entry.published, now) if entry.published else now  # a date ahead would embargo the story
-    tags: dict[str, str] = {}  # folded onto the archive's tags and aliases: the name it writes
-    for term in [*entry.tags, *options.tags]:
-        if slug := slugify(term):
-            name = known.tags.get(slug, term.strip())
-            tags.setdefault(slugify(name), name)
     return Draft(
         title=entry.title,
         date=when.astimezone(config.tzinfo).replace(microsecond=0).isoformat(),
@@ -121,7 +116,7 @@ def _draft(entry: Entry, url: str, feed_title: str, known: Known, config: SiteCo
         url=url,
         authors=entry.authors,
         published=entry.published.replace(microsecond=0).isoformat() if entry.published else "",
-        tags=list(tags.values()),
+        tags=known.tag_names([*entry.tags, *options.tags]),
         body=_start(markdown_text(entry.description, base=url)),
         came_from=feed_url if feed_url.startswith(("http://", "https://")) else "",
     )

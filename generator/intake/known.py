@@ -14,6 +14,7 @@ from generator.content.archive import article_url, display_name, same_original, 
 from generator.content.model import Article
 from generator.diagnostics import Diagnostic
 from generator.intake.fetch import host_of
+from generator.util.slugs import slugify
 
 
 @dataclass
@@ -41,6 +42,15 @@ class Known:
         if names := self.outlets_at.get(host):
             return display_name(names)
         return fallback or host
+
+    def tag_names(self, terms) -> list[str]:
+        """``terms`` folded onto the archive's tags and aliases, once each: the names a story writes."""
+        names: dict[str, str] = {}
+        for term in terms:
+            if slug := slugify(term):
+                name = self.tags.get(slug, term.strip())
+                names.setdefault(slugify(name), name)
+        return list(names.values())
 
     def add(self, rel: str, url: str) -> None:
         self.originals[same_original(url)] = rel

@@ -21,6 +21,7 @@ from datetime import datetime
 from urllib.parse import urljoin
 
 from generator.config.validate import check_url
+from generator.intake.text import fragment
 
 ARTICLE_TYPES = {"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
                  "BackgroundNewsArticle", "ReviewNewsArticle", "LiveBlogPosting", "BlogPosting", "Report",
@@ -112,13 +113,8 @@ def read_page(html: bytes, url: str, charset: str | None = None) -> PageMeta:
 
 def plain(text: str) -> str:
     """Text with its runs of blank space made one space (and any markup in it dropped)."""
-    if "<" in text and ">" in text:
-        import lxml.html
-
-        try:
-            text = lxml.html.fragment_fromstring(text, create_parent="div").text_content()
-        except (ValueError, lxml.etree.ParserError):
-            pass
+    if "<" in text and ">" in text and (root := fragment(text)) is not None:
+        text = root.text_content()
     return _SPACE.sub(" ", text).strip()
 
 

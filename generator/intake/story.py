@@ -52,8 +52,12 @@ def story_text(draft: Draft) -> str:
     if draft.came_from:
         intake["from"] = draft.came_from
     intake |= {"starting_text": text_digest(body), "reviewed": False}
-    dump = lambda value: yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)  # noqa: E731
-    return "---\n" + dump(front) + HELD + dump({"intake": intake}) + "---\n" + body + "\n"
+    return "---\n" + front_yaml(front) + HELD + front_yaml({"intake": intake}) + "---\n" + body + "\n"
+
+
+def front_yaml(value: dict) -> str:
+    """Front matter as ssg writes it: keys in the order given, text as it is (no escapes), no folded lines."""
+    return yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def story_path(config: SiteConfig, title: str, date: str, taken: set[Path], unique: bool) -> Path:

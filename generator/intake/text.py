@@ -47,15 +47,21 @@ def markdown_text(html: str, base: str = "", whole: Whole | None = None) -> str:
         return ""
     if "<" not in html and "&" not in html:  # plain text already
         return _paragraphs([[("text", html)]])
-    import lxml.html
-
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
+    if (root := fragment(html)) is None:
         return ""
     blocks: list[list[tuple[str, str]]] = [[]]
     _walk(root, base, blocks, [], whole)
     return _paragraphs(blocks)
+
+
+def fragment(html: str):
+    """``html`` (a fragment) parsed into one ``<div>``; None when it does not parse."""
+    import lxml.html
+
+    try:
+        return lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return None
 
 
 def escape(text: str) -> str:

@@ -8,6 +8,7 @@ import json
 import re
 import tomllib
 from datetime import date, datetime, time, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -64,6 +65,14 @@ def config_file(path) -> dict:
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as exc:
         raise SiteError(f"{path}: does not parse: {' '.join(str(exc).split())}") from None
     return _mapping(found, str(path))
+
+
+def zone_of(name, fallback: tzinfo, where: str) -> tzinfo:
+    """A site's time zone setting (``where`` names it in the error), or ``fallback`` when it has none."""
+    try:
+        return ZoneInfo(str(name)) if name else fallback
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SiteError(f"{where} {name!r} is not a time zone") from None
 
 
 def when(value, zone: tzinfo) -> datetime | None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 from pathlib import Path, PurePosixPath
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator.intake.moving.frontmatter import config_file, read
-from generator.intake.moving.items import Item, Site, SiteError
+from generator.intake.moving.frontmatter import config_file, read, zone_of
+from generator.intake.moving.items import Item, Site
 from generator.intake.moving.posts import Options, fill, leftovers
 
 CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
@@ -29,7 +28,7 @@ def read_site(folder: Path, options: Options, zone: tzinfo) -> Site:
     keys = {key.lower(): value for key, value in config.items()}
     base = str(keys.get("baseurl") or "")
     base = base if base.endswith("/") or not base else base + "/"
-    zone = _zone(keys.get("timezone"), zone)
+    zone = zone_of(keys.get("timezone"), zone, "the Hugo configuration's timeZone")
     permalinks = keys.get("permalinks") if isinstance(keys.get("permalinks"), dict) else {}
     if isinstance(permalinks.get("page"), dict):  # Hugo 0.120's [permalinks.page]
         permalinks = permalinks["page"]
@@ -102,13 +101,6 @@ def _permalink(item: Item, dirs: tuple[str, ...], name: str, permalinks: dict) -
 def _urlize(text: str) -> str:
     """Hugo's ``urlize`` for a path part: lower case, spaces made '-', punctuation dropped."""
     return re.sub(r"\s+", "-", re.sub(r"[^\w\s.-]", "", text.strip().lower()))
-
-
-def _zone(name, fallback: tzinfo) -> tzinfo:
-    try:
-        return ZoneInfo(str(name)) if name else fallback
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SiteError(f"the Hugo configuration's timeZone {name!r} is not a time zone") from None
 
 
 def _hidden(path: Path, top: Path) -> bool:

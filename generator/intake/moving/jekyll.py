@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator.intake.moving.frontmatter import config_file, read
-from generator.intake.moving.items import Item, Site, SiteError
+from generator.intake.moving.frontmatter import config_file, read, zone_of
+from generator.intake.moving.items import Item, Site
 from generator.intake.moving.posts import Options, fill, leftovers
 
 STYLES = {
@@ -37,10 +36,7 @@ def read_site(folder: Path, options: Options, zone: tzinfo) -> Site:
     base_path = "/" + str(config.get("baseurl") or "").strip("/")
     url = str(config.get("url") or "").rstrip("/")
     address = (url + base_path.rstrip("/") + "/") if url.startswith(("http://", "https://")) else ""
-    try:
-        zone = ZoneInfo(str(config["timezone"])) if config.get("timezone") else zone
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SiteError(f"_config.yml: timezone {config['timezone']!r} is not a time zone") from None
+    zone = zone_of(config.get("timezone"), zone, "_config.yml: timezone")
     style = str(config.get("permalink") or "date")
     site = Site("Jekyll", str(config.get("title") or ""), address, [])
     for path in sorted(folder.rglob("*")):

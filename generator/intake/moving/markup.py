@@ -78,11 +78,6 @@ def params(text: str) -> tuple[list[str], dict[str, str]]:
     return positional, named
 
 
-def visible(code: str) -> str:
-    """Text kept as it was, shown as code: it is not Markdown, and it cannot be made into markup."""
-    return code_span(" ".join(code.split()))
-
-
 def _protect(text: str, pattern: re.Pattern, make: Callable[[re.Match], str], store: list[str]) -> str:
     """Each match replaced by a marker of ``make(match)``, put back by :func:`_restore` (so that later
     steps leave it alone)."""
@@ -106,14 +101,14 @@ def _hugo(text: str, resolve: Callable[[str], str | None]) -> Converted:
     def one(match: re.Match) -> str:
         whole = match[0]
         if match[2]:  # {{</* x */>}}: Hugo's way of writing a shortcode as text
-            return visible(re.sub(r"([<%])/\*|\*/([>%])", r"\1\2", whole))
+            return code_span(re.sub(r"([<%])/\*|\*/([>%])", r"\1\2", whole))
         name, closing = match[4].lower(), match[3]
         positional, named = params(match[5])
         first = positional[0] if positional else ""
         if not closing and (made := _hugo_known(name, first, positional, named, resolve, out)) is not None:
             return made
         out.kept.append(" ".join(whole.split()))
-        return visible(whole)
+        return code_span(whole)
 
     out.text = _restore(_HUGO.sub(one, text), store)
     return out
@@ -169,7 +164,7 @@ def _liquid(text: str, resolve: Callable[[str], str | None]) -> Converted:
                 if found is not None:
                     return found
         out.kept.append(" ".join(whole.split()))
-        return visible(whole)
+        return code_span(whole)
 
     out.text = _restore(_LIQUID.sub(one, text), store)
     return out

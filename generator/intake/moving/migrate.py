@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 
 from generator.config.site import SiteConfig
 from generator.content.aliases import alias_path
+from generator.content.archive import permalink
 from generator.intake.known import Known, clean_url, read_archive
 from generator.intake.moving import hugo, jekyll, wordpress
-from generator.intake.moving.items import Item, Site, SiteError
+from generator.intake.moving.items import Item, Site
 from generator.intake.moving.markup import convert, relink
 from generator.intake.moving.posts import Options
 from generator.intake.moving.write import story_text
@@ -105,22 +106,17 @@ def _place(item: Item, site: Site, known: Known, config: SiteConfig, now: dateti
         source = (site.title or urlsplit(old).hostname or "", old)
     local = item.date.astimezone(config.tzinfo) if not item.day_only else item.date
     slug = slugify(item.slug) or slugify(item.title)
-    url, number = _url(config, local, slug), 1
+    url, number = permalink(config, local, slug), 1
     while url in known.addresses:
         number += 1
-        url = _url(config, local, f"{slug}-{number}")
+        url = permalink(config, local, f"{slug}-{number}")
     slug = slug if number == 1 else f"{slug}-{number}"
     folder = config.content_path / "articles" / f"{local.year:04d}"
     path = _free(folder, slug, known, bundle=bool(item.files))
     known.made.add(path)
     known.addresses.add(url)
     known.add(path.relative_to(config.root).as_posix(), source[1])
-    tags: dict[str, str] = {}
-    for term in item.tags:
-        if term_slug := slugify(term):
-            name = known.tags.get(term_slug, term.strip())
-            tags.setdefault(slugify(name), name)
-    outcome.placed.append(Placed(item, path, slug, url, source, list(tags.values()), _aliases(item, url)))
+    outcome.placed.append(Placed(item, path, slug, url, source, known.tag_names(item.tags), _aliases(item, url)))
     return ""
 
 
@@ -133,11 +129,6 @@ def _place_page(item: Item, config: SiteConfig, known: Known, outcome: Outcome) 
     url = config.page_permalink.format(slug=slug)
     outcome.placed.append(Placed(item, path, slug, url, ("", ""), [], _aliases(item, url)))
     return ""
-
-
-def _url(config: SiteConfig, local: datetime, slug: str) -> str:
-    return config.article_permalink.format(year=f"{local.year:04d}", month=f"{local.month:02d}",
-                                           day=f"{local.day:02d}", slug=slug)  # fmt: skip
 
 
 def _free(folder: Path, slug: str, known: Known, bundle: bool) -> Path:
@@ -206,5 +197,3 @@ def _write(placed: Placed, config: SiteConfig) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
 
-
-__all__ = ["Options", "SiteError", "detect", "import_site"]

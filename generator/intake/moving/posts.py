@@ -48,10 +48,8 @@ def fill(item: Item, front: dict, options: Options, zone: tzinfo, bundle: Path |
         item.date = when(day, zone)
         item.day_only = not isinstance(day, datetime) and (isinstance(day, date) or len(str(day).strip()) == 10)
     item.updated = when(get(*UPDATES, ok=lambda value: when(value, zone) is not None), zone)
-    if get("draft", ok=lambda value: value in (True, "true", "True")) is not None:
-        item.draft = True
-    if get("draft", ok=lambda value: value in (False, "false", "False")) is not None:
-        item.draft = False
+    if (draft := get("draft", ok=lambda value: value in (True, False, "true", "True", "false", "False"))) is not None:
+        item.draft = draft in (True, "true", "True")
     if get("published", ok=lambda value: value is False) is not None:
         item.draft = True
     names = lambda value: isinstance(value, str) or isinstance(value, list) and all(  # noqa: E731

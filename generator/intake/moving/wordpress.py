@@ -13,6 +13,7 @@ from generator.config.validate import check_url
 from generator.intake.moving.items import Item, Site, SiteError, shown
 from generator.intake.moving.posts import Options
 from generator.intake.page import plain
+from generator.intake.text import fragment
 from generator.util.slugs import slugify
 
 NAMESPACE = "wordpress.org/export/"
@@ -122,11 +123,7 @@ def _meta(item: Item, element, wp: str, options: Options) -> None:
 
 def _first_link(html: str, home: str) -> str:
     """The first http(s) link in ``html`` that leads out of the old site."""
-    import lxml.html
-
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
+    if (root := fragment(html)) is None:
         return ""
     own = urlsplit(home).hostname if home else None
     for anchor in root.iter("a"):

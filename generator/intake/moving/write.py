@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import yaml
-
 from generator.config.site import SiteConfig
+from generator.intake.story import front_yaml
 
 if TYPE_CHECKING:
     from generator.intake.moving.migrate import Placed
 
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 NO_ORIGINAL = ("# Imported without a link to an original: source is the post's old address. Put the\n"
                "# original's outlet and URL there, then remove 'draft: true' to publish it.\n")  # fmt: skip
 
@@ -44,7 +42,7 @@ def story_text(placed: Placed, config: SiteConfig) -> str:
     front |= {key: value for key, value in item.extra.items() if key not in front}
     if item.draft:
         front["draft"] = True
-    dump = yaml.dump(front, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
+    dump = front_yaml(front)
     lead = NO_ORIGINAL if item.kind == "post" and not item.original else ""
     body = item.body.strip("\n")
     return "---\n" + lead + dump + "---\n" + (body + "\n" if body else "")
