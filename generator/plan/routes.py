@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from generator.config.site import SiteConfig
@@ -242,25 +243,22 @@ class _Planner(DatesPlan):
         """A redirect page at each old address (``aliases:``) of a story or page: a refresh to
         its address and a canonical link, left out of the sitemap."""
         changed = self.scope.changed  # (in a partial plan, the other documents are not read)
-        documents = [(s.url, lambda s=s: s.article) for s in self.archive.stories] + [
-            (p.url, lambda p=p: p.page) for p in self.archive.pages]  # fmt: skip
-        for url, read in documents:
-            if changed is not None and url not in changed or not (doc := read()).aliases:
+        documents = chain(((s.url, s.article) for s in self.archive.stories if changed is None or s.url in changed),
+                          ((p.url, p.page) for p in self.archive.pages if changed is None or p.url in changed))
+        for url, doc in documents:
+            if not doc.aliases:
                 continue
             target = AliasTarget(doc.title, self.links.href(url), self.links.absolute(url))
             head = Head(canonical=target.abs_url)
+            kind = "page" if isinstance(doc, Page) else "story"
             for alias in doc.aliases:
                 if alias.path == url:
                     self.problems.append(error(doc.file.rel, alias.at.line, alias.at.col, "aliases",
-                                               f"{alias.path!r} is the address of this {self.kind_of(doc)} itself"))
+                                               f"{alias.path!r} is the address of this {kind} itself"))
                     continue
                 self.add(alias.path, ("alias.html",), "alias", (url, doc.title),
                          lambda target=target, head=head: (target.title, "", head, {"target": target}),
                          origin=(doc.file.rel, alias.at), in_sitemap=False)  # fmt: skip
-
-    @staticmethod
-    def kind_of(doc) -> str:
-        return "page" if isinstance(doc, Page) else "story"
 
     def _near_changed(self, in_outlet: dict) -> set[str] | None:
         """In a partial plan, the stories that may show a changed story as

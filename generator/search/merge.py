@@ -81,8 +81,9 @@ def _fragments(slices: list[dict], folders: list[Path], out: Path) -> list:
             source = os.path.join(fragments, f"{fragment}.pf_fragment")
             final = fragment
             if fragment in seen and seen[fragment] != source:
-                if Path(seen[fragment]).read_bytes() != Path(source).read_bytes():
-                    final = name(fragment, Path(source).read_bytes(), 8)
+                data = Path(source).read_bytes()
+                if Path(seen[fragment]).read_bytes() != data:
+                    final = name(fragment, data, 8)
             if final not in seen:
                 seen[final] = source
                 link(source, os.path.join(into, f"{final}.pf_fragment"))
