@@ -456,6 +456,8 @@ def main() -> int:
                 if name != "ssg cold":
                     print(f"ssg cold / {name}: {medians['ssg cold'] / medians[name]:.2f} (medians)")
             yardstick = next((name for name in ("hugo cold", "hugo no related") if name in medians), None)
+            if args.cold_only:
+                continue
             if yardstick:  # a steadier yardstick than the one Hugo build above
                 print(f"x the median {yardstick}: " + ", ".join(
                     f"{name} {results[name][0] / medians[yardstick]:.3f}"

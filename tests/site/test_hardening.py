@@ -452,7 +452,11 @@ _LINES = st.lists(
     st.sampled_from(["Word here", "word *em* [l](http://a.b)", "\u00c9clair", "a | b", "|---|---|", "---", "===",
                      "***", "- item", "* item", "+ item", "1. one", "2) two", "> quote", ">", "> > deep", "    code",
                      "  indented", "   three", "\tTab", "```", "~~~", "# head", "<div>", "[ref]: http://x",
-                     "[^1]: note", "", "", "  - nested", "     more", "lazy", "2023 year", "\u00a0nbsp"]),
+                     "[^1]: note", "", "", "  - nested", "     more", "lazy", "2023 year", "\u00a0nbsp", "- Item *b*",
+                     "- [l](http://a.b) c", "+ Item", "* Item two", " - Item", "-  Item", "-\tItem", "- Item\t",
+                     "- - x", "- 1. x", "> Quote [l](http://a.b).", ">  Quote", "> \u201cQuoted\u201d", "\"Said\" here",
+                     "(Aside)", "[l](http://a.b) starts", "[l]: http://a.b", "2023. x", "12) y", "\u2018Single",
+                     "  Item", "   - Item", "    - Item", "Item ", "- Item  ", "* * *", "- ---", "---"]),
     max_size=12,
 ).map("\n".join)
 
@@ -475,6 +479,47 @@ def test_plain_paragraph_shortcuts_agree_with_markdown_it(body, typographer, htm
     assert ours.renderer.render(tokens, ours.options, {}) == stock.render(body)
 
 
+_TYPESET = st.lists(
+    st.sampled_from(["a", "word ", " ", "\n", "*", "**", "[x](http://e.com/a)", "[it's](https://ex.org/p?q=1)",
+                     "[d](rel/p.md)", "'", '"', "1", "(c)", "(TM)", "--", "---", "...", "?....", "+-", ",,", "!!!!",
+                     "-", ".", "\u201c", "(", ")", "#", "_", "\n\n", "> ", "- ", "# "]),
+    max_size=30,
+).map("".join)
+
+
+@PROFILE
+@given(body=st.one_of(_INLINE, _LINES, _TYPESET), typographer=st.booleans(), html=st.booleans())
+def test_inline_html_made_directly_is_what_the_tokens_render_to(body, typographer, html):
+    """``render_markdown`` has plain inline text made into HTML at once, the
+    typographer's replacements and quotes included (``plainhtml.DIRECT``):
+    the body's HTML, summary and links out are those of the tokens' way."""
+    from unittest import mock
+
+    from generator.config.site import MarkdownOptions
+    from generator.content.markdown import plainhtml
+    from generator.content.model import Page
+
+    options = MarkdownOptions(html=html, typographer=typographer)
+    page = Page(file=SourceFile("page", "content/x.md", "/nonexistent/x.md"), title="", slug="", body=body,
+                body_line=1)  # fmt: skip
+    direct = render_markdown(page, options, "k")
+    with mock.patch.object(plainhtml, "_direct_applies", lambda md: False):
+        tokens_way = render_markdown(page, options, "k")
+    assert direct == tokens_way
+
+
+def test_inline_html_is_made_directly_for_plain_text():
+    from generator.config.site import MarkdownOptions
+    from generator.content.markdown import plainhtml
+    from generator.content.markdown.convert import _parser
+
+    md = _parser(MarkdownOptions())
+    tokens = md.parse("It's \"[a job](https://example.com/j)\" -- *now*.", {plainhtml.DIRECT: lambda url: ""})
+    (made,) = tokens[1].children
+    assert made.type == plainhtml.HTML_TOKEN
+    assert made.content == 'It\u2019s \u201c<a href="https://example.com/j">a job</a>\u201d \u2013 <em>now</em>.'
+
+
 def test_plain_paragraph_shortcuts_are_taken_for_plain_paragraphs():
     from generator.config.site import MarkdownOptions
     from generator.content.markdown.convert import _parser
@@ -490,6 +535,13 @@ def test_plain_paragraph_shortcuts_are_taken_for_plain_paragraphs():
     md.block.ruler.at("table", refused)  # the first of the block rules a one-line paragraph skips
     md.renderer.renderAttrs = refused  # no token here has attributes: none goes through renderAttrs
     assert md.render("One line.\n\nAnother *one*.\n") == "<p>One line.</p>\n<p>Another <em>one</em>.</p>\n"
+    del md.renderer.renderAttrs  # (a link has attributes)
+    for rule in ("blockquote", "list", "reference"):  # a quote, a list, a paragraph that starts with a link or a quote
+        md.block.ruler.at(rule, refused)
+    assert md.render("- One\n- Two *b*\n\n> A quote.\n\n[Link](https://e.org/) first.\n\n\"Said\" it.\n") == (
+        "<ul>\n<li>One</li>\n<li>Two <em>b</em></li>\n</ul>\n<blockquote>\n<p>A quote.</p>\n</blockquote>\n"
+        '<p><a href="https://e.org/">Link</a> first.</p>\n<p>\u201cSaid\u201d it.</p>\n'
+    )
     md.renderer.rules["text"] = lambda tokens, index, options, env: tokens[index].content.upper()
     assert md.render("Own *rule*.\n") == "<p>OWN <em>RULE</em>.</p>\n"  # a text rule of one's own is still used
 

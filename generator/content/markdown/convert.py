@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -183,8 +183,10 @@ def render_markdown(
     sending no referrer) instead of being an error. A body with problems is
     not rendered; its links to other files go to ``unchecked``, so that they
     are checked all the same (every problem of a file in one run)."""
+    from generator.content.markdown.plainhtml import DIRECT  # (with the parser: markdown-it's modules)
+
     md = _parser(options)
-    env: dict = {}
+    env: dict = {DIRECT: _direct_link}
     tokens = md.parse(doc.body, env)
     diagnostics: list[Diagnostic] = []
     assets: dict[str, Asset] = {}
@@ -196,52 +198,12 @@ def render_markdown(
         line = doc.body_line + (deepest.map[0] if deepest.map else 0)
         message = f"nested more than {MAX_NESTING} levels deep (lists, quotes or emphasis); flatten it"
         return None, "", [error(doc.file.rel, line, 1, "body", message)]
-    links: list[InternalLink] = []
-    images: list[BodyImage] = []
-    external: list[tuple[str, int, int]] = []
-    rooted: list[tuple[str, int, int]] = []
+    found = _Found(doc, body_lines, allow_remote, assets, diagnostics)
     for token in tokens:
-        if token.type != "inline" or not token.children:
-            continue
-        for child in token.children:
-            attr = "src" if child.type == "image" else "href" if child.type == "link_open" else None
-            if attr is None:
-                continue
-            target = str(child.attrs.get(attr, ""))
-            if child.type == "link_open" and target.lower().startswith(("http://", "https://")):
-                line, col = _locate(body_lines, token.map, target)
-                external.append((target, doc.body_line + line, col))
-                child.attrs["rel"] = "noopener"  # (a link out never gets a hold on this page's window)
-            if child.type == "image" and _REMOTE.match(target):
-                if not allow_remote:
-                    line, col = _locate(body_lines, token.map, target)
-                    diagnostics.append(error(doc.file.rel, doc.body_line + line, col, "body", f"image: {REMOTE}"))
-                child.attrs.update({"loading": "lazy", "referrerpolicy": "no-referrer"})
-                continue
-            if target.startswith("/") and not target.startswith("//"):  # ("//host/...": another host's)
-                line, col = _locate(body_lines, token.map, target)
-                rooted.append((target, doc.body_line + line, col))
-                continue
-            if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
-                continue
-            path, _, anchor = unquote(target).partition("#")
-            if child.type == "link_open" and path.endswith(".md"):
-                line, col = _locate(body_lines, token.map, target)
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc.file.rel), path))
-                child.attrs["href"] = f"{LINK_PLACEHOLDER}{len(links)}"
-                links.append(InternalLink(resolved, anchor, target, doc.body_line + line, col))
-                continue
-            asset = local_asset(doc.file, target)
-            if isinstance(asset, Asset) and is_image(asset.target):
-                line, col = _locate(body_lines, token.map, target)
-                child.attrs[attr] = f"{IMAGE_PLACEHOLDER}{len(images)}"
-                images.append(BodyImage(asset, doc.body_line + line, col, link=child.type == "link_open"))
-                assets[asset.target] = asset
-            elif isinstance(asset, Asset):
-                assets[asset.target] = asset
-            elif child.type == "image":
-                line, col = _locate(body_lines, token.map, target)
-                diagnostics.append(error(doc.file.rel, doc.body_line + line, col, "body", f"image {asset}"))
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                found.note(child, token.map)
+    links, images, external, rooted = found.links, found.images, found.external, found.rooted
     if diagnostics:
         if unchecked is not None:
             unchecked.extend(links)
@@ -253,6 +215,73 @@ def render_markdown(
     rendered = Rendered(replace(doc, body=""), summary, key, assets_sorted, tuple(links), ids, tuple(external),
                         tuple(rooted), images=tuple(images), words=len(doc.body.split()))  # fmt: skip
     return rendered, html, []
+
+
+def _direct_link(url: str) -> str | None:
+    """For plain inline text made into HTML at once (``plainhtml.DIRECT``): the
+    attributes after ``href`` that the loop in :func:`render_markdown` would
+    give a link to ``url``, which must be one out (any other goes the long way)."""
+    return ' rel="noopener"' if url.lower().startswith(("http://", "https://")) else None
+
+
+@dataclass
+class _Found:
+    """What a body refers to, found token by token (:meth:`note`), with the
+    changes to the tokens that go with it (a placeholder for a link to
+    another file or an image beside the story, attributes for a link out or
+    a remote image)."""
+
+    doc: Article | Page
+    body_lines: list[str]
+    allow_remote: bool
+    assets: dict[str, Asset]
+    diagnostics: list[Diagnostic]
+    links: list[InternalLink] = field(default_factory=list)
+    images: list[BodyImage] = field(default_factory=list)
+    external: list[tuple[str, int, int]] = field(default_factory=list)
+    rooted: list[tuple[str, int, int]] = field(default_factory=list)
+
+    def where(self, block_map, target: str) -> tuple[int, int]:
+        line, col = _locate(self.body_lines, block_map, target)
+        return self.doc.body_line + line, col
+
+    def note(self, child, block_map) -> None:
+        attr = "src" if child.type == "image" else "href" if child.type == "link_open" else None
+        if attr is None:
+            if child.type == "plain_html":  # plainscan.HTML_TOKEN: links out only
+                from generator.content.markdown.plainhtml import link_urls
+
+                self.external += [(target, *self.where(block_map, target)) for target in link_urls(child)]
+            return
+        doc, target = self.doc, str(child.attrs.get(attr, ""))
+        if child.type == "link_open" and target.lower().startswith(("http://", "https://")):
+            self.external.append((target, *self.where(block_map, target)))
+            child.attrs["rel"] = "noopener"  # (a link out never gets a hold on this page's window)
+        if child.type == "image" and _REMOTE.match(target):
+            if not self.allow_remote:
+                self.diagnostics.append(error(doc.file.rel, *self.where(block_map, target), "body", f"image: {REMOTE}"))
+            child.attrs.update({"loading": "lazy", "referrerpolicy": "no-referrer"})
+            return
+        if target.startswith("/") and not target.startswith("//"):  # ("//host/...": another host's)
+            self.rooted.append((target, *self.where(block_map, target)))
+            return
+        if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
+            return
+        path, _, anchor = unquote(target).partition("#")
+        if child.type == "link_open" and path.endswith(".md"):
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc.file.rel), path))
+            child.attrs["href"] = f"{LINK_PLACEHOLDER}{len(self.links)}"
+            self.links.append(InternalLink(resolved, anchor, target, *self.where(block_map, target)))
+            return
+        asset = local_asset(doc.file, target)
+        if isinstance(asset, Asset) and is_image(asset.target):
+            child.attrs[attr] = f"{IMAGE_PLACEHOLDER}{len(self.images)}"
+            self.images.append(BodyImage(asset, *self.where(block_map, target), link=child.type == "link_open"))
+            self.assets[asset.target] = asset
+        elif isinstance(asset, Asset):
+            self.assets[asset.target] = asset
+        elif child.type == "image":
+            self.diagnostics.append(error(doc.file.rel, *self.where(block_map, target), "body", f"image {asset}"))
 
 
 def _deepest(tokens):
@@ -301,6 +330,10 @@ def _plain(children, parts: list[str]) -> None:
     for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type == "plain_html":  # plainscan.HTML_TOKEN (markdown-it is not imported here: see above)
+            from generator.content.markdown.plainhtml import plain_text
+
+            parts.append(plain_text(child))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":

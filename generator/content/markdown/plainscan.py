@@ -2,21 +2,22 @@
 mostly made of: one line of words, ``[plain links](https://...)``, ``*simple*``
 or ``**strong**`` words.
 
-* **Blocks.** markdown-it tries eleven block rules (table, code, fence,
-  quote, rule, list, ...) on every line before the paragraph rule takes it.
-  A line that starts with a letter, is not indented as code and has a blank
-  line (or the end) after it can only be a paragraph: ``plain_paragraph``
-  (see :func:`install`) hands it to markdown-it's paragraph rule at once.
+* **Blocks** (:mod:`plainblocks`). markdown-it tries eleven block rules
+  (table, code, fence, quote, rule, list, ...) on every line before the
+  paragraph rule takes it. A line that can only be a paragraph goes to the
+  paragraph rule at once; a one-line quote and a tight list of one-line items
+  get their tokens directly.
 * **Inline text.** markdown-it tries its inline rules at every character
   that could start one, pushes each emphasis marker as a token of its own,
   then pairs, converts and joins those tokens again. For a text whose only
-  markup is of the kinds above, in the plainest form, :func:`plain_inline`
-  makes the tokens markdown-it would end with, directly. Any other text, or a
-  form it is not sure of (a marker that may open and close, a link with a
-  title, an underscore, a backslash, an entity...), is left to markdown-it.
-
-* **HTML.** :class:`Renderer` is markdown-it's renderer with its two most
-  frequent steps taken short.
+  markup is of the kinds above, in the plainest form, :func:`scan` finds its
+  pieces and :func:`plain_inline` makes the tokens markdown-it would end
+  with, directly. Any other text, or a form it is not sure of (a marker that
+  may open and close, a link with a title, an underscore, a backslash, an
+  entity...), is left to markdown-it.
+* **HTML.** ``render_markdown`` has the pieces made into HTML at once
+  (:mod:`plainhtml`), and :class:`Renderer` is markdown-it's renderer with
+  its two most frequent steps taken short.
 
 On the benchmark corpus, inline parsing was half of markdown-it's time; the
 three together make a story's parse much shorter. ``tests/site/test_hardening.py``
@@ -39,6 +40,10 @@ _MARKUP = re.compile(r"[\n\\`~_*\[\]!^<&]")
 # rule could act on, nothing in the destination that needs unescaping,
 # balancing or a title, and the ")" right after it.
 _LINK = re.compile(r"\[([^\n\\`~_*\[\]!^<&]+)\]\(([^\x00-\x20\x7f\\()<&]+)\)")
+
+# The token that holds the HTML :mod:`plainhtml` makes of a whole inline
+# text, its pieces in ``meta["pieces"]``.
+HTML_TOKEN = "plain_html"
 
 # The rules this module knows, in order: with any other (a plugin that adds
 # one, linkify), markdown-it does all the parsing itself.
@@ -65,29 +70,26 @@ def applies(md) -> bool:
 
 
 def install(md) -> None:
-    """Put this module's rules into the parser (which :func:`applies`)."""
-    from markdown_it.rules_block.paragraph import paragraph
+    """Put this module's rules into the parser (which :func:`applies`), with
+    those of ``plainblocks`` and ``plainhtml``."""
+    from generator.content.markdown import plainblocks, plainhtml
 
-    def plain_paragraph(state, start: int, end: int, silent: bool) -> bool:
-        """A line no rule before the paragraph rule can take: a letter first,
-        less indented than code, and a blank line or the end after it (a next
-        line could make it a table's head or a heading's text, or carry on
-        the paragraph)."""
-        following = start + 1
-        if silent or (following < state.lineMax and not state.isEmpty(following)):
-            return False
-        first = state.src[state.bMarks[start] + state.tShift[start]]
-        if state.sCount[start] - state.blkIndent >= 4 or not first.isalpha():
-            return False
-        return paragraph(state, start, end, silent)
+    md.block.ruler.before(_enabled(md.block.ruler)[0], "plain_blocks", plainblocks.plain_blocks)
+    md.core.ruler.at("inline", plainhtml.core_rule(md))
+    if "replacements" in [rule.name for rule in md.core.ruler.__rules__]:
+        md.core.ruler.at("replacements", plainhtml.replacements)
 
-    md.block.ruler.before(_enabled(md.block.ruler)[0], "plain_paragraph", plain_paragraph)
-    md.core.ruler.at("inline", core_rule(md))
+
+_CLOSER_NEXT = frozenset(" .,;:!?")
 
 
 def _flanks(last: str, following: str) -> tuple[bool, bool]:
     """markdown-it's ``scanDelims`` for a ``*`` run between ``last`` and ``following``:
     (left-flanking, right-flanking)."""
+    if last == " " and following.isalnum():
+        return True, False  # the common opener (a letter or digit is neither punctuation nor space)
+    if last.isalnum() and following in _CLOSER_NEXT:
+        return False, True  # the common closer
     last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
     next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
     last_space = isWhiteSpace(ord(last))
@@ -101,29 +103,30 @@ def _text(content: str, level: int = 0) -> Token:
     return Token("text", "", 0, level=level, content=content)
 
 
-def plain_inline(src: str, normalize_link, validate_link) -> list[Token] | None:
-    """The tokens markdown-it's inline parser gives for ``src``, or None when
-    ``src`` holds anything but the plain forms this module knows."""
-    tokens: list[Token] = []
+# What :func:`scan` finds, in order: text, a soft line break, a link (its
+# URL and label), emphasis or strong emphasis (the text inside).
+TEXT, BREAK, LINK, EM, STRONG = range(5)
+
+
+def scan(src: str, normalize_link, validate_link) -> list[tuple] | None:
+    """The pieces of ``src`` (``(TEXT, text)``, ``(BREAK,)``, ``(LINK, url,
+    label)``, ``(EM, text)``, ``(STRONG, text)``; no text piece is empty), or
+    None when ``src`` holds anything but the plain forms this module knows."""
+    pieces: list[tuple] = []
     size = len(src)
-    start = 0  # where the text not yet in a token begins
+    start = 0  # where the text not yet in a piece begins
     pos = 0
     search = _MARKUP.search
-    # markdown-it makes the inner markers of a ``**`` pair the tags and empties
-    # the outer ones: an emptied marker joins the text beside it, or stays as
-    # an empty text token where there is none.
-    emptied = False  # a ``**`` pair was the last token, and no text has followed
     while (found := search(src, pos)) is not None:
         at = found.start()
         char = src[at]
-        made: tuple[Token, ...]
         if char == "]" or (char in "!^" and not src.startswith("[", at + 1)):
             pos = at + 1  # text: no rule takes it
             continue
         if char == "\n":
             if at == 0 or src[at - 1] == " " or src.startswith((" ", "\t"), at + 1):
                 return None  # a hard break, or spaces markdown-it drops
-            made, pos = (Token("softbreak", "br", 0),), at + 1
+            made, pos = (BREAK,), at + 1
         elif char == "[":
             link = _LINK.match(src, at)
             if link is None:
@@ -131,8 +134,7 @@ def plain_inline(src: str, normalize_link, validate_link) -> list[Token] | None:
             href = normalize_link(link[2])
             if not validate_link(href):
                 return None
-            made = (Token("link_open", "a", 1, attrs={"href": href}), _text(link[1], 1), Token("link_close", "a", -1))
-            pos = link.end()
+            made, pos = (LINK, href, link[1]), link.end()
         elif char == "*":
             end = _run_end(src, at, size)
             left, right = _flanks(src[at - 1] if at else " ", src[end] if end < size else " ")
@@ -150,21 +152,50 @@ def plain_inline(src: str, normalize_link, validate_link) -> list[Token] | None:
             left, right = _flanks(src[close - 1], src[pos] if pos < size else " ")
             if pos - close != run or left or not right:
                 return None
-            tag, markup = ("strong", "**") if run == 2 else ("em", "*")
-            made = (Token(f"{tag}_open", tag, 1, markup=markup), _text(src[end:close], 1),
-                    Token(f"{tag}_close", tag, -1, markup=markup))  # fmt: skip
+            made = (STRONG if run == 2 else EM, src[end:close])
         else:
             return None  # a rule this module leaves to markdown-it
         if at > start:
-            tokens.append(_text(src[start:at]))
-        elif emptied or (char == "*" and run == 2):
-            tokens.append(_text(""))
-        tokens += made
-        emptied = char == "*" and run == 2
+            pieces.append((TEXT, src[start:at]))
+        pieces.append(made)
         start = pos
     if size > start:
-        tokens.append(_text(src[start:]))
-    elif emptied:
+        pieces.append((TEXT, src[start:]))
+    return pieces
+
+
+def plain_inline(src: str, normalize_link, validate_link) -> list[Token] | None:
+    """The tokens markdown-it's inline parser gives for ``src``, or None when
+    ``src`` holds anything but the plain forms this module knows."""
+    pieces = scan(src, normalize_link, validate_link)
+    return None if pieces is None else _tokens(pieces)
+
+
+def _tokens(pieces: list[tuple]) -> list[Token]:
+    tokens: list[Token] = []
+    # markdown-it makes the inner markers of a ``**`` pair the tags and empties
+    # the outer ones: an emptied marker joins the text beside it, or stays as
+    # an empty text token where there is none.
+    text_before = strong_before = False
+    for piece in pieces:
+        kind = piece[0]
+        if kind == TEXT:
+            tokens.append(_text(piece[1]))
+            text_before = True
+            continue
+        if not text_before and (strong_before or kind == STRONG):
+            tokens.append(_text(""))
+        if kind == BREAK:
+            tokens.append(Token("softbreak", "br", 0))
+        elif kind == LINK:
+            tokens += (Token("link_open", "a", 1, attrs={"href": piece[1]}), _text(piece[2], 1),
+                       Token("link_close", "a", -1))  # fmt: skip
+        else:
+            tag, markup = ("strong", "**") if kind == STRONG else ("em", "*")
+            tokens += (Token(f"{tag}_open", tag, 1, markup=markup), _text(piece[1], 1),
+                       Token(f"{tag}_close", tag, -1, markup=markup))  # fmt: skip
+        text_before, strong_before = False, kind == STRONG
+    if strong_before and not text_before:
         tokens.append(_text(""))
     return tokens
 
@@ -174,25 +205,6 @@ def _run_end(src: str, at: int, size: int) -> int:
     while end < size and src[end] == "*":
         end += 1
     return end
-
-
-def core_rule(md):
-    """A stand-in for markdown-it's core ``inline`` rule, which parses each
-    inline token's text: the plain ones here, the others by markdown-it."""
-
-    def inline(state) -> None:
-        parse, normalize_link, validate_link = md.inline.parse, md.normalizeLink, md.validateLink
-        for token in state.tokens:
-            if token.type == "inline":
-                if token.children is None:
-                    token.children = []
-                plain = plain_inline(token.content, normalize_link, validate_link)
-                if plain is None:
-                    parse(token.content, md, state.env, token.children)
-                else:
-                    token.children.extend(plain)
-
-    return inline
 
 
 class Renderer(RendererHTML):
@@ -210,6 +222,8 @@ class Renderer(RendererHTML):
             kind = token.type
             if kind == "text" and plain_text:
                 out.append(escapeHtml(token.content))
+            elif kind == HTML_TOKEN:
+                out.append(token.content)
             elif kind in rules:
                 out.append(rules[kind](tokens, index, options, env))
             else:
