@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, diagnostics
 from generator.build import BuildOptions, UsageError, build
 from generator.config.site import CONFIG_NAME
 from generator.diagnostics import DiagnosticError, report
@@ -305,6 +305,8 @@ def _import_site(args, config_path: Path, kind: str) -> int:
         outcome = import_site(config, Path(args.feed), kind, options, args.dry_run, now_from_env(), print,
                               tags=tuple(args.tag))  # fmt: skip
     except (SiteError, OSError, UnicodeDecodeError) as exc:
+        if isinstance(exc, SiteError) and exc.diagnostics:
+            diagnostics.report(exc.diagnostics, sys.stderr)
         print(f"ssg: error: {exc}; nothing was written", file=sys.stderr)
         return 1
     print(summary(outcome, args.dry_run))

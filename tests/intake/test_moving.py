@@ -195,7 +195,7 @@ def test_fields_the_site_allows_are_kept_and_usage_errors(site, tmp_path):
     shutil.copytree(MOVING / "hugo-site", broken)
     (broken / "content/posts/bad.md").write_text("+++\ntitle = \n+++\n")
     result = site.ssg("import", str(broken))
-    assert result.code == 1 and "content/posts/bad.md: front matter does not parse" in result.err
+    assert result.code == 1 and f"{broken}/content/posts/bad.md:2:9: error: front matter: Invalid value" in result.err
     assert "nothing was written" in result.err
     assert not (site.root / "content/articles/2023/wga-tentative-deal.md").exists()
 
@@ -242,6 +242,11 @@ def test_an_export_with_entities_is_refused(site, tmp_path):
     result = site.ssg("import", str(tmp_path / "x.xml"))
     assert result.code == 1 and "x.xml: declares a DTD" in result.err
     assert not list((site.root / "content").rglob("*.md"))
+    (tmp_path / "y.xml").write_text(text.replace("</channel>", "</chanel>"))
+    result = site.ssg("import", str(tmp_path / "y.xml"))
+    line = text[: text.index("</channel>")].count("\n") + 1
+    assert result.code == 1 and f"{tmp_path}/y.xml:{line}:" in result.err.splitlines()[0], result.err
+    assert "error: not a WordPress export that parses: Opening and ending tag mismatch" in result.err
 
 
 ODD_FRONT = [
@@ -253,7 +258,10 @@ ODD_FRONT = [
 ]
 
 
-def test_odd_front_matter_is_read_or_refused_in_one_line(site, tmp_path):
+POSITIONED = re.compile(r"^\S+:\d+:\d+: error: ")
+
+
+def test_odd_front_matter_is_read_or_refused_with_its_place(site, tmp_path):
     """Values of every type where a string, list or date is expected: never a traceback."""
     for number, odd in enumerate(ODD_FRONT):
         for kind, config, folder in (("hugo", "hugo.toml", "content/posts"), ("jekyll", "_config.yml", "_posts")):
@@ -264,9 +272,40 @@ def test_odd_front_matter_is_read_or_refused_in_one_line(site, tmp_path):
             (root / folder / "2023-07-26-odd.md").write_text(f"---\n{odd}---\nBody.\n")
             result = site.ssg("import", str(root), "--dry-run")
             assert result.code in (0, 1) and "Traceback" not in result.err, (kind, odd, result.err)
-            assert result.code == 0 or result.err.startswith("ssg: error: ") and len(result.err.splitlines()) == 1
+            *problems, last = result.err.splitlines() or [""]
+            assert result.code == 0 or (last.startswith("ssg: error: ") and last.endswith("nothing was written")
+                                        and all(POSITIONED.match(line) for line in problems)), result.err  # fmt: skip
     root = tmp_path / "hugo0"
     assert site.ssg("import", str(root), "--dry-run", "--report", "odd.md").code == 0
     report = site.read("odd.md")
     for unusable in ("`date` (1)", "`slug` (1)", "`aliases` (1)", "`tags` (1)"):  # listed, not dropped
         assert unusable in report, unusable
+
+
+def test_every_file_that_cannot_be_read_is_named_with_its_line_and_column(site, tmp_path):
+    root = tmp_path / "old"
+    (root / "content/posts").mkdir(parents=True)
+    (root / "hugo.toml").write_text('title = "Old"\n')
+    files = {
+        "a.md": ("---\ntitle: A\ntags: [a, b\n---\nBody.\n", "4:1: error: front matter: while parsing a flow "
+                 "sequence, did not find expected ',' or ']'"),
+        "b.md": ('+++\ntitle = "B"\ndate = \n+++\nBody.\n', "3:8: error: front matter: Invalid value"),
+        "c.md": ('\n{"title": "C",}\nBody.\n', "2:15: error: front matter: Expecting property name"),
+        "d.md": (b"---\ntitle: \xff\n---\n", "2:8: error: not UTF-8 text (byte 0xff)"),
+        "e.md": ("---\n- a list\n---\n", "1:1: error: front matter: is not a mapping of keys to values"),
+        "fine.md": ("---\ntitle: Fine\ndate: 2023-07-26\n---\nBody.\n", None),
+    }
+    for name, (text, _) in files.items():
+        path = root / "content/posts" / name
+        path.write_bytes(text) if isinstance(text, bytes) else path.write_text(text)
+    result = site.ssg("import", str(root))
+    assert result.code == 1 and "Traceback" not in result.err
+    lines = result.err.splitlines()
+    assert lines[-1] == "ssg: error: 5 files of the site cannot be read; nothing was written"
+    for name, (_, expected) in files.items():
+        if expected is not None:
+            assert any(line.startswith(f"{root}/content/posts/{name}:{expected}") for line in lines), (name, lines)
+    assert not list((site.root / "content").rglob("*.md"))  # nothing written, the readable file neither
+    (root / "hugo.toml").write_text('title = "Old\n')
+    result = site.ssg("import", str(root), "--dry-run")
+    assert result.err.splitlines()[0].startswith(f"{root}/hugo.toml:1:13: error: ")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from generator.diagnostics import error
 from generator.intake.moving.items import SiteError
 
 _YAML = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
@@ -20,50 +21,78 @@ _ZONE = re.compile(r"^(\d{4}-\d\d-\d\d)[ T](\d\d?:\d\d(?::\d\d(?:\.\d+)?)?)\s*([
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read(path, where: str) -> tuple[dict, str]:
-    """A content file's front matter and body; ``where`` names it in errors."""
+def read(path) -> tuple[dict, str]:
+    """A content file's front matter and body; a problem is a :class:`SiteError`
+    with its place in the file (``path`` as given, for the reader to open)."""
+    where = str(path)
+    raw = path.read_bytes()
     try:
-        return split(path.read_text(encoding="utf-8-sig"), where)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SiteError(f"{where}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise _problem(where, line, col, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    return split(text, where)
 
 
 def split(text: str, where: str) -> tuple[dict, str]:
     """``(front matter, body)``; a file without front matter has an empty one."""
     text = text.removeprefix("\ufeff")
-    try:
-        if match := _YAML.match(text):
-            front = yaml.load(match[1], Loader=_LOADER) or {}
-        elif match := _TOML.match(text):
-            front = tomllib.loads(match[1])
-        elif text.lstrip().startswith("{"):
-            front, end = json.JSONDecoder().raw_decode(text.lstrip())
-            return _mapping(front, where), text.lstrip()[end:].lstrip("\r\n")
-        else:
-            return {}, text
-    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as exc:
-        raise SiteError(f"{where}: front matter does not parse: {' '.join(str(exc).split())}") from None
+    if match := _YAML.match(text):
+        front = _parsed(lambda: yaml.load(match[1], Loader=_LOADER) or {}, match[1], where, 1, "front matter")
+    elif match := _TOML.match(text):
+        front = _parsed(lambda: tomllib.loads(match[1]), match[1], where, 1, "front matter")
+    elif (rest := text.lstrip()).startswith("{"):
+        lead = text[: len(text) - len(rest)].count("\n")
+        front, end = _parsed(lambda: json.JSONDecoder().raw_decode(rest), rest, where, lead, "front matter")
+        return _mapping(front, where), rest[end:].lstrip("\r\n")
+    else:
+        return {}, text
     return _mapping(front, where), text[match.end() :]
+
+
+_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)")
+
+
+def _parsed(parse, text: str, where: str, offset: int, field: str):
+    """``parse()``, its error made a :class:`SiteError` placed in the file
+    (``text``, what was parsed, starts after ``offset`` lines of it)."""
+    try:
+        return parse()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        said = ", ".join(part for part in (getattr(exc, "context", None), getattr(exc, "problem", None)) if part)
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise _problem(where, offset + line, col, field, said or " ".join(str(exc).split())) from None
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_AT.search(str(exc))
+        line, col = (int(at[1]), int(at[2])) if at and at[1] else (text.count("\n") + 1, 1)
+        raise _problem(where, offset + line, col, field, _TOML_AT.sub("", str(exc)).strip()) from None
+    except json.JSONDecodeError as exc:
+        raise _problem(where, offset + exc.lineno, exc.colno, field, exc.msg) from None
+    except ValueError as exc:  # a value YAML's own types refuse (a date that does not exist): no place given
+        raise _problem(where, offset + 1, 1, field, " ".join(str(exc).split())) from None
+
+
+def _problem(where: str, line: int, col: int, field: str, message: str) -> SiteError:
+    return SiteError(f"{where} cannot be read", [error(where, line, col, field, message)])
 
 
 def _mapping(front, where: str) -> dict:
     if not isinstance(front, dict):
-        raise SiteError(f"{where}: front matter is not a mapping of keys to values")
+        raise _problem(where, 1, 1, "front matter", "is not a mapping of keys to values")
     return {str(key): value for key, value in front.items()}
 
 
 def config_file(path) -> dict:
     """A site's configuration file (``hugo.toml``, ``_config.yml``...)."""
     text = path.read_text(encoding="utf-8-sig")
-    try:
-        if path.suffix == ".toml":
-            found = tomllib.loads(text)
-        elif path.suffix == ".json":
-            found = json.loads(text)
-        else:
-            found = yaml.load(text, Loader=_LOADER) or {}
-    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as exc:
-        raise SiteError(f"{path}: does not parse: {' '.join(str(exc).split())}") from None
+    if path.suffix == ".toml":
+        found = _parsed(lambda: tomllib.loads(text), text, str(path), 0, "")
+    elif path.suffix == ".json":
+        found = _parsed(lambda: json.loads(text), text, str(path), 0, "")
+    else:
+        found = _parsed(lambda: yaml.load(text, Loader=_LOADER) or {}, text, str(path), 0, "")
     return _mapping(found, str(path))
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path, PurePosixPath
 
 from generator.intake.moving.frontmatter import config_file, read, zone_of
-from generator.intake.moving.items import Item, Site
+from generator.intake.moving.items import Item, Site, attempt, refuse
 from generator.intake.moving.posts import Options, fill, leftovers
 
 CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
@@ -34,6 +34,7 @@ def read_site(folder: Path, options: Options, zone: tzinfo) -> Site:
         permalinks = permalinks["page"]
     content = folder / str(keys.get("contentdir") or "content")
     site = Site("Hugo", str(keys.get("title") or ""), base if base.startswith(("http://", "https://")) else "", [])
+    problems: list = []
     for path in sorted(content.rglob("*")):
         if path.suffix.lower() not in CONTENT or not path.is_file() or _hidden(path, content):
             continue
@@ -45,13 +46,16 @@ def read_site(folder: Path, options: Options, zone: tzinfo) -> Site:
         if path.stem == "_index":
             site.notes.append(f"{rel}: a section's list page, not imported (ssg makes its own lists)")
             continue
-        site.items.append(_item(path, rel, bundle, content, permalinks, base, options, zone))
+        item = attempt(problems, path, _item, path, rel, bundle, content, permalinks, base, options, zone)
+        if item is not None:
+            site.items.append(item)
+    refuse(problems)
     return site
 
 
 def _item(path, rel, bundle, content, permalinks, base, options, zone) -> Item:
     origin = path.relative_to(content.parent).as_posix()
-    front, body = read(path, origin)
+    front, body = read(path)
     dirs = PurePosixPath(rel).parent.parts if bundle is None else PurePosixPath(rel).parent.parent.parts
     item = Item(origin=origin, kind="post" if dirs else "page", body=body,
                 markup="hugo" if path.suffix.lower() != ".html" else "html")  # fmt: skip

@@ -10,7 +10,33 @@ SOURCE_FIELDS = ("link", "source", "source_url", "external_url", "original")  # 
 
 
 class SiteError(Exception):
-    """The folder or file is not a site ssg can import; the message says why."""
+    """The folder or file is not a site ssg can import; the message says why,
+    and ``diagnostics`` where, when it is a file's content (every file's
+    problems, when a site has several)."""
+
+    def __init__(self, message: str, diagnostics: list | None = None) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics or ())
+
+
+def attempt(problems: list, path, make, *args, **kwargs):
+    """``make(*args, **kwargs)``, or None with its problems added to
+    ``problems``: every file of a site that cannot be read is reported in one
+    run (see :func:`refuse`)."""
+    try:
+        return make(*args, **kwargs)
+    except SiteError as exc:
+        from generator.diagnostics import error
+
+        problems.extend(exc.diagnostics or [error(str(path), 1, 1, "", str(exc))])
+        return None
+
+
+def refuse(problems: list) -> None:
+    """Raise the problems :func:`attempt` found, if any."""
+    if problems:
+        count = len({problem.path for problem in problems})
+        raise SiteError(f"{count} file{'s' if count != 1 else ''} of the site cannot be read", problems)
 
 
 @dataclass

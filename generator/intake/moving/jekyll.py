@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from generator.intake.moving.frontmatter import config_file, read, zone_of
-from generator.intake.moving.items import Item, Site
+from generator.intake.moving.items import Item, Site, attempt, refuse
 from generator.intake.moving.posts import Options, fill, leftovers
 
 STYLES = {
@@ -39,6 +39,7 @@ def read_site(folder: Path, options: Options, zone: tzinfo) -> Site:
     zone = zone_of(config.get("timezone"), zone, "_config.yml: timezone")
     style = str(config.get("permalink") or "date")
     site = Site("Jekyll", str(config.get("title") or ""), address, [])
+    problems: list = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if not path.is_file() or _OUTSIDE & set(rel.parts) or any(p.startswith(".") for p in rel.parts):
@@ -49,18 +50,20 @@ def read_site(folder: Path, options: Options, zone: tzinfo) -> Site:
                 if path.suffix.lower() in TEXT:
                     site.notes.append(f"{rel.as_posix()}: not named YYYY-MM-DD-slug, so Jekyll did not publish it")
                 continue
-            if path.suffix.lower() in TEXT:
-                site.items.append(_post(path, rel, style, address, options, zone, drafts))
+            if path.suffix.lower() in TEXT and (item := attempt(problems, path, _post, path, rel, style, address,
+                                                                   options, zone, drafts)):  # fmt: skip
+                site.items.append(item)
         elif len(rel.parts) == 1 and path.suffix.lower() in (".md", ".markdown") and path.stem not in NOT_PAGES:
-            item = _post(path, rel, style, address, options, zone, drafts=False, page=True)
+            item = attempt(problems, path, _post, path, rel, style, address, options, zone, drafts=False, page=True)
             if item is not None:
                 site.items.append(item)
+    refuse(problems)
     return site
 
 
 def _post(path: Path, rel: Path, style: str, address: str, options: Options, zone: tzinfo, drafts: bool,
           page: bool = False) -> Item | None:  # fmt: skip
-    front, body = read(path, rel.as_posix())
+    front, body = read(path)
     if page and not front:
         return None  # (Jekyll copies a file without front matter as it is)
     named = _POST.match(path.name)

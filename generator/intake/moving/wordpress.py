@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.config.validate import check_url
+from generator.diagnostics import error
 from generator.intake.moving.items import Item, Site, SiteError, shown
 from generator.intake.moving.posts import Options
 from generator.intake.page import plain
@@ -36,7 +37,11 @@ def read_export(path: Path, options: Options, zone: tzinfo) -> Site:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
     try:
         root = etree.parse(str(path), parser).getroot()
-    except (etree.XMLSyntaxError, OSError) as exc:
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (1, 1)
+        message = f"not a WordPress export that parses: {exc.msg}"
+        raise SiteError(f"{path} cannot be read", [error(str(path), line or 1, max(col, 1), "", message)]) from None
+    except OSError as exc:
         raise SiteError(f"{path.name}: not a WordPress export that parses: {exc}") from None
     if root.getroottree().docinfo.internalDTD is not None:
         raise SiteError(f"{path.name}: declares a DTD (<!DOCTYPE … [ … ]>), which WordPress never writes: "
