@@ -186,9 +186,10 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
         start = time.perf_counter()
         if staging.reused:
             staging.listed = site.listing.result() if site.listing is not None else None
-            clear(staging.path / SEARCH_FOLDER)
+            if not config.search:
+                clear(staging.path / SEARCH_FOLDER)
             wanted = {o.rel for o in outputs} | {rel for rel, _ in machine} | {MARKER}
-            gone = SEARCH_FOLDER + "/"  # (cleared above, whole)
+            gone = SEARCH_FOLDER + "/"  # (cleared above, or brought up to date in place by the search stage)
             staging.remove([rel for rel in staging.files(staging.listed)
                             if rel not in wanted and not rel.startswith(gone)])  # fmt: skip
         staging.folders = site.made_ahead()

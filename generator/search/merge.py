@@ -35,9 +35,9 @@ from pathlib import Path
 import cbor2
 
 from generator.search.bundle import ENTRY, SIGNATURE, dump, name
+from generator.search.place import Placing
 from generator.search.remerge import Again, remember
 from generator.search.split import blocks, head
-from generator.util.links import link
 
 SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): Pagefind's is about 20,000
 WORD, ARRAY, TEXT = 0, 4, 3  # CBOR's major types
@@ -47,34 +47,33 @@ def merge(slices: list[dict], folders: list[Path], out: Path, store: Path) -> in
     """Write the bundle of every slice's pages into ``out``; returns the number of pages.
     ``folders`` hold each slice's words (``words.bin``) and own bundle (``bundle/``: its
     fragments and Pagefind's scripts)."""
-    for sub in ("index", "filter", "fragment"):
-        (out / sub).mkdir(parents=True, exist_ok=True)
+    place = Placing(out)
     (store / "index").mkdir(parents=True, exist_ok=True)
     code = slices[0]["code"]
     offsets = list(accumulate((len(s["pages"]) for s in slices), initial=0))
-    pages = _fragments(slices, folders, out)
+    pages = _fragments(slices, folders, place)
     keys = [folder.name for folder in folders]
     again = Again.of(store, code, keys, offsets, folders)
-    chunks = _words(folders, offsets, code, out, store, again)
+    chunks = _words(folders, offsets, code, place, store, again)
     remember(store, code, keys, offsets, chunks)
     chunks = _prefixes([list(chunk) for chunk in chunks])
-    filters = _filters(slices, offsets, code, out)
+    filters = _filters(slices, offsets, code, place)
     sorts = _sorts(slices, offsets)
     fields = sorted({f for s in slices for f in s["fields"]})
     meta_bytes, raw = dump([slices[0]["meta_version"], pages, chunks, filters, sorts, fields])
     meta_name = name(code, raw)
-    (out / f"pagefind.{meta_name}.pf_meta").write_bytes(meta_bytes)
-    _link_scripts(folders[0] / "bundle", out)
+    place.write(f"pagefind.{meta_name}.pf_meta", meta_bytes)
+    _link_scripts(folders[0] / "bundle", place)
     entry = {"version": slices[0]["version"],
              "languages": {code: {"hash": meta_name, "wasm": slices[0]["wasm"], "page_count": offsets[-1]}}}
-    (out / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    place.write(ENTRY, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
+    place.finish()
     return offsets[-1]
 
 
-def _fragments(slices: list[dict], folders: list[Path], out: Path) -> list:
-    """Every page's fragment linked into ``out``; a name two different fragments share is made longer."""
+def _fragments(slices: list[dict], folders: list[Path], place: Placing) -> list:
+    """Every page's fragment linked into the bundle; a name two different fragments share is made longer."""
     pages, seen = [], {}
-    into = os.path.join(out, "fragment")
     for record, folder in zip(slices, folders, strict=True):
         fragments = os.path.join(folder, "bundle", "fragment")  # (strings: 10,000 paths a build)
         for fragment, count in record["pages"]:
@@ -86,12 +85,12 @@ def _fragments(slices: list[dict], folders: list[Path], out: Path) -> list:
                     final = name(fragment, data, 8)
             if final not in seen:
                 seen[final] = source
-                link(source, os.path.join(into, f"{final}.pf_fragment"))
+                place.link(source, f"fragment/{final}.pf_fragment")
             pages.append([final, count])
     return pages
 
 
-def _words(folders: list[Path], offsets: list[int], code: str, out: Path, store: Path, again=None):
+def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, store: Path, again=None):
     """The word index of every slice, cut into chunks; returns the chunks' [first word, last word, file]
     with their whole words (``_prefixes`` cuts them). The slices' words are read a block at a time and
     merged in word order. ``again`` (``remerge.Again``): the last build's chunks, of which those that
@@ -104,19 +103,26 @@ def _words(folders: list[Path], offsets: list[int], code: str, out: Path, store:
             raw = b"\x81" + head(ARRAY, len(entries)) + b"".join(entries)
             file = name(code, raw)
             chunks.append([first, last, file])
-            pending.append(pool.submit(_keep_chunk, raw, file, store, out))
+            pending.append(pool.submit(_keep_chunk, raw, file, store, place))
             while len(pending) > 4:
                 pending.popleft().result()
 
         joined = Joined(folders, offsets)
-        if again is None:
-            chunker = Chunker(emit)
-            while (item := joined.next()) is not None:
-                chunker.add(item[0], *_word(*item))
-            chunker.finish()
-        else:
-            again.run(joined, Chunker, emit, chunks, lambda file: link(store / "index" / f"{file}.pf_index",
-                                                                        out / "index" / f"{file}.pf_index"), _word)
+        try:
+            if again is None:
+                chunker = Chunker(emit)
+                while (item := joined.next()) is not None:
+                    chunker.add(item[0], *_word(*item))
+                chunker.finish()
+            else:
+                kept = os.path.join(store, "index")
+
+                def reuse(file: str) -> None:
+                    place.link(os.path.join(kept, f"{file}.pf_index"), f"index/{file}.pf_index")
+
+                again.run(joined, Chunker, emit, chunks, reuse, _word)
+        finally:
+            joined.close()
         for job in pending:
             job.result()
     return chunks
@@ -166,6 +172,14 @@ class Joined:
         while self.pending and self.pending[0][0] < word:
             self.pending.popleft()
         self.lowest = word
+        for number, block in enumerate(self.at_hand):
+            if block is not None and block[-1][0] < word:  # none of its words is wanted: nor of those up to word's
+                self.readers[number].skip_to(word)
+                self.at_hand[number], self.cursors[number] = next(self.readers[number], None), 0
+
+    def close(self) -> None:
+        for reader in self.readers:
+            reader.close()
 
     def next(self):
         while not self.pending:
@@ -229,14 +243,14 @@ def _relative(pages: list) -> list:
     return found
 
 
-def _keep_chunk(raw: bytes, file: str, store: Path, out: Path) -> None:
-    """A chunk's file in ``out``, compressed only when ``store`` does not have it yet."""
+def _keep_chunk(raw: bytes, file: str, store: Path, place: Placing) -> None:
+    """A chunk's file in the bundle, compressed only when ``store`` does not have it yet."""
     kept = store / "index" / f"{file}.pf_index"
     if not kept.is_file():
         work = kept.with_name(f".{file}.{os.getpid()}")
         work.write_bytes(gzip.compress(SIGNATURE + raw, compresslevel=6, mtime=0))
         os.replace(work, kept)
-    link(kept, out / "index" / f"{file}.pf_index")
+    place.link(str(kept), f"index/{file}.pf_index")
 
 
 def prune(store: Path, out: Path) -> None:
@@ -258,7 +272,7 @@ def _prefixes(chunks: list) -> list:
     return chunks
 
 
-def _filters(slices: list[dict], offsets: list[int], code: str, out: Path) -> list:
+def _filters(slices: list[dict], offsets: list[int], code: str, place: Placing) -> list:
     joined: dict[str, dict[str, list[int]]] = {}
     for record, offset in zip(slices, offsets, strict=False):
         for filter_name, values in record["filters"].items():
@@ -270,7 +284,7 @@ def _filters(slices: list[dict], offsets: list[int], code: str, out: Path) -> li
         values = [[value, sorted(pages)] for value, pages in sorted(joined[filter_name].items())]
         data, raw = dump([filter_name, values])
         file = name(code, raw)
-        (out / "filter" / f"{file}.pf_filter").write_bytes(data)
+        place.write(f"filter/{file}.pf_filter", data)
         found.append([filter_name, file])
     return found
 
@@ -303,8 +317,8 @@ def _number(value: str) -> float | None:
         return None
 
 
-def _link_scripts(source: Path, out: Path) -> None:
+def _link_scripts(source: Path, place: Placing) -> None:
     """Pagefind's scripts and WebAssembly (the same in every slice)."""
     for path in sorted(source.iterdir()):
         if path.is_file() and path.name != ENTRY and not path.name.endswith(".pf_meta"):
-            link(path, out / path.name)
+            place.link(str(path), path.name)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, error
-from generator.util.links import link
+from generator.search.place import PARTS, Placing
 
 FOLDER = "pagefind"
 
@@ -31,15 +31,18 @@ def find_pagefind() -> list[str] | None:
 
 
 def reuse_index(previous: Path, staging: Path) -> bool:
-    """Hard-link the previous build's index into the new tree, if it has one."""
+    """Hard-link the previous build's index into the new tree (what the tree has of it already is
+    kept), if it has one in a bundle's layout."""
     old = previous / FOLDER
     if not (old / "pagefind.js").is_file():
         return False
-    for dirpath, _, filenames in os.walk(old):
-        target_dir = staging / Path(dirpath).relative_to(previous)
-        target_dir.mkdir(parents=True, exist_ok=True)
-        for name in filenames:
-            link(Path(dirpath) / name, target_dir / name)
+    files = [os.path.relpath(os.path.join(dirpath, name), old) for dirpath, _, names in os.walk(old) for name in names]
+    if any(rel.count(os.sep) > 1 or (os.sep in rel and rel.split(os.sep)[0] not in PARTS) for rel in files):
+        return False
+    place = Placing(staging / FOLDER)
+    for rel in files:
+        place.link(os.path.join(old, rel), rel.replace(os.sep, "/"))
+    place.finish()
     return True
 
 

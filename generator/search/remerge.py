@@ -121,5 +121,9 @@ def changed_words(old: Path, new: Path) -> set[str]:
 
 
 def _pieces(folder: Path):
-    for block in blocks(folder):
-        yield from block
+    reader = blocks(folder)
+    try:
+        for block in reader:
+            yield from block
+    finally:
+        reader.close()

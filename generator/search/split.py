@@ -15,12 +15,15 @@ from __future__ import annotations
 import gzip
 import io
 import marshal
+from bisect import bisect_left
+from operator import itemgetter
 from pathlib import Path
 
 from generator.search.bundle import SIGNATURE, read_bundle
 
 FILE = "slice.bin"
 WORDS = "words.bin"
+BOUNDS = "bounds.bin"  # each block of words.bin: its last word and where it starts
 LAYOUT = 3  # of the two files: part of a slice's key, so that a cache of another layout is made anew
 # (word, first page, last page, pages, size in locations, first page's CBOR after its number, the others' CBOR,
 #  variants [[form, [[page, *rest]]]] with page numbers made absolute)
@@ -40,11 +43,8 @@ def split(bundle: Path, values: list[dict[str, str]], folder: Path) -> None:
         raise UnknownLayout(f"{len(languages)} languages in one slice")
     language = languages[0]
     meta = language.meta
-    with open(folder / WORDS, "wb") as out:
-        for chunk in language.chunks:
-            data = gzip.decompress((bundle / "index" / f"{chunk[2]}.pf_index").read_bytes())
-            block = marshal.dumps(_words(data[len(SIGNATURE) :]))
-            out.write(len(block).to_bytes(4, "big") + block)
+    chunks = (gzip.decompress((bundle / "index" / f"{chunk[2]}.pf_index").read_bytes()) for chunk in language.chunks)
+    write_words(folder, (_words(data[len(SIGNATURE) :]) for data in chunks))
     record = {
         "version": entry.get("version", ""),
         "code": language.code,
@@ -65,13 +65,55 @@ def load(folder: Path) -> dict | None:
     return marshal.loads((folder / FILE).read_bytes())
 
 
-def blocks(folder: Path):
-    """A slice's ``WORD`` tuples, in word order, a block (a list) at a time."""
-    with open(folder / WORDS, "rb") as stream:  # each block: its length (4 bytes), then its marshal bytes
-        while size := stream.read(4):
-            block = marshal.loads(stream.read(int.from_bytes(size, "big")))
+def write_words(folder: Path, blocks) -> None:
+    """``words.bin``, the blocks of ``WORD`` tuples in word order, and ``bounds.bin``, each block's
+    last word and where it starts."""
+    bounds = []
+    with open(folder / WORDS, "wb") as out:
+        for words in blocks:
+            if words:
+                bounds.append((words[-1][0], out.tell()))
+            block = marshal.dumps(words)
+            out.write(len(block).to_bytes(4, "big") + block)
+    (folder / BOUNDS).write_bytes(marshal.dumps(bounds))
+
+
+class Blocks:
+    """A slice's ``WORD`` tuples, in word order, a block (a list) at a time; ``skip_to(word)`` passes over
+    the blocks that end before ``word`` without reading them (a merge after an edit reads only the blocks
+    of the chunks it makes again)."""
+
+    def __init__(self, folder: Path):
+        self.stream = open(folder / WORDS, "rb")  # each block: its length (4 bytes), then its marshal bytes
+        try:
+            self.bounds = marshal.loads((folder / BOUNDS).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            self.bounds = None  # (a slice taken apart before the bounds were kept: it is read through)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[tuple]:
+        while size := self.stream.read(4):
+            block = marshal.loads(self.stream.read(int.from_bytes(size, "big")))
             if block:
-                yield block
+                return block
+        self.close()
+        raise StopIteration
+
+    def skip_to(self, word: str) -> None:
+        """The next block read is the first that ends at ``word`` or after it (without bounds, the next one)."""
+        if self.bounds is not None and not self.stream.closed:
+            at = bisect_left(self.bounds, word, key=itemgetter(0))
+            if at < len(self.bounds) and self.bounds[at][1] > self.stream.tell():
+                self.stream.seek(self.bounds[at][1])
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def blocks(folder: Path) -> Blocks:
+    return Blocks(folder)
 
 
 def _words(raw: bytes) -> list[tuple]:
@@ -134,17 +176,22 @@ def header(raw: bytes, at: int, major: int) -> tuple[int, int]:
     return int.from_bytes(raw[at + 1 : at + 1 + width], "big"), at + 1 + width
 
 
-_HEADS: dict[int, list[bytes]] = {}  # major type -> the heads of 0 to 65,535 (a merge writes a million)
+_HEADS: dict[int, dict[int, bytes]] = {}  # major type -> the heads made so far (a merge writes a million)
 
 
 def head(major: int, number: int) -> bytes:
-    """A CBOR item's head: its major type and number, in the fewest bytes (as Pagefind writes them)."""
-    if number < 65536:
-        table = _HEADS.get(major)
-        if table is None:
-            table = _HEADS[major] = [_head(major, n) for n in range(65536)]
-        return table[number]
-    return _head(major, number)
+    """A CBOR item's head: its major type and number, in the fewest bytes (as Pagefind writes them).
+    Each is made once, when first asked for: a merge after an edit asks for a few thousand, and a table of
+    every head up to 65,535 made beforehand cost it 0.17 s."""
+    table = _HEADS.get(major)
+    if table is None:
+        table = _HEADS[major] = {}
+    found = table.get(number)
+    if found is None:
+        found = _head(major, number)
+        if number < 65536:
+            table[number] = found
+    return found
 
 
 def _head(major: int, number: int) -> bytes:

@@ -195,6 +195,7 @@ def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, values: 
 
 def _index_whole(tree: Path, rels: list[str], language: str) -> list[Diagnostic]:
     work = tree.with_name(f".{tree.name}.search-{os.getpid()}")
+    shutil.rmtree(tree / FOLDER, ignore_errors=True)  # (a spare tree's bundle of two builds ago)
     try:
         _farm(tree, rels, work)
         return index(work, language, output=tree / FOLDER)

@@ -3,6 +3,7 @@ answers as one Pagefind run over the same pages would, an edit re-indexes
 only its slice, and the bundle is the same whatever the order of work."""
 
 import json
+import os
 import random
 import re
 import shutil
@@ -244,6 +245,85 @@ def test_an_edit_merges_again_only_the_chunks_that_hold_its_words(tmp_path, smal
                "source:\n  name: Film Weekly\n  url: https://news.example.org/new\n---\nThe okapi joined.\n")
     assert site.ssg("build").code == 0
     assert _same_as_clean(site, tmp_path / "clean-added") is None
+
+
+def test_an_edit_places_anew_only_the_bundle_files_that_changed(tmp_path, small_slices, monkeypatch):
+    """A build after an edit writes into the spare tree (the output of the build before last), whose
+    bundle holds nearly every file the new one is made of: those are kept as they are, and only the
+    edited slice's fragments and the files that changed are placed; what the new bundle does not
+    have is removed (the bundle is a clean build's, byte for byte)."""
+    site = _archive(tmp_path / "site")
+    story = site.root / "content/articles/2021/story-002.md"
+    placed = []
+    real = os.link
+    monkeypatch.setattr(os, "link", lambda source, target: placed.append(str(target)) or real(source, target))
+    for number in range(3):  # the third build is the first into a spare tree
+        placed.clear()
+        story.write_text(story.read_text() + f"\nEdit {number}: a pangolin crossed the picket line.\n")
+        assert site.ssg("build").code == 0
+    fragments = list((site.root / "public/pagefind/fragment").iterdir())
+    assert len(fragments) == 90
+    placed = [target for target in placed if "/pagefind/" in target and "/.ssg-cache/search/" not in target]
+    anew = [target for target in placed if "/fragment/" in target]
+    assert 0 < len(anew) <= 12, len(anew)  # at most the edited slice's pages (12 a slice here)
+    assert len(placed) < len(fragments) / 2, placed
+    assert _same_as_clean(site, tmp_path / "clean") is None
+
+
+def test_a_merge_after_an_edit_reads_only_the_blocks_of_words_it_joins_again(tmp_path, monkeypatch):
+    """Each slice's words are kept in blocks with each block's last word beside them, so that the
+    merge skipping to a word (past chunks it keeps as they were) does not read the blocks before it."""
+    import generator.search.split as split
+    from generator.search.merge import Joined
+
+    def word(text, page):
+        return (text, page, page, 1, 1, b"", b"", None)
+
+    slices = []
+    for number, letters in enumerate(("acegikmoq", "bdfhjlnpr")):
+        folder = tmp_path / f"slice{number}"
+        folder.mkdir()
+        split.write_words(folder, ([word(letter * 2, 0), word(letter * 3, 1)] for letter in letters))
+        slices.append(folder)
+    read = []
+    real = split.marshal.loads
+    monkeypatch.setattr(split.marshal, "loads", lambda data: read.append(1) or real(data))
+    joined = Joined(slices, [0, 2])
+    assert joined.next()[0] == "aa"
+    read.clear()
+    joined.skip_to("nn")
+    found = []
+    while (item := joined.next()) is not None:
+        found.append((item[0], [offset for offset, _ in item[1]]))
+    joined.close()
+    assert found == [("nn", [2]), ("nnn", [2]), ("oo", [0]), ("ooo", [0]), ("pp", [2]), ("ppp", [2]),
+                     ("qq", [0]), ("qqq", [0]), ("rr", [2]), ("rrr", [2])]  # fmt: skip
+    assert len(read) == 5  # the blocks of "n" to "r" only, not the eight before them
+
+
+def test_a_kept_index_replaces_in_place_what_the_spare_tree_had(tmp_path):
+    """The last build's bundle linked into a spare tree that holds an older one: the files they share
+    are kept (same inode), the others replaced without writing into them (a spare's file may be a hard
+    link shared with another tree), and what the older bundle alone had is removed."""
+    from generator.search.pagefind import reuse_index
+
+    live, spare, elsewhere = tmp_path / "live/pagefind", tmp_path / "spare/pagefind", tmp_path / "elsewhere"
+    for folder in (live / "fragment", live / "index", spare / "fragment", spare / "modular", elsewhere):
+        folder.mkdir(parents=True)
+    for rel, data in (("pagefind.js", b"js"), ("fragment/a.pf_fragment", b"a"), ("fragment/b.pf_fragment", b"b2"),
+                      ("index/c.pf_index", b"c")):  # fmt: skip
+        (live / rel).write_bytes(data)
+    os.link(live / "fragment/a.pf_fragment", spare / "fragment/a.pf_fragment")
+    (elsewhere / "b").write_bytes(b"b1")
+    os.link(elsewhere / "b", spare / "fragment/b.pf_fragment")
+    (spare / "fragment/old.pf_fragment").write_bytes(b"old")
+    (spare / "modular/ui.js").write_bytes(b"ui")
+    kept = (spare / "fragment/a.pf_fragment").stat().st_ino
+
+    assert reuse_index(live.parent, spare.parent)
+    assert tree_hashes(spare) == tree_hashes(live)
+    assert (spare / "fragment/a.pf_fragment").stat().st_ino == kept
+    assert (elsewhere / "b").read_bytes() == b"b1"  # the file it shared was not written into
 
 
 def _same_as_clean(site, root):
