@@ -37,15 +37,11 @@ def wordpress(posts: int, path: Path) -> None:
     items = []
     for number in range(posts):
         title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
-        paragraphs = []
-        for _ in range(6):
-            words = [rng.choice(WORDS) for _ in range(90)]
-            words[10] = f'<a href="https://example.com/{rng.choice(WORDS)}">{words[10]}</a>'
-            words[30] = f"<em>{words[30]}</em>"
-            paragraphs.append("<p>" + " ".join(words) + ".</p>")
+        paragraphs = _paragraphs(rng, lambda text, url: f'<a href="{url}">{text}</a>', lambda text: f"<em>{text}</em>",
+                                 lambda text: f"<p>{text}.</p>")  # fmt: skip
         paragraphs.insert(2, f"<h2>{rng.choice(WORDS).title()}</h2>")
         paragraphs.insert(4, f'<img src="/wp-content/uploads/p{number}.jpg" alt="A photo">')
-        day = f"20{10 + number % 14:02d}-{1 + number % 12:02d}-{1 + number % 28:02d} 10:00:00"
+        day = f"{_day(number)} 10:00:00"
         items.append(f"""<item><title>{html.escape(title)}</title>
 <link>https://old.example/{day[:4]}/{day[5:7]}/post-{number}/</link>
 <content:encoded><![CDATA[{"".join(paragraphs)}]]></content:encoded>
@@ -67,12 +63,8 @@ def jekyll(posts: int, folder: Path) -> None:
     (folder / "_config.yml").write_text("title: Old\nurl: https://old.example\npermalink: /:year/:month/:title/\n")
     for number in range(posts):
         title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
-        paragraphs = []
-        for _ in range(6):
-            words = [rng.choice(WORDS) for _ in range(90)]
-            words[10] = f"[{words[10]}](https://example.com/{rng.choice(WORDS)})"
-            words[30] = f"*{words[30]}*"
-            paragraphs.append(" ".join(words).capitalize() + ".")
+        paragraphs = _paragraphs(rng, lambda text, url: f"[{text}]({url})", lambda text: f"*{text}*",
+                                 lambda text: text.capitalize() + ".")  # fmt: skip
         paragraphs.insert(2, f"## {rng.choice(WORDS).title()}")
         if number:
             earlier = number - 1
@@ -81,6 +73,17 @@ def jekyll(posts: int, folder: Path) -> None:
                  f"categories: roundup\nsource_url: https://news.example.org/{number}\n")  # fmt: skip
         body = "\n\n".join(paragraphs)
         (folder / "_posts" / f"{_day(number)}-post-{number}.md").write_text(f"---\n{front}---\n{body}\n")
+
+
+def _paragraphs(rng: random.Random, link, emphasis, paragraph) -> list[str]:
+    """Six paragraphs of 90 words with a link and an emphasis in each, in the markup the three functions make."""
+    found = []
+    for _ in range(6):
+        words = [rng.choice(WORDS) for _ in range(90)]
+        words[10] = link(words[10], f"https://example.com/{rng.choice(WORDS)}")
+        words[30] = emphasis(words[30])
+        found.append(paragraph(" ".join(words)))
+    return found
 
 
 def _day(number: int) -> str:
