@@ -127,30 +127,30 @@ def _words(raw: bytes) -> list[tuple]:
     stream.seek(start)
     decoder = cbor2.CBORDecoder(stream)
     found = []
+    dumps, tell, decode = cbor2.dumps, stream.tell, decoder.decode
+    numbers, locations = itemgetter(0), itemgetter(1)
     for _ in range(count):
-        begin = stream.tell()
-        word, pages, variants = decoder.decode()
-        end = stream.tell()
-        if raw[begin] != 0x83 or any(len(page) != 3 for page in pages[:1]):
+        begin = tell()
+        word, pages, variants = decode()
+        end = tell()
+        if raw[begin] != 0x83 or (pages and len(pages[0]) != 3):
             raise UnknownLayout(f"word {word!r} is not [word, pages, variants]")
-        _, at = header(raw, begin + 1, 3)  # the word
-        at += len(word.encode())
-        _, at = header(raw, at, 4)  # the pages' list
-        tail_end = end - len(cbor2.dumps(variants))
+        at = _after(raw, begin + 1, 3) + len(word.encode())  # after the word
+        at = _after(raw, at, 4)  # after the head of the pages' list
+        tail_end = end - (len(dumps(variants)) if variants else 1)  # (an empty list is one byte)
         if pages:
-            first_end = at + len(cbor2.dumps(pages[0]))
-            _, head_start = header(raw, at + 1, 0)  # after the first page's number
+            first_end = tail_end if len(pages) == 1 else at + len(dumps(pages[0]))
+            head_start = _after(raw, at + 1, 0)  # after the first page's number
             number, first_rest, tail = pages[0][0], raw[head_start:first_end], raw[first_end:tail_end]
         else:  # only its variants are on pages ("abc" when the pages say "ábc")
             number, first_rest, tail = 0, b"", b""
-        size = sum(len(page[1]) + 1 for page in pages)
+        size = sum(map(len, map(locations, pages))) + len(pages)  # (map: no Python frame a page)
         absolute = None  # (most words have no variant: None costs no list)
         for form, form_pages in variants:
             absolute = absolute or []
             absolute.append([form, _absolute(form_pages)])
-            size += sum(len(page[1]) + 1 for page in form_pages)
-        last = sum(page[0] for page in pages)
-        found.append((word, number, last, len(pages), size, first_rest, tail, absolute))
+            size += sum(map(len, map(locations, form_pages))) + len(form_pages)
+        found.append((word, number, sum(map(numbers, pages)), len(pages), size, first_rest, tail, absolute))
     return found
 
 
@@ -174,6 +174,18 @@ def header(raw: bytes, at: int, major: int) -> tuple[int, int]:
     if width is None:
         raise UnknownLayout("CBOR item of indefinite length")
     return int.from_bytes(raw[at + 1 : at + 1 + width], "big"), at + 1 + width
+
+
+_WIDTHS = bytes(0 if info < 24 else {24: 1, 25: 2, 26: 4, 27: 8}.get(info, 255) for info in range(32))
+
+
+def _after(raw: bytes, at: int, major: int) -> int:
+    """Where the content of the CBOR item whose head is at ``at`` (of major type ``major``) starts."""
+    byte = raw[at]
+    width = _WIDTHS[byte & 0x1F]
+    if byte >> 5 != major or width == 255:
+        header(raw, at, major)  # (raises, saying why)
+    return at + 1 + width
 
 
 _HEADS: dict[int, dict[int, bytes]] = {}  # major type -> the heads made so far (a merge writes a million)
