@@ -27,23 +27,25 @@ class Placing:
     def __init__(self, out: Path):
         self.out = str(out)
         self.found: dict[str, int] = {}  # a file already there (its path under ``out``) -> its inode
-        self.strays: list[str] = []  # folders a bundle does not have
         os.makedirs(self.out, exist_ok=True)
         self.device = os.stat(self.out).st_dev
         self._scan("")
         for part in PARTS:
+            if self.found.pop(part, None) is not None:  # a file where the bundle has a folder
+                os.unlink(os.path.join(self.out, part))
             os.makedirs(os.path.join(self.out, part), exist_ok=True)
             self._scan(part)
         self._sources: dict[str, dict[str, int] | None] = {}
 
     def _scan(self, part: str) -> None:
+        """Note the files of ``part``; a folder a bundle does not have is removed at once."""
         with os.scandir(os.path.join(self.out, part)) as entries:
             for entry in entries:
                 rel = f"{part}/{entry.name}" if part else entry.name
                 if not entry.is_dir(follow_symlinks=False):
                     self.found[rel] = entry.inode()
                 elif part or entry.name not in PARTS:
-                    self.strays.append(entry.path)
+                    shutil.rmtree(entry.path)
 
     def link(self, source: str, rel: str) -> None:
         """``source`` at ``rel`` (``part/name``), kept if it is there already."""
@@ -67,9 +69,6 @@ class Placing:
         for rel in self.found:
             os.unlink(os.path.join(self.out, rel))
         self.found.clear()
-        for folder in self.strays:
-            shutil.rmtree(folder)
-        self.strays.clear()
 
     def _inode(self, source: str) -> int | None:
         """The inode of ``source`` when it is on this tree's device (from one listing of its folder)."""

@@ -318,6 +318,9 @@ def test_a_kept_index_replaces_in_place_what_the_spare_tree_had(tmp_path):
     os.link(elsewhere / "b", spare / "fragment/b.pf_fragment")
     (spare / "fragment/old.pf_fragment").write_bytes(b"old")
     (spare / "modular/ui.js").write_bytes(b"ui")
+    (spare / "index").write_bytes(b"a file where the bundle has a folder")
+    (spare / "fragment/c.pf_fragment").mkdir()  # a folder where a file goes
+    (live / "fragment/c.pf_fragment").write_bytes(b"c")
     kept = (spare / "fragment/a.pf_fragment").stat().st_ino
 
     assert reuse_index(live.parent, spare.parent)
