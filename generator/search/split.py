@@ -170,13 +170,14 @@ def header(raw: bytes, at: int, major: int) -> tuple[int, int]:
     info = byte & 0x1F
     if info < 24:
         return info, at + 1
-    width = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)
-    if width is None:
+    width = _WIDTHS[info]
+    if width == 255:
         raise UnknownLayout("CBOR item of indefinite length")
     return int.from_bytes(raw[at + 1 : at + 1 + width], "big"), at + 1 + width
 
 
-_WIDTHS = bytes(0 if info < 24 else {24: 1, 25: 2, 26: 4, 27: 8}.get(info, 255) for info in range(32))
+_WIDTH_OF = {24: 1, 25: 2, 26: 4, 27: 8}  # a head's additional information -> the bytes of its number after it
+_WIDTHS = bytes(0 if info < 24 else _WIDTH_OF.get(info, 255) for info in range(32))  # (255: none CBOR knows)
 
 
 def _after(raw: bytes, at: int, major: int) -> int:
@@ -209,7 +210,7 @@ def head(major: int, number: int) -> bytes:
 def _head(major: int, number: int) -> bytes:
     if number < 24:
         return bytes((major << 5 | number,))
-    for info, width in ((24, 1), (25, 2), (26, 4), (27, 8)):
+    for info, width in _WIDTH_OF.items():
         if number < 1 << (8 * width):
             return bytes((major << 5 | info,)) + number.to_bytes(width, "big")
     raise ValueError(number)
