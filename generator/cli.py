@@ -186,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             how = "; the quick way: only what shows the edit was planned" if result.quick else ""
             print(f"  parsed {result.parsed} files, rendered {result.rendered} of {result.files} files{how}; "
-                  f"encoded {result.encoded} images; indexed {result.search[0]} of {result.search[1]} search slices")
+                  f"encoded {result.encoded} images; indexed {result.search[0]} of {result.search[1]} search slices"
+                  + (f" ({result.search[2]} by their changed pages)" if result.search[2] else ""))
             print("  " + ", ".join(f"{name} {secs:.3f} s" for name, secs in result.timings.items()))
     else:
         print(f"Checked {result.stories} stories and {result.pages} pages: no errors")

@@ -42,7 +42,7 @@ class BuildResult:
     rendered: int = 0  # files rendered or copied in this build (the rest were linked)
     parsed: int = 0  # content files parsed in this build (the rest came from the cache)
     encoded: int = 0  # images encoded in this build (the rest were in the cache's store)
-    search: tuple[int, int] = (0, 0)  # search slices indexed in this build, of how many (generator/search/)
+    search: tuple[int, int, int] = (0, 0, 0)  # search slices indexed in this build, of how many, patched (search/)
     unchanged: bool = False  # nothing changed: the previous output stands
     quick: bool = False  # only the edit's pages were planned (generator/incremental/)
     waiting: int = 0  # stories held back: still the text ssg new / ssg import wrote (generator/content/review.py)

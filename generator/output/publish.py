@@ -206,7 +206,7 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
             if not reused:
                 indexed = index_slices(staging.path, pages, config.language, cache.folder / SEARCH_STORE)
                 stages.absorb(indexed.diagnostics)
-                written.search = (indexed.indexed, indexed.slices)
+                written.search = (indexed.indexed, indexed.slices, indexed.patched)
                 search_key_saved = search_key
             else:
                 search_key_saved = cache.state("search_key") or search_key

@@ -60,7 +60,7 @@ class Written:
     manifest: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # rel -> (key, size, mtime_ns)
     rendered: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    search: tuple[int, int] = (0, 0)  # search slices indexed by Pagefind in this build, of how many
+    search: tuple[int, int, int] = (0, 0, 0)  # search slices indexed in this build, of how many, patched
 
 
 def _intact(output: Output, manifest: dict, tree: str, seen: dict | None = None) -> tuple[str, int, int] | None:

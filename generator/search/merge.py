@@ -76,17 +76,18 @@ def _fragments(slices: list[dict], folders: list[Path], place: Placing) -> list:
     pages, seen = [], {}
     for record, folder in zip(slices, folders, strict=True):
         fragments = os.path.join(folder, "bundle", "fragment")  # (strings: 10,000 paths a build)
+        placed = []
         for fragment, count in record["pages"]:
-            source = os.path.join(fragments, f"{fragment}.pf_fragment")
             final = fragment
-            if fragment in seen and seen[fragment] != source:
-                data = Path(source).read_bytes()
-                if Path(seen[fragment]).read_bytes() != data:
+            if fragment in seen and seen[fragment] != fragments:
+                data = Path(fragments, f"{fragment}.pf_fragment").read_bytes()
+                if Path(seen[fragment], f"{fragment}.pf_fragment").read_bytes() != data:
                     final = name(fragment, data, 8)
             if final not in seen:
-                seen[final] = source
-                place.link(source, f"fragment/{final}.pf_fragment")
+                seen[final] = fragments
+                placed.append((f"{fragment}.pf_fragment", f"fragment/{final}.pf_fragment"))
             pages.append([final, count])
+        place.link_all(fragments, placed)
     return pages
 
 

@@ -77,7 +77,16 @@ def index(site: Path, language: str, output: Path | None = None, threads: int | 
 
 
 def version() -> str:
-    """The installed Pagefind's version ("" when not known)."""
+    """The installed Pagefind's version ("" when not known): from the name of ``pagefind_bin``'s
+    metadata folder beside it (``importlib.metadata`` looks through every installed package: 25 ms)."""
+    try:
+        import pagefind_bin
+
+        found = list(Path(pagefind_bin.__file__).parent.parent.glob("pagefind_bin-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len("pagefind_bin-") : -len(".dist-info")]
+    except (ImportError, TypeError, OSError):
+        pass
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as installed
 

@@ -33,6 +33,15 @@ def remember(store: Path, code: str, keys: list[str], offsets: list[int], chunks
     os.replace(work, store / STATE)
 
 
+def last_keys(store: Path) -> list[str]:
+    """The keys of the last merge's slices, in order ([] when not known)."""
+    try:
+        keys = marshal.loads((store / STATE).read_bytes()).get("keys")
+    except (OSError, ValueError, EOFError, TypeError, AttributeError):
+        return []
+    return list(keys) if isinstance(keys, list | tuple) else []
+
+
 @dataclass
 class Again:
     chunks: list[tuple[str, str, str]]  # the last merge's chunks: first word, last word, file

@@ -24,7 +24,7 @@ from generator.search.bundle import SIGNATURE, read_bundle
 FILE = "slice.bin"
 WORDS = "words.bin"
 BOUNDS = "bounds.bin"  # each block of words.bin: its last word and where it starts
-LAYOUT = 3  # of the two files: part of a slice's key, so that a cache of another layout is made anew
+LAYOUT = 4  # of the two files: part of a slice's key, so that a cache of another layout is made anew
 # (word, first page, last page, pages, size in locations, first page's CBOR after its number, the others' CBOR,
 #  variants [[form, [[page, *rest]]]] with page numbers made absolute)
 WORD = ("word", "first", "last", "count", "size", "head", "tail", "variants")
@@ -34,9 +34,10 @@ class UnknownLayout(ValueError):
     """A bundle whose files are not as this module expects (another Pagefind version)."""
 
 
-def split(bundle: Path, values: list[dict[str, str]], folder: Path) -> None:
+def split(bundle: Path, values: list[dict[str, str]], folder: Path, pages: dict | None = None) -> None:
     """Write a slice's bundle into ``folder`` as ``slice.bin``, a record of builtins (for
-    ``marshal``: its pages, filters, sorts and the sort values of each page), and ``words.bin``,
+    ``marshal``: its pages, filters, sorts and the sort values of each page, and ``pages``: each page's
+    output path and digest, by number, for ``patch.py``), and ``words.bin``,
     its words, one block of ``WORD`` tuples for each of Pagefind's chunks, in word order."""
     entry, languages = read_bundle(bundle)
     if len(languages) != 1:
@@ -44,7 +45,7 @@ def split(bundle: Path, values: list[dict[str, str]], folder: Path) -> None:
     language = languages[0]
     meta = language.meta
     chunks = (gzip.decompress((bundle / "index" / f"{chunk[2]}.pf_index").read_bytes()) for chunk in language.chunks)
-    write_words(folder, (_words(data[len(SIGNATURE) :]) for data in chunks))
+    write_words(folder, (words_of(data[len(SIGNATURE) :]) for data in chunks))
     record = {
         "version": entry.get("version", ""),
         "code": language.code,
@@ -56,6 +57,7 @@ def split(bundle: Path, values: list[dict[str, str]], folder: Path) -> None:
                     for name, found in language.filter_values().items()},  # fmt: skip
         "sorts": {name: list(pages) for name, pages in language.sorts},
         "values": values,
+        **(pages or {}),
     }
     (folder / FILE).write_bytes(marshal.dumps(record))
 
@@ -116,7 +118,7 @@ def blocks(folder: Path) -> Blocks:
     return Blocks(folder)
 
 
-def _words(raw: bytes) -> list[tuple]:
+def words_of(raw: bytes) -> list[tuple]:
     """A chunk's words (``[[word, pages, variants], ...]`` in CBOR) as ``WORD`` tuples."""
     import cbor2
 

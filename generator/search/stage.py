@@ -33,6 +33,8 @@ from generator.diagnostics import Diagnostic
 from generator.search.bundle import ENTRY, known_format, read_bundle
 from generator.search.merge import merge, prune
 from generator.search.pagefind import FOLDER, index, version
+from generator.search.patch import patch_slice
+from generator.search.remerge import last_keys
 from generator.search.split import FILE, LAYOUT, UnknownLayout, load, split
 from generator.util.links import link
 
@@ -53,6 +55,7 @@ class Indexed:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     slices: int = 0
     indexed: int = 0  # slices Pagefind indexed in this build (the others were in the cache)
+    patched: int = 0  # of those, slices made from the last build's by their changed pages alone (patch.py)
     pages: int = 0
 
 
@@ -125,15 +128,17 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path)
     slices = [s for s in slices if s]
     common = f"{version()}|{language}|{count}|{LAYOUT}"
     keys = [hashlib.blake2b(repr((common, sorted(s.items()))).encode(), digest_size=12).hexdigest() for s in slices]
-    wanted = [(sorted(members), store / key, store / FARMS / f"{count}-{number}")
+    last = last_keys(store / CHUNKS)  # the slices of the last merge, in the same order when as many
+    wanted = [(sorted(members), store / key, store / FARMS / f"{count}-{number}",
+               store / last[number] if len(last) == len(keys) else None)
               for number, (members, key) in enumerate(zip(slices, keys, strict=True))
               if not (store / key / FILE).is_file()]  # fmt: skip
     done.indexed = len(wanted)
     threads = min(2, os.cpu_count() or 1, len(wanted) or 1)
     with ThreadPoolExecutor(threads) as pool:  # two Pagefinds of one thread each do more than one of two
-        values = {rel: found[1] for rel, found in digests.items()}
-        for problems in pool.map(lambda job: _index_slice(tree, *job, values, language, threads), wanted):
+        for problems, patched in pool.map(lambda job: _index_slice(tree, *job, digests, language, threads), wanted):
             done.diagnostics += problems
+            done.patched += patched
     if done.diagnostics:
         return done
     folders = [store / key for key in keys]
@@ -168,27 +173,34 @@ def _digests(tree: Path, pages: dict[str, str], store: Path) -> dict[str, tuple[
     return {rel: (digest, values) for rel, (_, digest, values) in found.items()}
 
 
-def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, values: dict[str, dict[str, str]],
-                 language: str, threads: int) -> list[Diagnostic]:
-    """Run Pagefind over one slice's pages (linked into a folder of their own, ``farm``) into
-    ``folder/bundle``, and take its bundle apart for the merge (``folder/slice.bin``)."""
+def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, old: Path | None,
+                 found: dict[str, tuple[str, dict[str, str]]], language: str, threads: int) -> tuple[list, bool]:
+    """Index one slice into ``folder``: from ``old`` (the slice at its place in the last merge) and
+    Pagefind over its changed pages alone when ``patch.py`` can, else Pagefind over the slice's pages
+    (linked into a folder of their own, ``farm``), its bundle taken apart for the merge (``slice.bin``).
+    Returns the problems, and whether the slice was patched."""
+    if old is not None and old != folder and patch_slice(tree, old, rels, found, folder, language):
+        return [], True
     work = folder.with_name(f".{folder.name}.{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     try:
         _farm(tree, rels, farm)
         problems = index(farm, language, output=work / "bundle", threads=1 if threads > 1 else None)
         if problems:
-            return problems
+            return problems, False
         version_of = json.loads((work / "bundle" / ENTRY).read_text()).get("version", "")
         try:
             if not known_format(version_of):
                 raise UnknownLayout(version_of)
-            split(work / "bundle", _sort_values(work / "bundle", values), work)
+            order = _page_rels(work / "bundle")
+            none = ("", {})
+            split(work / "bundle", [found.get(rel, none)[1] for rel in order], work,
+                  {"rels": order, "digests": [found.get(rel, none)[0] for rel in order]})
         except ValueError:  # UnknownLayout, or a file that does not decode: Pagefind alone, below
             (work / FILE).write_bytes(marshal.dumps(None))
         shutil.rmtree(folder, ignore_errors=True)
         os.rename(work, folder)
-        return []
+        return [], False
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -224,14 +236,11 @@ def _farm(tree: Path, rels: list[str], farm: Path) -> None:
         link(source, target)
 
 
-def _sort_values(bundle: Path, values: dict[str, dict[str, str]]) -> list[dict[str, str]]:
-    """Each page's sort values, by its number in the bundle."""
+def _page_rels(bundle: Path) -> list[str]:
+    """Each page's output path, by its number in the bundle."""
     _, languages = read_bundle(bundle)
-    found = []
-    for language in languages:
-        for url in language.urls():
-            found.append(values.get(url.lstrip("/") + ("index.html" if url.endswith("/") else ""), {}))
-    return found
+    return [url.lstrip("/") + ("index.html" if url.endswith("/") else "")
+            for language in languages for url in language.urls()]  # fmt: skip
 
 
 def _prune(store: Path, keep: set[str], count: int) -> None:

@@ -129,7 +129,7 @@ class Session:
                 result = build(replace(self.options, stale_search=False))
         except (DiagnosticError, OutputError):  # the next edit's build reports it
             return
-        indexed, slices = result.search
+        indexed, slices, _ = result.search
         print(f"Search index brought up to date in {time.perf_counter() - start:.2f} s "
               f"(indexed {indexed} of {slices} slices)", file=self.out, flush=True)  # fmt: skip
 

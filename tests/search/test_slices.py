@@ -336,3 +336,48 @@ def _same_as_clean(site, root):
     assert clean.ssg("build").code == 0
     mine, theirs = tree_hashes(site.root / "public/pagefind"), tree_hashes(root / "public/pagefind")
     return None if mine == theirs else sorted(set(mine.items()) ^ set(theirs.items()))
+
+
+def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices, monkeypatch):
+    """Pagefind reads only the edited story's page; the slice is made from the one before (its other
+    pages' entries kept as they were) and the bundle is byte for byte a clean build's: after a sentence
+    added, a word taken out (the last page of a word gone), another outlet and tags (filter values only
+    it has) and two stories edited at once.
+    A changed page with accented words (Pagefind's variants) has its slice indexed whole, as before."""
+    import generator.search.patch as patch
+    import generator.search.stage as stage
+
+    read = []
+
+    def counting(real):
+        def run(site_folder, *args, **kwargs):
+            read.append(sum(len(files) for _, _, files in os.walk(site_folder)))
+            return real(site_folder, *args, **kwargs)
+        return run
+
+    monkeypatch.setattr(patch, "index", counting(patch.index))
+    monkeypatch.setattr(stage, "index", counting(stage.index))
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    first, second = (site.root / f"content/articles/{path}" for path in ("2021/story-002.md", "2023/story-040.md"))
+    edits = [
+        [(first, lambda text: text + "\nA pangolin crossed the picket line.\n")],
+        [(first, lambda text: text.replace(" pangolin", ""))],
+        [(first, lambda text: re.sub(r"tags: .*", "tags: [Okapis, Labour]", re.sub(r"name: .*", "name: Okapi Post", text)))],
+        [(first, lambda text: text + "\nThe okapi voted.\n"), (second, lambda text: text + "\nThe okapi too.\n")],
+    ]
+    for number, edit in enumerate(edits):
+        for path, change in edit:
+            path.write_text(change(path.read_text()))
+        read.clear()
+        result = site.ssg("build", "-v")
+        assert result.code == 0, result.err
+        assert "by their changed pages" in result.out, result.out
+        assert sorted(read) == [1] * len(read) and sum(read) == len(edit), read
+        assert _same_as_clean(site, tmp_path / f"clean{number}") is None, number
+    read.clear()
+    first.write_text(first.read_text() + "\nA résumé at the café.\n")
+    result = site.ssg("build", "-v")
+    assert result.code == 0 and "indexed 1 of 8 search slices\n" in result.out, result.out
+    assert read[-1] > 1  # the slice's every page
+    assert _same_as_clean(site, tmp_path / "clean-variants") is None

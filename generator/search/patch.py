@@ -1,0 +1,225 @@
+"""A slice indexed again by its changed pages alone.
+
+An edit changes what Pagefind reads of one page or a few; the slice's other
+pages are as they were. Pagefind's output is made page by page (a word's
+entry on a page, a page's fragment, its filter values and sort values depend
+on that page alone), and a page's number in a slice is its place in the
+order Pagefind walks the slice's folder of links, which an edit does not
+change (the page's link is replaced inside its own folder). So Pagefind is
+run over the changed pages only, and the slice is made from the one before:
+the changed pages' entries taken out of its words, their new ones put in at
+the same page numbers, and their fragments, filter values and sort values
+replaced. The result is what Pagefind over the whole slice would give
+(``tests/search/test_slices.py`` compares the bundles byte for byte).
+
+Whatever this cannot make exactly so falls back on Pagefind over the whole
+slice (``None``/``False``): more than ``MOST_CHANGED`` pages changed, a page
+added or taken away, a word with variants (accented forms) on a changed page,
+a fragment name that two pages share or that Pagefind made longer, meta fields
+or sort values that differ from before.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import marshal
+import os
+import shutil
+from itertools import accumulate
+from operator import itemgetter
+from pathlib import Path
+
+import cbor2
+
+from generator.search.bundle import ENTRY, SIGNATURE, read_bundle
+from generator.search.pagefind import index
+from generator.search.split import FILE, WORDS, blocks, head, words_of, write_words
+from generator.util.links import link
+
+MOST_CHANGED = 8  # changed pages in a slice beyond which Pagefind indexes it whole
+ARRAY = 4  # CBOR's major type of arrays
+BLOCK = 1500  # words a block of the slice's words.bin (about a Pagefind chunk's)
+
+
+def patch_slice(tree: Path, old: Path, members: list[str], found: dict[str, tuple[str, dict]], folder: Path,
+                language: str) -> bool:
+    """Make ``folder`` (a slice of the pages ``members``) from ``old`` (the same pages' slice in an earlier
+    build) and Pagefind over the pages whose digest in ``found`` changed; False when it cannot."""
+    try:
+        record = marshal.loads((old / FILE).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return False
+    if not isinstance(record, dict) or sorted(record.get("rels") or ()) != members or not (old / WORDS).is_file():
+        return False
+    changed = [n for n, rel in enumerate(record["rels"]) if found[rel][0] != record["digests"][n]]
+    if not changed or len(changed) > MOST_CHANGED:
+        return False
+    work = folder.with_name(f".{folder.name}.{os.getpid()}.patch")
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        for number in changed:
+            rel = record["rels"][number]
+            (work / "farm" / rel).parent.mkdir(parents=True, exist_ok=True)
+            link(tree / rel, work / "farm" / rel)
+        if index(work / "farm", language, output=work / "mini", threads=1):
+            return False  # (Pagefind over the whole slice says what is wrong)
+        if not _patch(record, old, work, changed, found):
+            return False
+        shutil.rmtree(work / "farm")
+        shutil.rmtree(work / "mini")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.rename(work, folder)
+        return True
+    except (OSError, ValueError, KeyError, EOFError, cbor2.CBORDecodeError):
+        return False
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict) -> bool:
+    entry, languages = read_bundle(work / "mini")
+    if len(languages) != 1 or entry.get("version") != record["version"] or languages[0].code != record["code"]:
+        return False
+    mini = languages[0]
+    numbers = {rel: number for number, rel in enumerate(record["rels"])}
+    at = [numbers.get(url.lstrip("/") + ("index.html" if url.endswith("/") else "")) for url in mini.urls()]
+    if sorted(n for n in at if n is not None) != changed or len(at) != len(changed):
+        return False
+    pages = [list(page) for page in record["pages"]]
+    if not _fragments(record["code"], pages, mini, at, old, work):
+        return False
+    values = list(record["values"])
+    for number in changed:
+        values[number] = found[record["rels"][number]][1]
+    sorts = _sorts(record["sorts"], {name: [at[p] for p in ps] for name, ps in mini.sorts}, values, set(changed))
+    words = _words(old, [words_of(gzip.decompress((mini.folder / "index" / f"{c[2]}.pf_index").read_bytes())
+                                  [len(SIGNATURE) :]) for c in mini.chunks], at, set(changed))  # fmt: skip
+    if sorts is None or words is None:
+        return False
+    write_words(work, (words[start : start + BLOCK] for start in range(0, len(words), BLOCK)))
+    record = {**record, "pages": pages, "values": values, "sorts": sorts,
+              "filters": _filters(record["filters"], mini.filter_values(), at, set(changed)),
+              "digests": [found[rel][0] for rel in record["rels"]]}  # fmt: skip
+    (work / FILE).write_bytes(marshal.dumps(record))
+    return True
+
+
+def _fragments(code: str, pages: list, mini, at: list[int], old: Path, work: Path) -> bool:
+    """The changed pages' fragments put in ``pages`` and the slice's bundle (``work/bundle``): the others'
+    and Pagefind's scripts linked from the slice before. False where Pagefind over the whole slice could
+    name them otherwise (a name two pages share, or one made longer to tell two apart) or where a changed
+    page's meta fields are not the ones it had (the slice's fields would change)."""
+    short = len(code) + 8  # "en_" and seven digits
+    fresh = [name for name, _ in mini.pages]
+    kept = {name for number, (name, _) in enumerate(pages) if number not in at}
+    if any(len(name) != short for name in fresh + [name for name, _ in pages]) \
+            or len(set(fresh)) != len(fresh) or kept & set(fresh):  # fmt: skip
+        return False
+    before, bundle = old / "bundle", work / "bundle"
+    for (name, count), number in zip(mini.pages, at, strict=True):
+        if _fields(mini.folder, name) != _fields(before, pages[number][0]):
+            return False
+        pages[number] = [name, count]
+    (bundle / "fragment").mkdir(parents=True)
+    for item in os.scandir(before):
+        if item.is_file() and item.name != ENTRY and not item.name.endswith(".pf_meta"):
+            link(Path(item.path), bundle / item.name)
+    for number, (name, _) in enumerate(pages):
+        source = (mini.folder if number in at else before) / "fragment" / f"{name}.pf_fragment"
+        if not (bundle / "fragment" / f"{name}.pf_fragment").exists():
+            link(source, bundle / "fragment" / f"{name}.pf_fragment")
+    return True
+
+
+def _fields(bundle: Path, name: str) -> list[str]:
+    data = gzip.decompress((bundle / "fragment" / f"{name}.pf_fragment").read_bytes())
+    return sorted(json.loads(data[len(SIGNATURE) :]).get("meta", {}))
+
+
+def _filters(filters: dict, fresh: dict, at: list[int], changed: set[int]) -> dict:
+    joined: dict[str, dict[str, list[int]]] = {}
+    for name, values in filters.items():
+        for value, pages in values:
+            joined.setdefault(name, {}).setdefault(value, []).extend(p for p in pages if p not in changed)
+    for name, values in fresh.items():
+        for value, pages in values:
+            joined.setdefault(name, {}).setdefault(value, []).extend(at[p] for p in pages)
+    found = {name: [[value, sorted(pages)] for value, pages in sorted(values.items()) if pages]
+             for name, values in sorted(joined.items())}  # fmt: skip
+    return {name: values for name, values in found.items() if values}
+
+
+def _sorts(sorts: dict, fresh: dict, values: list[dict], changed: set[int]) -> dict | None:
+    """Each sort's pages (the merge orders them by their values); None when a page's value is not known."""
+    joined: dict[str, list[int]] = {}
+    for name, pages in sorts.items():
+        joined.setdefault(name, []).extend(p for p in pages if p not in changed)
+    for name, pages in fresh.items():
+        joined.setdefault(name, []).extend(pages)
+    if any(name not in values[p] for name, pages in joined.items() for p in pages):
+        return None
+    return {name: sorted(pages) for name, pages in sorted(joined.items()) if pages}
+
+
+def _words(old: Path, fresh: list[list[tuple]], at: list[int], changed: set[int]) -> list[tuple] | None:
+    """The slice's words with the changed pages' entries replaced: the others kept as they were (bytes)."""
+    low, high = min(changed), max(changed)
+    new: dict[str, tuple[list[int], list[list]]] = {}
+    for chunk in fresh:
+        for piece in chunk:
+            if piece[7]:  # variants: (not made again here)
+                return None
+            pages, rests = _entries(piece)
+            new[piece[0]] = ([at[page] for page in pages], rests)
+    found = []
+    reader = blocks(old)
+    try:
+        for block in reader:
+            for piece in block:
+                word, first, last, count, *_, variants = piece
+                entries = new.pop(word, None)
+                if variants and any(p[0] in changed for _, form in variants for p in form):
+                    return None
+                if entries is None and not (count and first <= high and last >= low):
+                    found.append(piece)
+                    continue
+                pages, rests = _entries(piece)
+                if entries is None and changed.isdisjoint(pages):
+                    found.append(piece)  # (its pages are not the changed ones)
+                    continue
+                kept = [(page, rest) for page, rest in zip(pages, rests, strict=True) if page not in changed]
+                if entries is not None:
+                    kept = sorted(kept + list(zip(*entries, strict=True)), key=itemgetter(0))
+                if kept or variants:
+                    found.append(_piece(word, [page for page, _ in kept], [rest for _, rest in kept], variants))
+    finally:
+        reader.close()
+    found += [_piece(word, pages, rests, None) for word, (pages, rests) in new.items()]
+    found.sort(key=itemgetter(0))
+    return found
+
+
+def _entries(piece: tuple) -> tuple[list[int], list[list]]:
+    """A word's pages in a slice (absolute numbers) and the rest of each page's entry (its CBOR decoded)."""
+    _, first, _, count, _, first_rest, tail, _ = piece
+    if not count:
+        return [], []
+    rests = [cbor2.loads(b"\x82" + first_rest)]
+    if count == 1:
+        return [first], rests
+    others = cbor2.loads(b"\x9f" + tail + b"\xff")
+    rests += [entry[1:] for entry in others]
+    return list(accumulate(map(itemgetter(0), others), initial=first)), rests
+
+
+def _piece(word: str, pages: list[int], rests: list[list], variants) -> tuple:
+    """A ``WORD`` tuple, its entries encoded as Pagefind encodes them (one ``dumps`` a word: an array's
+    items are encoded one after the other, after the array's head)."""
+    size = sum(len(rest[0]) + 1 for rest in rests) + sum(len(p[1]) + 1 for _, form in variants or () for p in form)
+    if not pages:
+        return (word, 0, 0, 0, size, b"", b"", variants)
+    others = [[page - before, *rest] for before, page, rest in zip(pages, pages[1:], rests[1:], strict=False)]
+    tail = cbor2.dumps(others)[len(head(ARRAY, len(others))) :] if others else b""
+    first_rest = cbor2.dumps(rests[0])[len(head(ARRAY, len(rests[0]))) :]
+    return (word, pages[0], pages[-1], len(pages), size, first_rest, tail, variants)
