@@ -37,24 +37,28 @@ import cbor2
 from generator.search.bundle import ENTRY, SIGNATURE, dump, name
 from generator.search.place import Placing
 from generator.search.remerge import Again, remember
+from generator.search.splice import Spliced, Unreadable, encode
 from generator.search.split import blocks, head
 
 SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): Pagefind's is about 20,000
 WORD, ARRAY, TEXT = 0, 4, 3  # CBOR's major types
 
 
-def merge(slices: list[dict], folders: list[Path], out: Path, store: Path) -> int:
+def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole: bool = False) -> int:
     """Write the bundle of every slice's pages into ``out``; returns the number of pages.
     ``folders`` hold each slice's words (``words.bin``) and own bundle (``bundle/``: its
-    fragments and Pagefind's scripts)."""
+    fragments and Pagefind's scripts). ``whole``: every word joined again (not from the last merge)."""
     place = Placing(out)
     (store / "index").mkdir(parents=True, exist_ok=True)
     code = slices[0]["code"]
     offsets = list(accumulate((len(s["pages"]) for s in slices), initial=0))
     pages = _fragments(slices, folders, place)
     keys = [folder.name for folder in folders]
-    again = Again.of(store, code, keys, offsets, folders)
-    chunks = _words(folders, offsets, code, place, store, again)
+    again = None if whole else Again.of(store, code, keys, offsets, folders)
+    try:
+        chunks = _words(folders, offsets, code, place, store, again)
+    except Unreadable:  # a kept chunk that does not read back: every word joined again, the bundle placed anew
+        return merge(slices, folders, out, store, whole=True)
     remember(store, code, keys, offsets, chunks)
     chunks = _prefixes([list(chunk) for chunk in chunks])
     filters = _filters(slices, offsets, code, place)
@@ -95,7 +99,8 @@ def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, s
     """The word index of every slice, cut into chunks; returns the chunks' [first word, last word, file]
     with their whole words (``_prefixes`` cuts them). The slices' words are read a block at a time and
     merged in word order. ``again`` (``remerge.Again``): the last build's chunks, of which those that
-    hold no changed word are kept as they were, without joining or encoding their words."""
+    hold no changed word are kept as they were, without joining or encoding their words; the others'
+    words are read back from them with the changed words made anew (``splice.py``) when they can be."""
     chunks: list[list] = []
     pending: deque = deque()  # chunks being compressed: a few at a time, so that memory holds a few
     with ThreadPoolExecutor(2) as pool:  # zlib lets go of the interpreter's lock: both cores compress
@@ -108,7 +113,9 @@ def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, s
             while len(pending) > 4:
                 pending.popleft().result()
 
-        joined = Joined(folders, offsets)
+        kept = os.path.join(store, "index")
+        spliced = None if again is None else Spliced.of(Path(kept), again.chunks, again.offsets, again.pieces)
+        joined = spliced if spliced is not None else Joined(folders, offsets)
         try:
             if again is None:
                 chunker = Chunker(emit)
@@ -116,12 +123,11 @@ def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, s
                     chunker.add(item[0], *_word(*item))
                 chunker.finish()
             else:
-                kept = os.path.join(store, "index")
 
                 def reuse(file: str) -> None:
                     place.link(os.path.join(kept, f"{file}.pf_index"), f"index/{file}.pf_index")
 
-                again.run(joined, Chunker, emit, chunks, reuse, _word)
+                again.run(joined, Chunker, emit, chunks, reuse, _word if spliced is None else encode)
         finally:
             joined.close()
         for job in pending:

@@ -34,7 +34,7 @@ import cbor2
 
 from generator.search.bundle import ENTRY, SIGNATURE, read_bundle
 from generator.search.pagefind import index
-from generator.search.split import FILE, WORDS, blocks, head, words_of, write_words
+from generator.search.split import CHANGED, FILE, WORDS, blocks, head, words_of, write_words
 from generator.util.links import link
 
 MOST_CHANGED = 8  # changed pages in a slice beyond which Pagefind indexes it whole
@@ -93,8 +93,9 @@ def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict)
     for number in changed:
         values[number] = found[record["rels"][number]][1]
     sorts = _sorts(record["sorts"], {name: [at[p] for p in ps] for name, ps in mini.sorts}, values, set(changed))
+    made: dict[str, tuple | None] = {}
     words = _words(old, [words_of(gzip.decompress((mini.folder / "index" / f"{c[2]}.pf_index").read_bytes())
-                                  [len(SIGNATURE) :]) for c in mini.chunks], at, set(changed))  # fmt: skip
+                                  [len(SIGNATURE) :]) for c in mini.chunks], at, set(changed), made)  # fmt: skip
     if sorts is None or words is None:
         return False
     write_words(work, (words[start : start + BLOCK] for start in range(0, len(words), BLOCK)))
@@ -102,6 +103,7 @@ def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict)
               "filters": _filters(record["filters"], mini.filter_values(), at, set(changed)),
               "digests": [found[rel][0] for rel in record["rels"]]}  # fmt: skip
     (work / FILE).write_bytes(marshal.dumps(record))
+    (work / CHANGED).write_bytes(marshal.dumps({"from": old.name, "words": made}))
     return True
 
 
@@ -162,15 +164,17 @@ def _sorts(sorts: dict, fresh: dict, values: list[dict], changed: set[int]) -> d
     return {name: sorted(pages) for name, pages in sorted(joined.items()) if pages}
 
 
-def _words(old: Path, fresh: list[list[tuple]], at: list[int], changed: set[int]) -> list[tuple] | None:
-    """The slice's words with the changed pages' entries replaced: the others kept as they were (bytes)."""
+def _words(old: Path, fresh: list[list[tuple]], at: list[int], changed: set[int],
+           made: dict[str, tuple | None]) -> list[tuple] | None:
+    """The slice's words with the changed pages' entries replaced: the others kept as they were (bytes).
+    ``made`` gets the words whose entry changed, with their new tuple (None: gone), for the merge."""
     low, high = min(changed), max(changed)
     new: dict[str, tuple[list[int], list[list]]] = {}
     for chunk in fresh:
         for piece in chunk:
             if piece[7]:  # variants: (not made again here)
                 return None
-            pages, rests = _entries(piece)
+            pages, rests = entries_of(piece)
             new[piece[0]] = ([at[page] for page in pages], rests)
     found = []
     reader = blocks(old)
@@ -184,23 +188,28 @@ def _words(old: Path, fresh: list[list[tuple]], at: list[int], changed: set[int]
                 if entries is None and not (count and first <= high and last >= low):
                     found.append(piece)
                     continue
-                pages, rests = _entries(piece)
+                pages, rests = entries_of(piece)
                 if entries is None and changed.isdisjoint(pages):
                     found.append(piece)  # (its pages are not the changed ones)
                     continue
                 kept = [(page, rest) for page, rest in zip(pages, rests, strict=True) if page not in changed]
                 if entries is not None:
                     kept = sorted(kept + list(zip(*entries, strict=True)), key=itemgetter(0))
-                if kept or variants:
-                    found.append(_piece(word, [page for page, _ in kept], [rest for _, rest in kept], variants))
+                anew = _piece(word, [page for page, _ in kept], [rest for _, rest in kept], variants) \
+                    if kept or variants else None  # fmt: skip
+                if anew != piece:
+                    made[word] = anew
+                if anew is not None:
+                    found.append(anew)
     finally:
         reader.close()
-    found += [_piece(word, pages, rests, None) for word, (pages, rests) in new.items()]
+    for word, (pages, rests) in new.items():
+        found.append(made.setdefault(word, _piece(word, pages, rests, None)))
     found.sort(key=itemgetter(0))
     return found
 
 
-def _entries(piece: tuple) -> tuple[list[int], list[list]]:
+def entries_of(piece: tuple) -> tuple[list[int], list[list]]:
     """A word's pages in a slice (absolute numbers) and the rest of each page's entry (its CBOR decoded)."""
     _, first, _, count, _, first_rest, tail, _ = piece
     if not count:

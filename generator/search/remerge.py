@@ -20,7 +20,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.search.split import WORDS, blocks
+from generator.search.split import CHANGED, WORDS, blocks
 
 STATE = "merged.bin"  # in the chunk store: the last merge's slices and chunks
 MOST_CHANGED = 4  # slices indexed again, beyond which a whole merge costs no more
@@ -46,6 +46,8 @@ def last_keys(store: Path) -> list[str]:
 class Again:
     chunks: list[tuple[str, str, str]]  # the last merge's chunks: first word, last word, file
     affected: set[int]  # those that hold a changed word
+    offsets: list[int]  # each slice's first page number
+    pieces: dict[int, dict[str, tuple | None]]  # each re-indexed slice's changed words: new WORD tuple, or None
 
     @classmethod
     def of(cls, store: Path, code: str, keys: list[str], offsets: list[int], folders: list[Path]) -> Again | None:
@@ -64,9 +66,8 @@ class Again:
         chunks = [tuple(chunk) for chunk in state["chunks"]]
         if not all((store / "index" / f"{file}.pf_index").is_file() for _, _, file in chunks):
             return None
-        words: set[str] = set()
-        for number, old in zip(changed, olds, strict=True):
-            words |= changed_words(old, folders[number])
+        pieces = {number: _changed(old, folders[number]) for number, old in zip(changed, olds, strict=True)}
+        words = {word for found in pieces.values() for word in found}
         lasts = [last for _, last, _ in chunks]
         affected: set[int] = set()
         for word in words:
@@ -74,7 +75,7 @@ class Again:
             affected.add(number)
             if number and (number == len(chunks) or word <= chunks[number][0]):
                 affected.add(number - 1)  # where the chunk before ends depends on the word after it
-        return cls(chunks, affected)
+        return cls(chunks, affected, offsets, pieces)
 
     def run(self, joined, make_chunker, emit, out: list, reuse, encode) -> None:
         """The chunks into ``out``: kept ones ``reuse(file)``d, the others emitted anew."""
@@ -110,21 +111,34 @@ class Again:
                     break
 
 
-def changed_words(old: Path, new: Path) -> set[str]:
-    """The words whose entry in a slice differs between two versions of it (or that only one has)."""
-    found: set[str] = set()
+def _changed(old: Path, new: Path) -> dict[str, tuple | None]:
+    """The words of a slice that changed: as ``patch.py`` found them when it made ``new`` from ``old``,
+    else by comparing the two."""
+    try:
+        made = marshal.loads((new / CHANGED).read_bytes())
+        if made["from"] == old.name:
+            return made["words"]
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        pass
+    return changed_pieces(old, new)
+
+
+def changed_pieces(old: Path, new: Path) -> dict[str, tuple | None]:
+    """The words whose entry in a slice differs between two versions of it (or that only one has),
+    each with its new ``WORD`` tuple (None: the new version does not have it)."""
+    found: dict[str, tuple | None] = {}
     before, after = _pieces(old), _pieces(new)
     a, b = next(before, None), next(after, None)
     while a is not None or b is not None:
         if b is None or (a is not None and a[0] < b[0]):
-            found.add(a[0])
+            found[a[0]] = None
             a = next(before, None)
         elif a is None or b[0] < a[0]:
-            found.add(b[0])
+            found[b[0]] = b
             b = next(after, None)
         else:
             if a != b:
-                found.add(a[0])
+                found[a[0]] = b
             a, b = next(before, None), next(after, None)
     return found
 

@@ -343,8 +343,11 @@ def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices,
     pages' entries kept as they were) and the bundle is byte for byte a clean build's: after a sentence
     added, a word taken out (the last page of a word gone), another outlet and tags (filter values only
     it has) and two stories edited at once.
-    A changed page with accented words (Pagefind's variants) has its slice indexed whole, as before."""
+    The merge reads the other slices' words not at all (the words of the chunks it makes again come from
+    the last merge's chunks). A changed page with accented words (Pagefind's variants) has its slice
+    indexed whole and its words joined from every slice, as before."""
     import generator.search.patch as patch
+    import generator.search.split as split
     import generator.search.stage as stage
 
     read = []
@@ -363,16 +366,23 @@ def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices,
     edits = [
         [(first, lambda text: text + "\nA pangolin crossed the picket line.\n")],
         [(first, lambda text: text.replace(" pangolin", ""))],
-        [(first, lambda text: re.sub(r"tags: .*", "tags: [Okapis, Labour]", re.sub(r"name: .*", "name: Okapi Post", text)))],
+        [(first, lambda text: re.sub(r"tags: .*", "tags: [Okapis, Labour]", re.sub(r"name: .*", "name: Post", text)))],
         [(first, lambda text: text + "\nThe okapi voted.\n"), (second, lambda text: text + "\nThe okapi too.\n")],
     ]
+    opened = []
+    real_blocks = split.Blocks.__init__
+    monkeypatch.setattr(split.Blocks, "__init__", lambda self, folder: opened.append(folder.name)
+                        or real_blocks(self, folder))  # fmt: skip
     for number, edit in enumerate(edits):
         for path, change in edit:
             path.write_text(change(path.read_text()))
         read.clear()
+        opened.clear()
         result = site.ssg("build", "-v")
         assert result.code == 0, result.err
         assert "by their changed pages" in result.out, result.out
+        # the edited slices' words before, by patch.py, and no other slice's: the merge read the last one's chunks
+        assert len(opened) == len(edit), opened
         assert sorted(read) == [1] * len(read) and sum(read) == len(edit), read
         assert _same_as_clean(site, tmp_path / f"clean{number}") is None, number
     read.clear()
@@ -381,3 +391,34 @@ def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices,
     assert result.code == 0 and "indexed 1 of 8 search slices\n" in result.out, result.out
     assert read[-1] > 1  # the slice's every page
     assert _same_as_clean(site, tmp_path / "clean-variants") is None
+
+
+def test_a_kept_chunk_that_does_not_read_back_makes_the_merge_whole(tmp_path, small_slices, monkeypatch):
+    """The merge after an edit reads the last merge's chunks back; one that does not decode (a cache
+    file garbled on disk) makes it start again and join every slice's words: the bundle is a clean
+    build's, and nothing is left of the attempt."""
+    import generator.search.splice as splice
+
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    failed = []
+    real = splice.Spliced.of
+
+    def garbled(path):
+        failed.append(path.name)
+        raise ValueError("not CBOR")
+
+    def of(*args):
+        found = real(*args)
+        assert found is not None
+        found.decoded.clear()  # every chunk read from here on fails
+        monkeypatch.setattr(splice, "_entries", garbled)
+        return found
+
+    monkeypatch.setattr(splice.Spliced, "of", of)
+    story = site.root / "content/articles/2021/story-002.md"
+    story.write_text(story.read_text() + "\nA pangolin crossed the picket line.\n")
+    result = site.ssg("build", "-v")
+    assert result.code == 0, result.err
+    assert len(failed) == 1, failed
+    assert _same_as_clean(site, tmp_path / "clean") is None
