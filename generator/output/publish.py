@@ -204,7 +204,7 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
             same = cache.state("search_key") == search_key or (site.stale_search and cache.state("search_key"))
             reused = bool(same) and bool(previous) and reuse_index(out, staging.path)
             if not reused:
-                indexed = index_slices(staging.path, pages, config.language, cache.folder / SEARCH_STORE)
+                indexed = index_slices(staging.path, pages, config.language, cache.folder / SEARCH_STORE, out)
                 stages.absorb(indexed.diagnostics)
                 written.search = (indexed.indexed, indexed.slices, indexed.patched)
                 search_key_saved = search_key

@@ -42,6 +42,7 @@ from generator.search.split import blocks, head
 
 SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): Pagefind's is about 20,000
 WORD, ARRAY, TEXT = 0, 4, 3  # CBOR's major types
+SPLICED_SHARE = 4  # a chunk in 4 (16 at least) made again after an edit: beyond, words are joined from the slices
 
 
 def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole: bool = False) -> int:
@@ -114,7 +115,9 @@ def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, s
                 pending.popleft().result()
 
         kept = os.path.join(store, "index")
-        spliced = None if again is None else Spliced.of(Path(kept), again.chunks, again.offsets, again.pieces)
+        spliced = None  # (the words of many chunks cost less joined from the slices: a block read gives many)
+        if again is not None and len(again.affected) <= max(16, len(again.chunks) // SPLICED_SHARE):
+            spliced = Spliced.of(Path(kept), again.chunks, again.offsets, again.pieces)
         joined = spliced if spliced is not None else Joined(folders, offsets)
         try:
             if again is None:

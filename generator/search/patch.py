@@ -34,18 +34,22 @@ import cbor2
 
 from generator.search.bundle import ENTRY, SIGNATURE, read_bundle
 from generator.search.pagefind import index
+from generator.search.searchable import read_page
 from generator.search.split import CHANGED, FILE, WORDS, blocks, head, words_of, write_words
 from generator.util.links import link
 
+BEFORE = "~before"  # the folder of Pagefind's run that holds the changed pages as they were
 MOST_CHANGED = 8  # changed pages in a slice beyond which Pagefind indexes it whole
 ARRAY = 4  # CBOR's major type of arrays
 BLOCK = 1500  # words a block of the slice's words.bin (about a Pagefind chunk's)
 
 
 def patch_slice(tree: Path, old: Path, members: list[str], found: dict[str, tuple[str, dict]], folder: Path,
-                language: str) -> bool:
+                language: str, previous: Path | None = None) -> bool:
     """Make ``folder`` (a slice of the pages ``members``) from ``old`` (the same pages' slice in an earlier
-    build) and Pagefind over the pages whose digest in ``found`` changed; False when it cannot."""
+    build) and Pagefind over the pages whose digest in ``found`` changed; False when it cannot. Where
+    ``previous`` (the live output) still has those pages as ``old`` indexed them, Pagefind reads them too,
+    so that only the words whose entries on them changed are made again."""
     try:
         record = marshal.loads((old / FILE).read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
@@ -62,9 +66,10 @@ def patch_slice(tree: Path, old: Path, members: list[str], found: dict[str, tupl
             rel = record["rels"][number]
             (work / "farm" / rel).parent.mkdir(parents=True, exist_ok=True)
             link(tree / rel, work / "farm" / rel)
+        known = previous is not None and _previous(previous, record, changed, work / "farm" / BEFORE)
         if index(work / "farm", language, output=work / "mini", threads=1):
             return False  # (Pagefind over the whole slice says what is wrong)
-        if not _patch(record, old, work, changed, found):
+        if not _patch(record, old, work, changed, found, known):
             return False
         shutil.rmtree(work / "farm")
         shutil.rmtree(work / "mini")
@@ -77,14 +82,36 @@ def patch_slice(tree: Path, old: Path, members: list[str], found: dict[str, tupl
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict) -> bool:
+def _previous(previous: Path, record: dict, changed: list[int], farm: Path) -> bool:
+    """Link the changed pages as the live output has them into ``farm``, if each is what the slice indexed."""
+    for number in changed:
+        rel = record["rels"][number]
+        try:
+            if read_page((previous / rel).read_bytes())[0] != record["digests"][number]:
+                raise FileNotFoundError(rel)
+            (farm / rel).parent.mkdir(parents=True, exist_ok=True)
+            link(previous / rel, farm / rel)
+        except OSError:
+            shutil.rmtree(farm, ignore_errors=True)
+            return False
+    return True
+
+
+def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict, known: bool) -> bool:
     entry, languages = read_bundle(work / "mini")
     if len(languages) != 1 or entry.get("version") != record["version"] or languages[0].code != record["code"]:
         return False
     mini = languages[0]
     numbers = {rel: number for number, rel in enumerate(record["rels"])}
-    at = [numbers.get(url.lstrip("/") + ("index.html" if url.endswith("/") else "")) for url in mini.urls()]
-    if sorted(n for n in at if n is not None) != changed or len(at) != len(changed):
+    at, before = [], []  # each page of Pagefind's run: its number in the slice, as it is now / as it was
+    for url in mini.urls():
+        rel = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
+        was = rel.startswith(f"{BEFORE}/")
+        at.append(None if was else numbers.get(rel))
+        before.append(numbers.get(rel[len(BEFORE) + 1 :]) if was else None)
+    if sorted(n for n in at if n is not None) != changed or at.count(None) != len(at) - len(changed) \
+            or sorted(n for n in before if n is not None) != (changed if known else []) \
+            or any((a is None) == (b is None) for a, b in zip(at, before, strict=True)):  # fmt: skip
         return False
     pages = [list(page) for page in record["pages"]]
     if not _fragments(record["code"], pages, mini, at, old, work):
@@ -92,10 +119,13 @@ def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict)
     values = list(record["values"])
     for number in changed:
         values[number] = found[record["rels"][number]][1]
-    sorts = _sorts(record["sorts"], {name: [at[p] for p in ps] for name, ps in mini.sorts}, values, set(changed))
+    sorts = _sorts(record["sorts"], {name: [at[p] for p in ps if at[p] is not None] for name, ps in mini.sorts},
+                   values, set(changed))  # fmt: skip
     made: dict[str, tuple | None] = {}
-    words = _words(old, [words_of(gzip.decompress((mini.folder / "index" / f"{c[2]}.pf_index").read_bytes())
-                                  [len(SIGNATURE) :]) for c in mini.chunks], at, set(changed), made)  # fmt: skip
+    fresh = [words_of(gzip.decompress((mini.folder / "index" / f"{c[2]}.pf_index").read_bytes())[len(SIGNATURE) :])
+             for c in mini.chunks]  # fmt: skip
+    words = _words_known(old, fresh, at, before, set(changed), made) if known \
+        else _words(old, fresh, at, set(changed), made)  # fmt: skip
     if sorts is None or words is None:
         return False
     write_words(work, (words[start : start + BLOCK] for start in range(0, len(words), BLOCK)))
@@ -113,13 +143,15 @@ def _fragments(code: str, pages: list, mini, at: list[int], old: Path, work: Pat
     name them otherwise (a name two pages share, or one made longer to tell two apart) or where a changed
     page's meta fields are not the ones it had (the slice's fields would change)."""
     short = len(code) + 8  # "en_" and seven digits
-    fresh = [name for name, _ in mini.pages]
+    fresh = [name for (name, _), number in zip(mini.pages, at, strict=True) if number is not None]
     kept = {name for number, (name, _) in enumerate(pages) if number not in at}
     if any(len(name) != short for name in fresh + [name for name, _ in pages]) \
             or len(set(fresh)) != len(fresh) or kept & set(fresh):  # fmt: skip
         return False
     before, bundle = old / "bundle", work / "bundle"
     for (name, count), number in zip(mini.pages, at, strict=True):
+        if number is None:  # (a page as it was)
+            continue
         if _fields(mini.folder, name) != _fields(before, pages[number][0]):
             return False
         pages[number] = [name, count]
@@ -146,7 +178,7 @@ def _filters(filters: dict, fresh: dict, at: list[int], changed: set[int]) -> di
             joined.setdefault(name, {}).setdefault(value, []).extend(p for p in pages if p not in changed)
     for name, values in fresh.items():
         for value, pages in values:
-            joined.setdefault(name, {}).setdefault(value, []).extend(at[p] for p in pages)
+            joined.setdefault(name, {}).setdefault(value, []).extend(at[p] for p in pages if at[p] is not None)
     found = {name: [[value, sorted(pages)] for value, pages in sorted(values.items()) if pages]
              for name, values in sorted(joined.items())}  # fmt: skip
     return {name: values for name, values in found.items() if values}
@@ -205,6 +237,51 @@ def _words(old: Path, fresh: list[list[tuple]], at: list[int], changed: set[int]
         reader.close()
     for word, (pages, rests) in new.items():
         found.append(made.setdefault(word, _piece(word, pages, rests, None)))
+    found.sort(key=itemgetter(0))
+    return found
+
+
+def _words_known(old: Path, fresh: list[list[tuple]], at: list, before: list, changed: set[int],
+                 made: dict[str, tuple | None]) -> list[tuple] | None:
+    """As ``_words``, knowing each changed page's entries as they were (``before``: Pagefind read the
+    pages the live output has): only the words whose entries on them changed are decoded and made again."""
+    now: dict[str, dict[int, list]] = {}
+    was: dict[str, dict[int, list]] = {}
+    for chunk in fresh:
+        for piece in chunk:
+            if piece[7]:  # variants: (not made again here)
+                return None
+            for page, rest in zip(*entries_of(piece), strict=True):
+                into = now if at[page] is not None else was
+                into.setdefault(piece[0], {})[at[page] if at[page] is not None else before[page]] = rest
+    changing = {word for word in now.keys() | was.keys() if now.get(word) != was.get(word)}
+    found = []
+    reader = blocks(old)
+    try:
+        for block in reader:
+            for piece in block:
+                word = piece[0]
+                if word not in changing:
+                    found.append(piece)
+                    continue
+                changing.discard(word)
+                pages, rests = entries_of(piece)
+                if {p: r for p, r in zip(pages, rests, strict=True) if p in changed} != was.get(word, {}) \
+                        or (piece[7] and any(p[0] in changed for _, form in piece[7] for p in form)):  # fmt: skip
+                    return None  # (the slice is not what Pagefind made of the pages as they were)
+                kept = [(p, r) for p, r in zip(pages, rests, strict=True) if p not in changed]
+                kept = sorted(kept + list(now.get(word, {}).items()), key=itemgetter(0))
+                anew = made[word] = _piece(word, [p for p, _ in kept], [r for _, r in kept], piece[7]) \
+                    if kept or piece[7] else None  # fmt: skip
+                if anew is not None:
+                    found.append(anew)
+    finally:
+        reader.close()
+    for word in changing:  # (new to the slice)
+        if was.get(word):
+            return None
+        kept = sorted(now[word].items())
+        found.append(made.setdefault(word, _piece(word, [p for p, _ in kept], [r for _, r in kept], None)))
     found.sort(key=itemgetter(0))
     return found
 

@@ -121,27 +121,31 @@ class Spliced:
         return None
 
     def _anew(self, word: str, old: list | None) -> list | None:
-        """The word's entry: its pages in the edited slices (where it changed) replaced by the new ones."""
-        kept: list[tuple[int, list]] = []
-        if old is not None:
-            pages = old[1]
-            numbers = accumulate(map(itemgetter(0), pages))
-            ranges = [(first, end) for first, end, words in self.edited if word in words]
-            kept = [(number, page[1:]) for number, page in zip(numbers, pages, strict=True)
-                    if not any(first <= number < end for first, end in ranges)]  # fmt: skip
-        for first, _, words in self.edited:
-            piece = words.get(word)
+        """The word's entry: its pages in the edited slices (where it changed) replaced by the new ones.
+        The old pages around them are kept as they were (lists sliced, not walked: a common word has a
+        page in every story), but for the first after each replaced run, whose difference changes."""
+        pages = old[1] if old is not None else []
+        numbers = list(accumulate(map(itemgetter(0), pages)))
+        out: list[list] = []
+        before = at = 0  # the last page number written; the next old page to keep
+        for first, end, words in self.edited:
+            if word not in words:
+                continue
+            start = bisect_left(numbers, first, at)
+            if start > at:
+                out.append([numbers[at] - before, *pages[at][1:]])
+                out += pages[at + 1 : start]
+                before = numbers[start - 1]
+            piece = words[word]
             if piece is not None:
-                numbers, rests = entries_of(piece)
-                kept += [(first + number, rest) for number, rest in zip(numbers, rests, strict=True)]
-        if not kept:
-            return None
-        kept.sort(key=itemgetter(0))
-        pages, before = [], 0
-        for number, rest in kept:
-            pages.append([number - before, *rest])
-            before = number
-        return [word, pages, []]
+                for number, rest in zip(*entries_of(piece), strict=True):
+                    out.append([first + number - before, *rest])
+                    before = first + number
+            at = bisect_left(numbers, end, start)
+        if at < len(pages):
+            out.append([numbers[at] - before, *pages[at][1:]])
+            out += pages[at + 1 :]
+        return [word, out, []] if out else None
 
 
 def _entries(path: Path) -> list[tuple[str, list, bytes]]:

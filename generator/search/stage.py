@@ -10,7 +10,7 @@ of links to its pages kept between builds (``_farm``), so that its memory
 is bounded by a slice, not by the archive. A slice is kept in the build
 cache (``.ssg-cache/search/<key>/``: its bundle, taken apart by
 ``split.py``) under a key made of the digests of what Pagefind reads of its
-pages (``searchable``), Pagefind's version, the language and the cache's
+pages (``searchable.py``), Pagefind's version, the language and the cache's
 layout, so a build indexes only the slices whose searchable text changed.
 The slices are then merged into one bundle (``merge.py``): readers search
 one index, ranked as one Pagefind run would rank it.
@@ -23,7 +23,6 @@ import hashlib
 import json
 import marshal
 import os
-import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from generator.search.merge import merge, prune
 from generator.search.pagefind import FOLDER, index, version
 from generator.search.patch import patch_slice
 from generator.search.remerge import last_keys
+from generator.search.searchable import read_page
 from generator.search.split import FILE, LAYOUT, UnknownLayout, load, split
 from generator.util.links import link
 
@@ -44,10 +44,6 @@ FARMS = "farms"  # the cache's folder of each slice's pages, linked (``<slices>-
 SLICE_PAGES = 250  # at most as many pages a slice: an edit's cost (Pagefind takes about 2 ms a page; docs/search.md)
 STORE = "search"  # the cache's folder of slice bundles
 PAGES = "pages.bin"  # each story page's output key and the digest of what Pagefind reads of it
-_SORT = re.compile(rb'data-pagefind-sort="([^":]+):([^"]*)"')
-_ATTRIBUTE = b"data-pagefind-"
-_VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track",
-         b"wbr"}  # fmt: skip
 
 
 @dataclass
@@ -71,53 +67,21 @@ def slice_of(rel: str, count: int) -> int:
     return int.from_bytes(hashlib.blake2b(rel.encode(), digest_size=8).digest(), "big") % count
 
 
-def searchable(html: bytes) -> bytes:
-    """What Pagefind reads of a page: its ``data-pagefind-body`` element and every element with a
-    ``data-pagefind-*`` attribute (filters, metadata and sorts may stand outside the body), or the
-    whole page when it has no body element. A page whose searchable part is as before (only its
-    links to the stories beside it changed, say) is not indexed again."""
-    if b"data-pagefind-body" not in html:
-        return html
-    parts, at = [], 0
-    while (found := html.find(_ATTRIBUTE, at)) >= 0:
-        start = html.rfind(b"<", 0, found)
-        name = re.match(rb"<([A-Za-z][\w-]*)", html[start:])
-        if name is None:
-            at = found + len(_ATTRIBUTE)
-            continue
-        end = _element_end(html, start, name.group(1).lower())
-        parts.append(html[start:end])
-        at = max(end, found + len(_ATTRIBUTE))
-    return b"\0".join(parts)
-
-
-def _element_end(html: bytes, start: int, tag: bytes) -> int:
-    """Where the element whose start tag is at ``start`` ends (after its end tag)."""
-    opened = html.find(b">", start) + 1
-    if tag in _VOID or opened == 0:
-        return opened or len(html)
-    depth = 1
-    for match in re.compile(rb"<(/?)" + re.escape(tag) + rb"[\s>/]", re.IGNORECASE).finditer(html, opened):
-        depth += -1 if match.group(1) else 1
-        if depth == 0:
-            close = html.find(b">", match.start())
-            return len(html) if close < 0 else close + 1
-    return len(html)
-
-
-def index_slices(tree: Path, pages: dict[str, str], language: str, store: Path) -> Indexed:
+def index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
+                 previous: Path | None = None) -> Indexed:
     """Index the story pages ``pages`` (output path -> its output key) of
-    ``tree`` into ``tree/pagefind``, each slice from the cache when its key is there."""
+    ``tree`` into ``tree/pagefind``, each slice from the cache when its key is there. ``previous``: the live
+    output (what the last build wrote), whose pages a slice made by its changed pages reads as they were."""
     collecting = gc.isenabled()
     gc.disable()  # millions of small objects and no cycle: the collector would walk the whole build's heap often
     try:
-        return _index_slices(tree, pages, language, store)
+        return _index_slices(tree, pages, language, store, previous)
     finally:
         if collecting:
             gc.enable()
 
 
-def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path) -> Indexed:
+def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path, previous: Path | None) -> Indexed:
     done = Indexed()
     store.mkdir(parents=True, exist_ok=True)
     digests = _digests(tree, pages, store)
@@ -136,7 +100,8 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path)
     done.indexed = len(wanted)
     threads = min(2, os.cpu_count() or 1, len(wanted) or 1)
     with ThreadPoolExecutor(threads) as pool:  # two Pagefinds of one thread each do more than one of two
-        for problems, patched in pool.map(lambda job: _index_slice(tree, *job, digests, language, threads), wanted):
+        for problems, patched in pool.map(lambda job: _index_slice(tree, *job, digests, language, threads, previous),
+                                          wanted):  # fmt: skip
             done.diagnostics += problems
             done.patched += patched
     if done.diagnostics:
@@ -165,21 +130,20 @@ def _digests(tree: Path, pages: dict[str, str], store: Path) -> dict[str, tuple[
     for rel, key in pages.items():
         before = known.get(rel)
         if before is None or before[0] != key:
-            part = searchable((tree / rel).read_bytes())
-            values = {name.decode(): value.decode() for name, value in _SORT.findall(part)}
-            before = (key, hashlib.blake2b(part, digest_size=12).hexdigest(), values)
+            before = (key, *read_page((tree / rel).read_bytes()))
         found[rel] = before
     (store / PAGES).write_bytes(marshal.dumps(found))
     return {rel: (digest, values) for rel, (_, digest, values) in found.items()}
 
 
 def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, old: Path | None,
-                 found: dict[str, tuple[str, dict[str, str]]], language: str, threads: int) -> tuple[list, bool]:
+                 found: dict[str, tuple[str, dict[str, str]]], language: str, threads: int,
+                 previous: Path | None = None) -> tuple[list, bool]:
     """Index one slice into ``folder``: from ``old`` (the slice at its place in the last merge) and
     Pagefind over its changed pages alone when ``patch.py`` can, else Pagefind over the slice's pages
     (linked into a folder of their own, ``farm``), its bundle taken apart for the merge (``slice.bin``).
     Returns the problems, and whether the slice was patched."""
-    if old is not None and old != folder and patch_slice(tree, old, rels, found, folder, language):
+    if old is not None and old != folder and patch_slice(tree, old, rels, found, folder, language, previous):
         return [], True
     work = folder.with_name(f".{folder.name}.{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)

@@ -339,7 +339,8 @@ def _same_as_clean(site, root):
 
 
 def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices, monkeypatch):
-    """Pagefind reads only the edited story's page; the slice is made from the one before (its other
+    """Pagefind reads only the edited story's page (and the live output's version of it); the slice is
+    made from the one before (its other
     pages' entries kept as they were) and the bundle is byte for byte a clean build's: after a sentence
     added, a word taken out (the last page of a word gone), another outlet and tags (filter values only
     it has) and two stories edited at once.
@@ -373,9 +374,14 @@ def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices,
     real_blocks = split.Blocks.__init__
     monkeypatch.setattr(split.Blocks, "__init__", lambda self, folder: opened.append(folder.name)
                         or real_blocks(self, folder))  # fmt: skip
+    live = site.root / "public/2021/03/story-2-about-guild/index.html"
     for number, edit in enumerate(edits):
         for path, change in edit:
             path.write_text(change(path.read_text()))
+        if number == 1:  # the live output's page is not the one indexed: Pagefind reads the new one only
+            text = live.read_text().replace("picket", "pickets")
+            live.unlink()
+            live.write_text(text)
         read.clear()
         opened.clear()
         result = site.ssg("build", "-v")
@@ -383,7 +389,8 @@ def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices,
         assert "by their changed pages" in result.out, result.out
         # the edited slices' words before, by patch.py, and no other slice's: the merge read the last one's chunks
         assert len(opened) == len(edit), opened
-        assert sorted(read) == [1] * len(read) and sum(read) == len(edit), read
+        # each changed page as it is and as the live output has it (the words whose entries changed are found)
+        assert len(read) <= len(edit) and sum(read) == len(edit) * (1 if number == 1 else 2), read
         assert _same_as_clean(site, tmp_path / f"clean{number}") is None, number
     read.clear()
     first.write_text(first.read_text() + "\nA résumé at the café.\n")
