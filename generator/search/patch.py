@@ -12,16 +12,28 @@ the same page numbers, and their fragments, filter values and sort values
 replaced. The result is what Pagefind over the whole slice would give
 (``tests/search/test_slices.py`` compares the bundles byte for byte).
 
+Two things of a run are not the page's own: a page's meta fields are
+numbered by their place among the fields of the whole run, so the run over
+the changed pages gets a page that has every field of the slice (and must
+end with the slice's fields); and the changed pages are read as the live
+output still has them too (when what Pagefind reads of them is what the
+slice indexed), so that only the words whose entries on them changed are
+made again, and their old entries are checked against the slice's: a
+difference (something else of the run that is not the page's own) makes
+the slice be indexed whole. Without the live output's copy the slice is
+indexed whole.
+
 Whatever this cannot make exactly so falls back on Pagefind over the whole
 slice (``None``/``False``): more than ``MOST_CHANGED`` pages changed, a page
 added or taken away, a word with variants (accented forms) on a changed page,
 a fragment name that two pages share or that Pagefind made longer, meta fields
-or sort values that differ from before.
+or sort values that differ from before, the changed pages' old copies missing.
 """
 
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import marshal
 import os
@@ -39,6 +51,7 @@ from generator.search.split import CHANGED, FILE, WORDS, blocks, head, words_of,
 from generator.util.links import link
 
 BEFORE = "~before"  # the folder of Pagefind's run that holds the changed pages as they were
+FIELDS = "~fields"  # the folder of its page with the slice's meta fields
 MOST_CHANGED = 8  # changed pages in a slice beyond which Pagefind indexes it whole
 ARRAY = 4  # CBOR's major type of arrays
 BLOCK = 1500  # words a block of the slice's words.bin (about a Pagefind chunk's)
@@ -66,10 +79,13 @@ def patch_slice(tree: Path, old: Path, members: list[str], found: dict[str, tupl
             rel = record["rels"][number]
             (work / "farm" / rel).parent.mkdir(parents=True, exist_ok=True)
             link(tree / rel, work / "farm" / rel)
-        known = previous is not None and _previous(previous, record, changed, work / "farm" / BEFORE)
+        if previous is None or not _previous(previous, record, changed, work / "farm" / BEFORE):
+            return False
+        (work / "farm" / FIELDS).mkdir()
+        (work / "farm" / FIELDS / "index.html").write_text(_fields_page(record["fields"]))
         if index(work / "farm", language, output=work / "mini", threads=1):
             return False  # (Pagefind over the whole slice says what is wrong)
-        if not _patch(record, old, work, changed, found, known):
+        if not _patch(record, old, work, changed, found):
             return False
         shutil.rmtree(work / "farm")
         shutil.rmtree(work / "mini")
@@ -97,22 +113,32 @@ def _previous(previous: Path, record: dict, changed: list[int], farm: Path) -> b
     return True
 
 
-def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict, known: bool) -> bool:
+def _fields_page(fields: list[str]) -> str:
+    """A page with every meta field of the slice: Pagefind numbers a page's meta fields by their place among
+    all the fields of its run, so its run over the changed pages must have the slice's."""
+    metas = "".join(f'<p data-pagefind-meta="{html.escape(field)}">x</p>' for field in fields)
+    return f"<!DOCTYPE html><html><head><title>x</title></head><body><main data-pagefind-body>{metas}</main></body>" \
+        "</html>"  # fmt: skip
+
+
+def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict) -> bool:
     entry, languages = read_bundle(work / "mini")
-    if len(languages) != 1 or entry.get("version") != record["version"] or languages[0].code != record["code"]:
+    if len(languages) != 1 or entry.get("version") != record["version"] or languages[0].code != record["code"] \
+            or list(languages[0].fields) != list(record["fields"]):  # fmt: skip
         return False
     mini = languages[0]
     numbers = {rel: number for number, rel in enumerate(record["rels"])}
     at, before = [], []  # each page of Pagefind's run: its number in the slice, as it is now / as it was
-    for url in mini.urls():
+    fields = None
+    for number, url in enumerate(mini.urls()):
         rel = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
         was = rel.startswith(f"{BEFORE}/")
+        fields = number if rel == f"{FIELDS}/index.html" else fields
         at.append(None if was else numbers.get(rel))
         before.append(numbers.get(rel[len(BEFORE) + 1 :]) if was else None)
-    if sorted(n for n in at if n is not None) != changed or at.count(None) != len(at) - len(changed) \
-            or sorted(n for n in before if n is not None) != (changed if known else []) \
-            or any((a is None) == (b is None) for a, b in zip(at, before, strict=True)):  # fmt: skip
-        return False
+    if sorted(n for n in at if n is not None) != changed or sorted(n for n in before if n is not None) != changed \
+            or len(at) != 2 * len(changed) + 1 or fields is None or (at[fields], before[fields]) != (None, None):
+        return False  # (each changed page as it is and as it was, and the page of fields)  # fmt: skip
     pages = [list(page) for page in record["pages"]]
     if not _fragments(record["code"], pages, mini, at, old, work):
         return False
@@ -124,8 +150,7 @@ def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict,
     made: dict[str, tuple | None] = {}
     fresh = [words_of(gzip.decompress((mini.folder / "index" / f"{c[2]}.pf_index").read_bytes())[len(SIGNATURE) :])
              for c in mini.chunks]  # fmt: skip
-    words = _words_known(old, fresh, at, before, set(changed), made) if known \
-        else _words(old, fresh, at, set(changed), made)  # fmt: skip
+    words = _words(old, fresh, at, before, set(changed), made)
     if sorts is None or words is None:
         return False
     write_words(work, (words[start : start + BLOCK] for start in range(0, len(words), BLOCK)))
@@ -196,55 +221,13 @@ def _sorts(sorts: dict, fresh: dict, values: list[dict], changed: set[int]) -> d
     return {name: sorted(pages) for name, pages in sorted(joined.items()) if pages}
 
 
-def _words(old: Path, fresh: list[list[tuple]], at: list[int], changed: set[int],
-           made: dict[str, tuple | None]) -> list[tuple] | None:
-    """The slice's words with the changed pages' entries replaced: the others kept as they were (bytes).
-    ``made`` gets the words whose entry changed, with their new tuple (None: gone), for the merge."""
-    low, high = min(changed), max(changed)
-    new: dict[str, tuple[list[int], list[list]]] = {}
-    for chunk in fresh:
-        for piece in chunk:
-            if piece[7]:  # variants: (not made again here)
-                return None
-            pages, rests = entries_of(piece)
-            new[piece[0]] = ([at[page] for page in pages], rests)
-    found = []
-    reader = blocks(old)
-    try:
-        for block in reader:
-            for piece in block:
-                word, first, last, count, *_, variants = piece
-                entries = new.pop(word, None)
-                if variants and any(p[0] in changed for _, form in variants for p in form):
-                    return None
-                if entries is None and not (count and first <= high and last >= low):
-                    found.append(piece)
-                    continue
-                pages, rests = entries_of(piece)
-                if entries is None and changed.isdisjoint(pages):
-                    found.append(piece)  # (its pages are not the changed ones)
-                    continue
-                kept = [(page, rest) for page, rest in zip(pages, rests, strict=True) if page not in changed]
-                if entries is not None:
-                    kept = sorted(kept + list(zip(*entries, strict=True)), key=itemgetter(0))
-                anew = _piece(word, [page for page, _ in kept], [rest for _, rest in kept], variants) \
-                    if kept or variants else None  # fmt: skip
-                if anew != piece:
-                    made[word] = anew
-                if anew is not None:
-                    found.append(anew)
-    finally:
-        reader.close()
-    for word, (pages, rests) in new.items():
-        found.append(made.setdefault(word, _piece(word, pages, rests, None)))
-    found.sort(key=itemgetter(0))
-    return found
-
-
-def _words_known(old: Path, fresh: list[list[tuple]], at: list, before: list, changed: set[int],
+def _words(old: Path, fresh: list[list[tuple]], at: list, before: list, changed: set[int],
                  made: dict[str, tuple | None]) -> list[tuple] | None:
-    """As ``_words``, knowing each changed page's entries as they were (``before``: Pagefind read the
-    pages the live output has): only the words whose entries on them changed are decoded and made again."""
+    """The slice's words with the changed pages' entries replaced: the others kept as they were (bytes).
+    Pagefind read each changed page as it is (``at``: its number in the slice) and as the live output has
+    it (``before``), so only the words whose entries on them changed are decoded and made again, and their
+    entries as they were are checked against the slice's. ``made`` gets those words with their new tuple
+    (None: gone), for the merge."""
     now: dict[str, dict[int, list]] = {}
     was: dict[str, dict[int, list]] = {}
     for chunk in fresh:
@@ -252,8 +235,10 @@ def _words_known(old: Path, fresh: list[list[tuple]], at: list, before: list, ch
             if piece[7]:  # variants: (not made again here)
                 return None
             for page, rest in zip(*entries_of(piece), strict=True):
-                into = now if at[page] is not None else was
-                into.setdefault(piece[0], {})[at[page] if at[page] is not None else before[page]] = rest
+                if at[page] is not None:
+                    now.setdefault(piece[0], {})[at[page]] = rest
+                elif before[page] is not None:  # (not the page of fields)
+                    was.setdefault(piece[0], {})[before[page]] = rest
     changing = {word for word in now.keys() | was.keys() if now.get(word) != was.get(word)}
     found = []
     reader = blocks(old)
