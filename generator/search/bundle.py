@@ -86,11 +86,13 @@ class Language:
 
     def urls(self) -> list[str]:
         """Each page's URL, by page number (from its fragment)."""
-        out = []
-        for fragment, _ in self.pages:
-            data = gzip.decompress((self.folder / "fragment" / f"{fragment}.pf_fragment").read_bytes())
-            out.append(json.loads(data[len(SIGNATURE) :])["url"])
-        return out
+        return [fragment(self.folder, name)["url"] for name, _ in self.pages]
+
+
+def fragment(folder: Path, name: str) -> dict:
+    """A page's fragment in the bundle ``folder``: its URL, text and metadata."""
+    data = gzip.decompress((folder / "fragment" / f"{name}.pf_fragment").read_bytes())
+    return json.loads(data[len(SIGNATURE) :])
 
 
 def read_bundle(folder: Path) -> tuple[dict, list[Language]]:

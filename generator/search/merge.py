@@ -38,10 +38,10 @@ from generator.search.bundle import ENTRY, SIGNATURE, dump, name
 from generator.search.place import Placing
 from generator.search.remerge import Again, remember
 from generator.search.splice import Spliced, Unreadable, encode
-from generator.search.split import blocks, head
+from generator.search.split import ARRAY, blocks, head
 
 SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): Pagefind's is about 20,000
-WORD, ARRAY, TEXT = 0, 4, 3  # CBOR's major types
+WORD, TEXT = 0, 3  # CBOR's major types (and ARRAY, split's)
 SPLICED_SHARE = 4  # a chunk in 4 (16 at least) made again after an edit: beyond, words are joined from the slices
 
 

@@ -32,28 +32,24 @@ or sort values that differ from before, the changed pages' old copies missing.
 
 from __future__ import annotations
 
-import gzip
 import html
-import json
 import marshal
 import os
 import shutil
-from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
 import cbor2
 
-from generator.search.bundle import ENTRY, SIGNATURE, read_bundle
+from generator.search.bundle import ENTRY, fragment, read_bundle
 from generator.search.pagefind import index
 from generator.search.searchable import read_page
-from generator.search.split import CHANGED, FILE, WORDS, blocks, head, words_of, write_words
+from generator.search.split import ARRAY, CHANGED, FILE, WORDS, blocks, chunk_words, entries_of, head, write_words
 from generator.util.links import link
 
 BEFORE = "~before"  # the folder of Pagefind's run that holds the changed pages as they were
 FIELDS = "~fields"  # the folder of its page with the slice's meta fields
 MOST_CHANGED = 8  # changed pages in a slice beyond which Pagefind indexes it whole
-ARRAY = 4  # CBOR's major type of arrays
 BLOCK = 1500  # words a block of the slice's words.bin (about a Pagefind chunk's)
 
 
@@ -148,9 +144,7 @@ def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict)
     sorts = _sorts(record["sorts"], {name: [at[p] for p in ps if at[p] is not None] for name, ps in mini.sorts},
                    values, set(changed))  # fmt: skip
     made: dict[str, tuple | None] = {}
-    fresh = [words_of(gzip.decompress((mini.folder / "index" / f"{c[2]}.pf_index").read_bytes())[len(SIGNATURE) :])
-             for c in mini.chunks]  # fmt: skip
-    words = _words(old, fresh, at, before, set(changed), made)
+    words = _words(old, list(chunk_words(mini)), at, before, set(changed), made)
     if sorts is None or words is None:
         return False
     write_words(work, (words[start : start + BLOCK] for start in range(0, len(words), BLOCK)))
@@ -192,8 +186,7 @@ def _fragments(code: str, pages: list, mini, at: list[int], old: Path, work: Pat
 
 
 def _fields(bundle: Path, name: str) -> list[str]:
-    data = gzip.decompress((bundle / "fragment" / f"{name}.pf_fragment").read_bytes())
-    return sorted(json.loads(data[len(SIGNATURE) :]).get("meta", {}))
+    return sorted(fragment(bundle, name).get("meta", {}))
 
 
 def _filters(filters: dict, fresh: dict, at: list[int], changed: set[int]) -> dict:
@@ -222,7 +215,7 @@ def _sorts(sorts: dict, fresh: dict, values: list[dict], changed: set[int]) -> d
 
 
 def _words(old: Path, fresh: list[list[tuple]], at: list, before: list, changed: set[int],
-                 made: dict[str, tuple | None]) -> list[tuple] | None:
+           made: dict[str, tuple | None]) -> list[tuple] | None:
     """The slice's words with the changed pages' entries replaced: the others kept as they were (bytes).
     Pagefind read each changed page as it is (``at``: its number in the slice) and as the live output has
     it (``before``), so only the words whose entries on them changed are decoded and made again, and their
@@ -269,19 +262,6 @@ def _words(old: Path, fresh: list[list[tuple]], at: list, before: list, changed:
         found.append(made.setdefault(word, _piece(word, [p for p, _ in kept], [r for _, r in kept], None)))
     found.sort(key=itemgetter(0))
     return found
-
-
-def entries_of(piece: tuple) -> tuple[list[int], list[list]]:
-    """A word's pages in a slice (absolute numbers) and the rest of each page's entry (its CBOR decoded)."""
-    _, first, _, count, _, first_rest, tail, _ = piece
-    if not count:
-        return [], []
-    rests = [cbor2.loads(b"\x82" + first_rest)]
-    if count == 1:
-        return [first], rests
-    others = cbor2.loads(b"\x9f" + tail + b"\xff")
-    rests += [entry[1:] for entry in others]
-    return list(accumulate(map(itemgetter(0), others), initial=first)), rests
 
 
 def _piece(word: str, pages: list[int], rests: list[list], variants) -> tuple:

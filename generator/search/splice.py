@@ -19,7 +19,6 @@ the slices' words instead (``Spliced.of`` returns None).
 from __future__ import annotations
 
 import gzip
-import io
 from bisect import bisect_left
 from itertools import accumulate
 from operator import itemgetter
@@ -28,10 +27,7 @@ from pathlib import Path
 import cbor2
 
 from generator.search.bundle import SIGNATURE
-from generator.search.patch import entries_of
-from generator.search.split import UnknownLayout, header
-
-ARRAY = 4  # CBOR's major type of arrays
+from generator.search.split import UnknownLayout, chunk_reader, entries_of
 
 
 class Unreadable(Exception):
@@ -150,13 +146,10 @@ class Spliced:
 
 def _entries(path: Path) -> list[tuple[str, list, bytes]]:
     raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(SIGNATURE) or raw[len(SIGNATURE) : len(SIGNATURE) + 1] != b"\x81":
-        raise UnknownLayout(f"{path.name} is not a word index chunk")
+    if not raw.startswith(SIGNATURE):
+        raise UnknownLayout(f"{path.name} is not a Pagefind file")
     raw = raw[len(SIGNATURE) :]
-    count, start = header(raw, 1, ARRAY)
-    stream = io.BytesIO(raw)
-    stream.seek(start)
-    decode, tell = cbor2.CBORDecoder(stream).decode, stream.tell
+    count, decode, tell = chunk_reader(raw)
     found = []
     for _ in range(count):
         begin = tell()

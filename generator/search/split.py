@@ -16,6 +16,7 @@ import gzip
 import io
 import marshal
 from bisect import bisect_left
+from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
@@ -29,6 +30,7 @@ LAYOUT = 4  # of the two files: part of a slice's key, so that a cache of anothe
 # (word, first page, last page, pages, size in locations, first page's CBOR after its number, the others' CBOR,
 #  variants [[form, [[page, *rest]]]] with page numbers made absolute)
 WORD = ("word", "first", "last", "count", "size", "head", "tail", "variants")
+ARRAY = 4  # CBOR's major type of arrays
 
 
 class UnknownLayout(ValueError):
@@ -45,8 +47,7 @@ def split(bundle: Path, values: list[dict[str, str]], folder: Path, pages: dict 
         raise UnknownLayout(f"{len(languages)} languages in one slice")
     language = languages[0]
     meta = language.meta
-    chunks = (gzip.decompress((bundle / "index" / f"{chunk[2]}.pf_index").read_bytes()) for chunk in language.chunks)
-    write_words(folder, (words_of(data[len(SIGNATURE) :]) for data in chunks))
+    write_words(folder, chunk_words(language))
     record = {
         "version": entry.get("version", ""),
         "code": language.code,
@@ -119,18 +120,33 @@ def blocks(folder: Path) -> Blocks:
     return Blocks(folder)
 
 
-def words_of(raw: bytes) -> list[tuple]:
-    """A chunk's words (``[[word, pages, variants], ...]`` in CBOR) as ``WORD`` tuples."""
+def chunk_words(language):
+    """Each word index chunk of a bundle's language (``bundle.Language``), in word order, as ``WORD`` tuples."""
+    for chunk in language.chunks:
+        data = gzip.decompress((language.folder / "index" / f"{chunk[2]}.pf_index").read_bytes())
+        yield words_of(data[len(SIGNATURE) :])
+
+
+def chunk_reader(raw: bytes):
+    """A word index chunk's (``[[word, pages, variants], ...]`` in CBOR, after the signature) number of
+    words, and the ``decode`` and ``tell`` that read them one by one from the first."""
     import cbor2
 
     if raw[:1] != b"\x81":
         raise UnknownLayout("a word index chunk is not a list of one list")
-    count, start = header(raw, 1, 4)
+    count, start = header(raw, 1, ARRAY)
     stream = io.BytesIO(raw)
     stream.seek(start)
-    decoder = cbor2.CBORDecoder(stream)
+    return count, cbor2.CBORDecoder(stream).decode, stream.tell
+
+
+def words_of(raw: bytes) -> list[tuple]:
+    """A chunk's words (``[[word, pages, variants], ...]`` in CBOR) as ``WORD`` tuples."""
+    import cbor2
+
+    count, decode, tell = chunk_reader(raw)
     found = []
-    dumps, tell, decode = cbor2.dumps, stream.tell, decoder.decode
+    dumps = cbor2.dumps
     numbers, locations = itemgetter(0), itemgetter(1)
     for _ in range(count):
         begin = tell()
@@ -139,7 +155,7 @@ def words_of(raw: bytes) -> list[tuple]:
         if raw[begin] != 0x83 or (pages and len(pages[0]) != 3):
             raise UnknownLayout(f"word {word!r} is not [word, pages, variants]")
         at = _after(raw, begin + 1, 3) + len(word.encode())  # after the word
-        at = _after(raw, at, 4)  # after the head of the pages' list
+        at = _after(raw, at, ARRAY)  # after the head of the pages' list
         tail_end = end - (len(dumps(variants)) if variants else 1)  # (an empty list is one byte)
         if pages:
             first_end = tail_end if len(pages) == 1 else at + len(dumps(pages[0]))
@@ -155,6 +171,21 @@ def words_of(raw: bytes) -> list[tuple]:
             size += sum(map(len, map(locations, form_pages))) + len(form_pages)
         found.append((word, number, sum(map(numbers, pages)), len(pages), size, first_rest, tail, absolute))
     return found
+
+
+def entries_of(piece: tuple) -> tuple[list[int], list[list]]:
+    """A ``WORD`` tuple's pages (absolute numbers) and the rest of each page's entry (its CBOR decoded)."""
+    import cbor2
+
+    _, first, _, count, _, first_rest, tail, _ = piece
+    if not count:
+        return [], []
+    rests = [cbor2.loads(b"\x82" + first_rest)]
+    if count == 1:
+        return [first], rests
+    others = cbor2.loads(b"\x9f" + tail + b"\xff")
+    rests += [entry[1:] for entry in others]
+    return list(accumulate(map(itemgetter(0), others), initial=first)), rests
 
 
 def _absolute(pages: list) -> list:
