@@ -4,8 +4,8 @@ An edit changes what Pagefind reads of one page or a few; the slice's other
 pages are as they were. Pagefind's output is made page by page (a word's
 entry on a page, a page's fragment, its filter values and sort values depend
 on that page alone), and a page's number in a slice is its place in the
-order Pagefind walks the slice's folder of links, which an edit does not
-change (the page's link is replaced inside its own folder). So Pagefind is
+order of the slice's output paths (``farm.py``), which an edit does not
+change. So Pagefind is
 run over the changed pages only, and the slice is made from the one before:
 the changed pages' entries taken out of its words, their new ones put in at
 the same page numbers, and their fragments, filter values and sort values
@@ -42,6 +42,7 @@ from pathlib import Path
 import cbor2
 
 from generator.search.bundle import ENTRY, fragment, read_bundle
+from generator.search.farm import readdress
 from generator.search.pagefind import index
 from generator.search.searchable import read_page
 from generator.search.split import ARRAY, CHANGED, FILE, WORDS, blocks, chunk_words, entries_of, head, write_words
@@ -81,6 +82,7 @@ def patch_slice(tree: Path, old: Path, members: list[str], found: dict[str, tupl
         (work / "farm" / FIELDS / "index.html").write_text(_fields_page(record["fields"]))
         if index(work / "farm", language, output=work / "mini", threads=1):
             return False  # (Pagefind over the whole slice says what is wrong)
+        readdress(work / "mini")  # (its fragments written as those of a run over the whole slice)
         if not _patch(record, old, work, changed, found):
             return False
         shutil.rmtree(work / "farm")

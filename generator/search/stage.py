@@ -6,8 +6,9 @@ The story pages are shared out among slices by their output path's hash
 the archive outgrows the number of slices (a power of two, at most
 ``SLICE_PAGES`` pages each), when every slice is made anew. Pagefind
 indexes each slice apart, two at a time with a thread each, from a folder
-of links to its pages kept between builds (``_farm``), so that its memory
-is bounded by a slice, not by the archive. A slice is kept in the build
+of links to its pages kept between builds (``farm.py``, which numbers them
+the same on every machine), so that its memory is bounded by a slice, not
+by the archive. A slice is kept in the build
 cache (``.ssg-cache/search/<key>/``: its bundle, taken apart by
 ``split.py``) under a key made of the digests of what Pagefind reads of its
 pages (``searchable.py``), Pagefind's version, the language and the cache's
@@ -30,16 +31,16 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic
 from generator.search.bundle import ENTRY, known_format, read_bundle
+from generator.search.farm import lay_out, readdress, relink
 from generator.search.merge import merge, prune
 from generator.search.pagefind import FOLDER, index, version
 from generator.search.patch import patch_slice
 from generator.search.remerge import last_keys
 from generator.search.searchable import read_page
 from generator.search.split import FILE, LAYOUT, UnknownLayout, load, split
-from generator.util.links import link
 
 CHUNKS = "chunks"  # the cache's folder of the merged bundle's word index chunks
-FARMS = "farms"  # the cache's folder of each slice's pages, linked (``<slices>-<number>/``)
+FARMS = "farms"  # the cache's folder of each slice's pages, linked (``<slices>-<number>/``: farm.py)
 
 SLICE_PAGES = 250  # at most as many pages a slice: an edit's cost (Pagefind takes about 2 ms a page; docs/search.md)
 STORE = "search"  # the cache's folder of slice bundles
@@ -141,14 +142,15 @@ def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, old: Pat
                  previous: Path | None = None) -> tuple[list, bool]:
     """Index one slice into ``folder``: from ``old`` (the slice at its place in the last merge) and
     Pagefind over its changed pages alone when ``patch.py`` can, else Pagefind over the slice's pages
-    (linked into a folder of their own, ``farm``), its bundle taken apart for the merge (``slice.bin``).
+    (linked into a folder of their own, ``farm``, numbered in the order of ``rels``), its bundle taken
+    apart for the merge (``slice.bin``).
     Returns the problems, and whether the slice was patched."""
     if old is not None and old != folder and patch_slice(tree, old, rels, found, folder, language, previous):
         return [], True
     work = folder.with_name(f".{folder.name}.{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     try:
-        _farm(tree, rels, farm)
+        urls = lay_out(tree, rels, farm)
         problems = index(farm, language, output=work / "bundle", threads=1 if threads > 1 else None)
         if problems:
             return problems, False
@@ -156,6 +158,7 @@ def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, old: Pat
         try:
             if not known_format(version_of):
                 raise UnknownLayout(version_of)
+            readdress(work / "bundle", urls)
             order = _page_rels(work / "bundle")
             none = ("", {})
             split(work / "bundle", [found.get(rel, none)[1] for rel in order], work,
@@ -180,24 +183,10 @@ def _index_whole(tree: Path, rels: list[str], language: str) -> list[Diagnostic]
 
 
 def _farm(tree: Path, rels: list[str], farm: Path) -> None:
-    """The slice's folder of pages, kept from build to build: each page linked to the tree's file (only a
-    page not linked to it yet is linked again), and the pages no longer in the slice taken out. Made anew,
-    its thousands of folders would cost more than Pagefind's run over a slice."""
-    wanted = set(rels)
-    for dirpath, _, filenames in os.walk(farm):
-        for filename in filenames:
-            rel = os.path.relpath(os.path.join(dirpath, filename), farm)
-            if rel not in wanted:
-                os.unlink(os.path.join(dirpath, filename))
+    """A new folder of the pages ``rels`` linked at their output paths (Pagefind over all of them)."""
     for rel in rels:
-        source, target = tree / rel, farm / rel
-        try:
-            if os.path.samestat(os.stat(source), os.stat(target)):
-                continue
-            os.unlink(target)
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        link(source, target)
+        (farm / rel).parent.mkdir(parents=True, exist_ok=True)
+        relink(tree / rel, farm / rel)
 
 
 def _page_rels(bundle: Path) -> list[str]:

@@ -7,6 +7,8 @@ import os
 import random
 import re
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -160,6 +162,30 @@ def test_the_bundle_is_the_same_whatever_the_order_of_work(tmp_path, small_slice
     assert tree_hashes(first.root / "public/pagefind") == tree_hashes(second.root / "public/pagefind")
     entry = json.loads((first.root / "public/pagefind/pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 90
+
+
+def test_the_bundle_is_the_same_on_another_file_system(tmp_path, small_slices):
+    """Pagefind numbers pages in the order it walks its folder, which is the file system's: ext4 lists
+    a folder by a hash of its names, seeded per file system, tmpfs by when they were made. Each slice's
+    pages are numbered by their output path all the same, and the bundle has the same bytes."""
+    import marshal
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev or not os.access(shm, os.W_OK):
+        pytest.skip("no second file system (/dev/shm) to build on")
+    here = _archive(tmp_path / "site")
+    there_root = Path(tempfile.mkdtemp(dir=shm, prefix="ssg-test-"))
+    try:
+        there = _archive(there_root / "site")
+        assert here.ssg("build").code == 0
+        assert there.ssg("build").code == 0
+        for site in (here, there):
+            slices = (site.root / ".ssg-cache/search").glob("*/slice.bin")
+            records = [marshal.loads(path.read_bytes()) for path in slices]
+            assert len(records) == 8 and all(record["rels"] == sorted(record["rels"]) for record in records)
+        assert tree_hashes(here.root / "public/pagefind") == tree_hashes(there.root / "public/pagefind")
+    finally:
+        shutil.rmtree(there_root, ignore_errors=True)
 
 
 @pytest.mark.browser
