@@ -51,6 +51,8 @@ def related_urls(inputs, limit: int = LIMIT, jobs: int = 1, only: set[str] | Non
     for i, (_, slugs, _) in enumerate(inputs):
         for slug in slugs:
             lists.setdefault(slug, []).append(i)
+    bits = {slug: 1 << number for number, slug in enumerate(lists)}
+    masks = [sum(bits[slug] for slug in slugs) for slugs in tags]  # a story's tags as bits: shared ones counted in C
     wanted = range(len(inputs)) if only is None else [i for i, url in enumerate(urls) if url in only]
 
     def rank(start: int, stop: int) -> list[tuple[str, ...]]:
@@ -62,8 +64,13 @@ def related_urls(inputs, limit: int = LIMIT, jobs: int = 1, only: set[str] | Non
                 place = bisect_left(members, i)
                 near.update(members[max(0, place - WINDOW) : place + WINDOW + 1])
             near.discard(i)
-            mine, t = tags[i], when[i]
-            best = heapq.nsmallest(limit, [(-len(mine & tags[j]), abs(when[j] - t), urls[j], j) for j in near])
+            t, others = when[i], list(near)
+            shared = list(map(int.bit_count, map(masks[i].__and__, map(masks.__getitem__, others))))  # (no frame each)
+            # only a story sharing as many tags as the one in place ``limit`` can be among the best
+            least = min(heapq.nlargest(limit, shared), default=0)
+            pool = [(-count, abs(when[j] - t), urls[j], j)
+                    for j, count in zip(others, shared, strict=True) if count >= least]  # fmt: skip
+            best = heapq.nsmallest(limit, pool)
             ranked.append(tuple(urls[j] for *_, j in best))
         return ranked
 
