@@ -44,10 +44,16 @@ def lay_out(tree: Path, rels: list[str], farm: Path) -> dict[str, str]:
     ``rels`` (only a page not linked to its folder yet is linked again); returns each folder's address
     (as Pagefind gives it) -> its page's."""
     farm.mkdir(parents=True, exist_ok=True)
-    names = {str(number) for number in range(len(rels))}
+    names = [str(number) for number in range(len(rels))]
+    wanted = set(names)
     for entry in os.scandir(farm):
-        if entry.name not in names:
-            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+        folder = entry.is_dir(follow_symlinks=False)
+        if entry.name in wanted and folder:
+            continue
+        if folder:
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
     for name in names:
         try:
             os.mkdir(farm / name)
