@@ -84,10 +84,6 @@ class Language:
             found[filter_name] = load(self.folder / "filter" / f"{file}.pf_filter")[1]
         return found
 
-    def urls(self) -> list[str]:
-        """Each page's URL, by page number (from its fragment)."""
-        return [fragment(self.folder, name)["url"] for name, _ in self.pages]
-
 
 def fragment(folder: Path, name: str) -> dict:
     """A page's fragment in the bundle ``folder``: its URL, text and metadata."""

@@ -39,6 +39,11 @@ def page_url(rel: str) -> str:
     return "/" + (rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
 
 
+def page_rel(url: str) -> str:
+    """The output path of the page Pagefind gave the address ``url`` (``page_url`` the other way)."""
+    return url.lstrip("/") + ("index.html" if url.endswith("/") else "")
+
+
 def lay_out(tree: Path, rels: list[str], farm: Path) -> dict[str, str]:
     """Link the pages ``rels`` of ``tree`` into ``farm``, numbered folders listed in the order of
     ``rels`` (only a page not linked to its folder yet is linked again); returns each folder's address
@@ -76,10 +81,10 @@ def relink(source: Path, target: Path) -> None:
     link(source, target)
 
 
-def readdress(bundle: Path, urls: dict[str, str] | None = None) -> None:
+def readdress(bundle: Path, urls: dict[str, str] | None = None) -> list[str]:
     """Give the pages of ``bundle`` (one language) the addresses ``urls`` (as Pagefind gave it ->
     the page's own; None: they have theirs), their fragments written again and named from their
-    JSON, and the metadata's list of pages made to match."""
+    JSON, and the metadata's list of pages made to match; returns each page's address, by number."""
     entry, languages = read_bundle(bundle)
     if len(languages) != 1:
         raise ValueError(f"{len(languages)} languages in one slice")
@@ -88,14 +93,13 @@ def readdress(bundle: Path, urls: dict[str, str] | None = None) -> None:
     shutil.rmtree(new, ignore_errors=True)
     new.mkdir()
     taken: dict[str, str] = {}  # a name given -> the full hash it stands for
-    pages = []
+    pages, addresses = [], []
     for name, count in language.pages:
         data = gzip.decompress((old / f"{name}.pf_fragment").read_bytes())
         if not data.startswith(SIGNATURE):
             raise ValueError(f"fragment {name} is not a Pagefind file")
-        data = data[len(SIGNATURE) :]
-        if urls is not None:
-            data = _with_url(data, urls)
+        address, data = _with_url(data[len(SIGNATURE) :], urls)
+        addresses.append(address)
         full = language.code + "_" + "".join(f"{byte:x}" for byte in hashlib.sha1(data).digest())  # (as Pagefind)
         short = full[: len(language.code) + 8]
         while taken.get(short, full) != full:  # a name another fragment has: one digit more, as Pagefind does
@@ -109,18 +113,22 @@ def readdress(bundle: Path, urls: dict[str, str] | None = None) -> None:
     meta = list(language.meta)
     meta[1] = pages
     (bundle / f"pagefind.{entry['languages'][language.code]['hash']}.pf_meta").write_bytes(dump(meta)[0])
+    return addresses
 
 
 _URL = b'{"url":'
 
 
-def _with_url(data: bytes, urls: dict[str, str]) -> bytes:
-    """A fragment's JSON (``{"url":...`` first, as Pagefind writes it) with the page's own address."""
+def _with_url(data: bytes, urls: dict[str, str] | None) -> tuple[str, bytes]:
+    """A fragment's JSON (``{"url":...`` first, as Pagefind writes it) with the page's own address
+    (``urls``: Pagefind's -> the page's; None: as it is), and that address."""
     if not data.startswith(_URL):
         raise ValueError("a fragment does not start with its address")
     text = data.decode()
     url, end = json.JSONDecoder().raw_decode(text, len(_URL))
+    if urls is None:
+        return url, data
     own = urls.get(url)
     if own is None:
         raise ValueError(f"a fragment of an address not in the slice: {url}")
-    return _URL + json.dumps(own, ensure_ascii=False).encode() + text[end:].encode()
+    return own, _URL + json.dumps(own, ensure_ascii=False).encode() + text[end:].encode()

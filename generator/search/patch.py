@@ -42,7 +42,7 @@ from pathlib import Path
 import cbor2
 
 from generator.search.bundle import ENTRY, fragment, read_bundle
-from generator.search.farm import readdress
+from generator.search.farm import page_rel, readdress
 from generator.search.pagefind import index
 from generator.search.searchable import read_page
 from generator.search.split import ARRAY, CHANGED, FILE, WORDS, blocks, chunk_words, entries_of, head, write_words
@@ -82,8 +82,8 @@ def patch_slice(tree: Path, old: Path, members: list[str], found: dict[str, tupl
         (work / "farm" / FIELDS / "index.html").write_text(_fields_page(record["fields"]))
         if index(work / "farm", language, output=work / "mini", threads=1):
             return False  # (Pagefind over the whole slice says what is wrong)
-        readdress(work / "mini")  # (its fragments written as those of a run over the whole slice)
-        if not _patch(record, old, work, changed, found):
+        urls = readdress(work / "mini")  # (its fragments written as those of a run over the whole slice)
+        if not _patch(record, old, work, changed, found, urls):
             return False
         shutil.rmtree(work / "farm")
         shutil.rmtree(work / "mini")
@@ -119,7 +119,9 @@ def _fields_page(fields: list[str]) -> str:
         "</html>"  # fmt: skip
 
 
-def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict) -> bool:
+def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict, urls: list[str]) -> bool:
+    """The slice from ``old`` and Pagefind's run over the changed pages (``work/mini``, whose pages have
+    the addresses ``urls``, by number)."""
     entry, languages = read_bundle(work / "mini")
     if len(languages) != 1 or entry.get("version") != record["version"] or languages[0].code != record["code"] \
             or list(languages[0].fields) != list(record["fields"]):  # fmt: skip
@@ -128,8 +130,8 @@ def _patch(record: dict, old: Path, work: Path, changed: list[int], found: dict)
     numbers = {rel: number for number, rel in enumerate(record["rels"])}
     at, before = [], []  # each page of Pagefind's run: its number in the slice, as it is now / as it was
     fields = None
-    for number, url in enumerate(mini.urls()):
-        rel = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
+    for number, url in enumerate(urls):
+        rel = page_rel(url)
         was = rel.startswith(f"{BEFORE}/")
         fields = number if rel == f"{FIELDS}/index.html" else fields
         at.append(None if was else numbers.get(rel))

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic
-from generator.search.bundle import ENTRY, known_format, read_bundle
-from generator.search.farm import lay_out, readdress, relink
+from generator.search.bundle import ENTRY, known_format
+from generator.search.farm import lay_out, page_rel, readdress, relink
 from generator.search.merge import merge, prune
 from generator.search.pagefind import FOLDER, index, version
 from generator.search.patch import patch_slice
@@ -158,8 +158,7 @@ def _index_slice(tree: Path, rels: list[str], folder: Path, farm: Path, old: Pat
         try:
             if not known_format(version_of):
                 raise UnknownLayout(version_of)
-            readdress(work / "bundle", urls)
-            order = _page_rels(work / "bundle")
+            order = [page_rel(url) for url in readdress(work / "bundle", urls)]
             none = ("", {})
             split(work / "bundle", [found.get(rel, none)[1] for rel in order], work,
                   {"rels": order, "digests": [found.get(rel, none)[0] for rel in order]})
@@ -187,13 +186,6 @@ def _farm(tree: Path, rels: list[str], farm: Path) -> None:
     for rel in rels:
         (farm / rel).parent.mkdir(parents=True, exist_ok=True)
         relink(tree / rel, farm / rel)
-
-
-def _page_rels(bundle: Path) -> list[str]:
-    """Each page's output path, by its number in the bundle."""
-    _, languages = read_bundle(bundle)
-    return [url.lstrip("/") + ("index.html" if url.endswith("/") else "")
-            for language in languages for url in language.urls()]  # fmt: skip
 
 
 def _prune(store: Path, keep: set[str], count: int) -> None:
