@@ -22,6 +22,9 @@ from pathlib import Path
 SIGNATURE = b"pagefind_dcd"
 FORMATS = ("1.5.",)  # the versions whose files this module reads and writes
 ENTRY = "pagefind-entry.json"
+META_LEVEL = 12  # libdeflate's level for the metadata and filters (written once a build)
+CHUNK_LEVEL = 6  # and for the word index's chunks (tens of MB at 10,000 stories: speed counts)
+FRAGMENT_LEVEL = 9  # and for the pages' fragments (its last level before the slow ones)
 
 
 def load(path: Path):
@@ -34,13 +37,24 @@ def load(path: Path):
     return cbor2.loads(data[len(SIGNATURE) :])
 
 
+def compress(data: bytes, level: int) -> bytes:
+    """``data`` gzipped by libdeflate (the ``deflate`` package, which bundles
+    it): at level 6 five times as fast as zlib's level 6 and a little smaller,
+    at 12 a tenth smaller than zlib's best. The header has no timestamp, and
+    the bytes depend on the package's version alone, not on the system's zlib."""
+    import deflate
+
+    return deflate.gzip_compress(data, level)
+
+
 def dump(value) -> tuple[bytes, bytes]:
-    """``value`` as a file's bytes (gzipped, no timestamp: the same value
-    gives the same bytes) and as the CBOR its name is made from."""
+    """``value`` as a file's bytes (gzipped at libdeflate's highest level: the
+    metadata, which every reader loads before a first query, and the filters)
+    and as the CBOR its name is made from."""
     import cbor2
 
     raw = cbor2.dumps(value)
-    return gzip.compress(SIGNATURE + raw, compresslevel=6, mtime=0), raw
+    return compress(SIGNATURE + raw, META_LEVEL), raw
 
 
 def name(language: str, raw: bytes, length: int = 10) -> str:

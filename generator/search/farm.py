@@ -30,7 +30,7 @@ import os
 import shutil
 from pathlib import Path
 
-from generator.search.bundle import SIGNATURE, dump, read_bundle
+from generator.search.bundle import FRAGMENT_LEVEL, SIGNATURE, compress, dump, read_bundle
 from generator.util.links import link
 
 
@@ -106,7 +106,7 @@ def readdress(bundle: Path, urls: dict[str, str] | None = None) -> list[str]:
             short = full[: len(short) + 1]
         if short not in taken:
             taken[short] = full
-            (new / f"{short}.pf_fragment").write_bytes(gzip.compress(SIGNATURE + data, compresslevel=9, mtime=0))
+            (new / f"{short}.pf_fragment").write_bytes(compress(SIGNATURE + data, FRAGMENT_LEVEL))
         pages.append([short, count])
     shutil.rmtree(old)
     os.rename(new, old)

@@ -21,7 +21,6 @@ one is compressed.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import zlib
@@ -34,7 +33,7 @@ from pathlib import Path
 
 import cbor2
 
-from generator.search.bundle import ENTRY, SIGNATURE, dump, name
+from generator.search.bundle import CHUNK_LEVEL, ENTRY, SIGNATURE, compress, dump, name
 from generator.search.place import Placing
 from generator.search.remerge import Again, remember
 from generator.search.splice import Spliced, Unreadable, encode
@@ -258,7 +257,7 @@ def _keep_chunk(raw: bytes, file: str, store: Path, place: Placing) -> None:
     kept = store / "index" / f"{file}.pf_index"
     if not kept.is_file():
         work = kept.with_name(f".{file}.{os.getpid()}")
-        work.write_bytes(gzip.compress(SIGNATURE + raw, compresslevel=6, mtime=0))
+        work.write_bytes(compress(SIGNATURE + raw, CHUNK_LEVEL))
         os.replace(work, kept)
     place.link(str(kept), f"index/{file}.pf_index")
 

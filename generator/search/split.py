@@ -26,7 +26,8 @@ FILE = "slice.bin"
 WORDS = "words.bin"
 BOUNDS = "bounds.bin"  # each block of words.bin: its last word and where it starts
 CHANGED = "changed.bin"  # of a slice made from another (patch.py): that one's key and the words that changed
-LAYOUT = 5  # of the two files: part of a slice's key, so that a cache of another layout is made anew
+LAYOUT = 6  # of the two files and of the fragments (6: libdeflate gzips them): part of a slice's key, so that
+# a cache of another layout is made anew
 # (word, first page, last page, pages, size in locations, first page's CBOR after its number, the others' CBOR,
 #  variants [[form, [[page, *rest]]]] with page numbers made absolute)
 WORD = ("word", "first", "last", "count", "size", "head", "tail", "variants")

@@ -39,7 +39,8 @@ from generator.search.remerge import last_keys
 from generator.search.searchable import read_page
 from generator.search.split import FILE, LAYOUT, UnknownLayout, load, split
 
-CHUNKS = "chunks"  # the cache's folder of the merged bundle's word index chunks
+CHUNKS = "chunks-libdeflate"  # the cache's folder of the merged bundle's word index chunks, as libdeflate
+# gzips them (a chunk kept is used by its name alone: "chunks", where zlib's were, goes in _prune)
 FARMS = "farms"  # the cache's folder of each slice's pages, linked (``<slices>-<number>/``: farm.py)
 
 SLICE_PAGES = 250  # at most as many pages a slice: an edit's cost (Pagefind takes about 2 ms a page; docs/search.md)

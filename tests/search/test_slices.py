@@ -188,6 +188,33 @@ def test_the_bundle_is_the_same_on_another_file_system(tmp_path, small_slices):
         shutil.rmtree(there_root, ignore_errors=True)
 
 
+def test_every_file_of_the_bundle_is_gzipped_by_the_compressor_ssg_ships(tmp_path, small_slices):
+    """The bundle's bytes do not depend on the machine's zlib (another release, or zlib-ng standing in for
+    it, compresses to other bytes): each index file is libdeflate's gzip of its content at the level for
+    its kind, the fragments Pagefind wrote included, after a cold build and after an edit (a slice made
+    from its changed pages and a merge from the last one)."""
+    import gzip
+
+    import deflate
+
+    from generator.search.bundle import CHUNK_LEVEL, FRAGMENT_LEVEL, META_LEVEL
+
+    site = _archive(tmp_path / "site")
+    levels = {".pf_fragment": FRAGMENT_LEVEL, ".pf_index": CHUNK_LEVEL, ".pf_filter": META_LEVEL,
+              ".pf_meta": META_LEVEL}  # fmt: skip
+    for edit in ("", "\nA pangolin crossed the picket line.\n"):
+        story = site.root / "content/articles/2021/story-002.md"
+        story.write_text(story.read_text() + edit)
+        result = site.ssg("build", "-v")
+        assert result.code == 0, result.err
+        files = [path for path in (site.root / "public/pagefind").rglob("*") if path.suffix in levels]
+        assert {path.suffix for path in files} == set(levels)
+        for path in files:
+            data = path.read_bytes()
+            assert deflate.gzip_compress(gzip.decompress(data), levels[path.suffix]) == data, path
+    assert "indexed 1 of 8 search slices" in result.out
+
+
 @pytest.mark.browser
 def test_serve_brings_the_index_up_to_date_when_the_editor_pauses(tmp_path, small_slices, monkeypatch):
     """On a big archive the page reloads at once with the index kept; a pause later only the edited
