@@ -60,7 +60,7 @@ def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole
     except Unreadable:  # a kept chunk that does not read back: every word joined again, the bundle placed anew
         return merge(slices, folders, out, store, whole=True)
     remember(store, code, keys, offsets, chunks)
-    chunks = _prefixes([list(chunk) for chunk in chunks])
+    chunks = _bounds([list(chunk) for chunk in chunks])
     filters = _filters(slices, offsets, code, place)
     sorts = _sorts(slices, offsets)
     fields = sorted({f for s in slices for f in s["fields"]})
@@ -97,7 +97,7 @@ def _fragments(slices: list[dict], folders: list[Path], place: Placing) -> list:
 
 def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, store: Path, again=None):
     """The word index of every slice, cut into chunks; returns the chunks' [first word, last word, file]
-    with their whole words (``_prefixes`` cuts them). The slices' words are read a block at a time and
+    with their whole words (``_bounds`` cuts them). The slices' words are read a block at a time and
     merged in word order. ``again`` (``remerge.Again``): the last build's chunks, of which those that
     hold no changed word are kept as they were, without joining or encoding their words; the others'
     words are read back from them with the changed words made anew (``splice.py``) when they can be."""
@@ -270,15 +270,32 @@ def prune(store: Path, out: Path) -> None:
             os.unlink(entry.path)
 
 
-def _prefixes(chunks: list) -> list:
-    """Each chunk's bounds cut to the shortest prefixes that still tell it from its neighbours (as Pagefind does)."""
+def _bounds(chunks: list) -> list:
+    """Each chunk's bounds, by which the reader's Pagefind finds a word's chunk: the first whose
+    ``from <= word <= to``. ``from`` is the chunk's first word cut to the shortest prefix that tells it
+    from the chunk before's last (as Pagefind cuts it); ``to`` is the shortest string from the chunk's
+    last word up to the next chunk's ``from`` (so a query that begins the next chunk's first word still
+    finds that chunk, with the words it begins). Pagefind cuts ``to`` as it cuts ``from``, below the chunk's
+    longer words: a third of the words of a 100,000-story index then matched no chunk, and Pagefind
+    loaded every chunk whose bounds match the word's first letters instead (1.5 MB against 27 KB)."""
     for before, after in zip(chunks, chunks[1:], strict=False):
         last, first = before[1], after[0]
         common = 0
         while common < min(len(last), len(first)) and last[common] == first[common]:
             common += 1
-        before[1], after[0] = last[: common + 1], first[: common + 1]
+        before[1] = _above(last, first[: common + 1])
+        after[0] = first[: common + 1]
     return chunks
+
+
+def _above(low: str, high: str) -> str:
+    """The shortest string from ``low`` up to, not including, ``high`` (``low < high``)."""
+    for length in range(1, len(low)):
+        code = ord(low[length - 1]) + 1
+        code = 0xE000 if 0xD800 <= code < 0xE000 else code  # (no surrogate: bounds are written as UTF-8)
+        if code <= 0x10FFFF and (bound := low[: length - 1] + chr(code)) < high:
+            return bound
+    return low
 
 
 def _filters(slices: list[dict], offsets: list[int], code: str, place: Placing) -> list:

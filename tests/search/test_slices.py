@@ -216,6 +216,53 @@ def test_every_file_of_the_bundle_is_gzipped_by_the_compressor_ssg_ships(tmp_pat
 
 
 @pytest.mark.browser
+def test_a_word_is_looked_up_in_its_own_chunk_alone(tmp_path, small_slices, monkeypatch):
+    """The reader's Pagefind finds a word's chunk by the bounds in the metadata, the first chunk whose
+    ``from <= word <= to``; when none is, it loads every chunk whose bounds begin as the word does. Each
+    word of the index is in the chunk its bounds give, so a query loads that chunk alone; and a query
+    that begins a chunk's first word still finds that chunk."""
+    import gzip
+
+    import cbor2
+
+    import generator.search.merge as merge
+    from generator.search.bundle import SIGNATURE, read_bundle
+
+    monkeypatch.setattr(merge, "SMALLEST", 400)  # many small chunks, as a large archive has
+    monkeypatch.setattr(merge, "LARGEST", 1500)
+    site = _archive(tmp_path / "site")
+    site.write("content/articles/2024/story-longer.md", "---\ntitle: Longer words\ndate: 2024-05-05T10:00:00\n"
+               "source:\n  name: Film Weekly\n  url: https://news.example.org/longer\n---\n"
+               "A strikebreaker and unionized studios.\n")  # fmt: skip
+    assert site.ssg("build").code == 0
+    folder = site.root / "public/pagefind"
+    chunks = read_bundle(folder)[1][0].chunks
+    assert len(chunks) > 10
+    words = []
+    for number, (_, _, file) in enumerate(chunks):
+        raw = gzip.decompress((folder / "index" / f"{file}.pf_index").read_bytes())[len(SIGNATURE) :]
+        for entry in cbor2.loads(raw)[0]:
+            found = next(n for n, (low, high, _) in enumerate(chunks) if low <= entry[0] <= high)
+            assert found == number, (entry[0], chunks[found], chunks[number])
+        words.append(entry[0])  # (each chunk's last word: the one Pagefind's own bounds cut short)
+    # (words that begin with a common word, which has a chunk of its own: with Pagefind's bounds, no chunk's
+    # took them, and the common word's chunk was loaded too)
+    queries = ["strikebreaker", "unionized", *words[:8], *(low for low, _, _ in chunks[1:5])]
+    with static_server(site.root / "public") as origin, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for query in queries:
+            page = browser.new_page()
+            loaded = []
+            page.on("request", lambda request, loaded=loaded: loaded.append(request.url))
+            page.goto(f"{origin}/search/")
+            answer = _searches(page, "/pagefind/pagefind.js", [[query, {}]])[0]
+            assert answer["results"], query
+            assert len([url for url in loaded if url.endswith(".pf_index")]) == 1, (query, loaded)
+            page.close()
+        browser.close()
+
+
+@pytest.mark.browser
 def test_serve_brings_the_index_up_to_date_when_the_editor_pauses(tmp_path, small_slices, monkeypatch):
     """On a big archive the page reloads at once with the index kept; a pause later only the edited
     story's slice is indexed again, the edit is found, and open pages are not reloaded for it."""
