@@ -276,8 +276,8 @@ def _bounds(chunks: list) -> list:
     from the chunk before's last (as Pagefind cuts it); ``to`` is the shortest string from the chunk's
     last word up to the next chunk's ``from`` (so a query that begins the next chunk's first word still
     finds that chunk, with the words it begins). Pagefind cuts ``to`` as it cuts ``from``, below the chunk's
-    longer words: a third of the words of a 100,000-story index then matched no chunk, and Pagefind
-    loaded every chunk whose bounds match the word's first letters instead (1.5 MB against 27 KB)."""
+    longer words: of words drawn three from each chunk of a 100,000-story index, a third then matched no
+    chunk, and Pagefind loaded every chunk whose bounds begin as the word does (1.5 MB against 27 KB)."""
     for before, after in zip(chunks, chunks[1:], strict=False):
         last, first = before[1], after[0]
         common = 0
