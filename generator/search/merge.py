@@ -33,6 +33,7 @@ from pathlib import Path
 
 import cbor2
 
+from generator.search import halves
 from generator.search.bundle import CHUNK_LEVEL, ENTRY, SIGNATURE, compress, dump, name
 from generator.search.place import Placing
 from generator.search.remerge import Again, remember
@@ -103,10 +104,11 @@ def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, s
     words are read back from them with the changed words made anew (``splice.py``) when they can be."""
     chunks: list[list] = []
     pending: deque = deque()  # chunks being compressed: a few at a time, so that memory holds a few
-    with ThreadPoolExecutor(2) as pool:  # zlib lets go of the interpreter's lock: both cores compress
+    later = halves.start(folders, offsets, code, store) if again is None else None  # (forked before any thread)
+    with ThreadPoolExecutor(2) as pool:  # libdeflate lets go of the interpreter's lock: both cores compress
 
         def emit(entries: list[bytes], first: str, last: str) -> None:
-            raw = b"\x81" + head(ARRAY, len(entries)) + b"".join(entries)
+            raw = chunk_raw(entries)
             file = name(code, raw)
             chunks.append([first, last, file])
             pending.append(pool.submit(_keep_chunk, raw, file, store, place))
@@ -120,21 +122,35 @@ def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, s
         joined = spliced if spliced is not None else Joined(folders, offsets)
         try:
             if again is None:
-                chunker = Chunker(emit)
-                while (item := joined.next()) is not None:
-                    chunker.add(item[0], *_word(*item))
-                chunker.finish()
+                _join_whole(joined, Chunker(emit), later, chunks, lambda file: _link_chunk(store, file, place))
             else:
 
-                def reuse(file: str) -> None:
-                    place.link(os.path.join(kept, f"{file}.pf_index"), f"index/{file}.pf_index")
-
-                again.run(joined, Chunker, emit, chunks, reuse, _word if spliced is None else encode)
+                again.run(joined, Chunker, emit, chunks, lambda file: _link_chunk(store, file, place),
+                          _word if spliced is None else encode)  # fmt: skip
         finally:
             joined.close()
+            if later is not None:
+                later.close()
         for job in pending:
             job.result()
     return chunks
+
+
+def _join_whole(joined, chunker: Chunker, later: halves.LaterHalf | None, chunks: list, link_chunk) -> None:
+    """Every word joined, encoded and cut into chunks; from ``later.word`` on, by ``later``'s process
+    when that word filled a chunk alone (its chunks are then linked here), else here too."""
+    while (item := joined.next()) is not None:
+        if later is not None and item[0] >= later.word:
+            theirs = later.chunks()
+            later = None
+            if theirs is not None:
+                chunker.finish()
+                for chunk in theirs:
+                    chunks.append(chunk)
+                    link_chunk(chunk[2])
+                return
+        chunker.add(item[0], *_word(*item))
+    chunker.finish()
 
 
 class Chunker:
@@ -252,14 +268,28 @@ def _relative(pages: list) -> list:
     return found
 
 
-def _keep_chunk(raw: bytes, file: str, store: Path, place: Placing) -> None:
-    """A chunk's file in the bundle, compressed only when ``store`` does not have it yet."""
+def chunk_raw(entries: list[bytes]) -> bytes:
+    """A chunk's CBOR (its name is made from it), of its words' encoded entries."""
+    return b"\x81" + head(ARRAY, len(entries)) + b"".join(entries)
+
+
+def store_chunk(raw: bytes, file: str, store: Path) -> None:
+    """A chunk's file in ``store``, compressed only when ``store`` does not have it yet."""
     kept = store / "index" / f"{file}.pf_index"
     if not kept.is_file():
         work = kept.with_name(f".{file}.{os.getpid()}")
         work.write_bytes(compress(SIGNATURE + raw, CHUNK_LEVEL))
         os.replace(work, kept)
-    place.link(str(kept), f"index/{file}.pf_index")
+
+
+def _link_chunk(store: Path, file: str, place: Placing) -> None:
+    place.link(os.path.join(store, "index", f"{file}.pf_index"), f"index/{file}.pf_index")
+
+
+def _keep_chunk(raw: bytes, file: str, store: Path, place: Placing) -> None:
+    """A chunk's file in the bundle (``store_chunk``, then linked)."""
+    store_chunk(raw, file, store)
+    _link_chunk(store, file, place)
 
 
 def prune(store: Path, out: Path) -> None:

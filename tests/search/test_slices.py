@@ -442,6 +442,41 @@ def _same_as_clean(site, root):
     return None if mine == theirs else sorted(set(mine.items()) ^ set(theirs.items()))
 
 
+def test_a_whole_merge_joined_by_two_processes_is_the_one_of_one(tmp_path, small_slices, monkeypatch):
+    """A story added moves every later page's number, and the merge joins every word again: from a word
+    that had a chunk of its own at the last merge, by a second process. The bundle is a clean build's,
+    byte for byte; and so it is when that word no longer fills a chunk alone (a rare word here) or is
+    gone, and the second process's work is dropped."""
+    import generator.search.halves as halves
+    import generator.search.merge as merge
+
+    monkeypatch.setattr(merge, "SMALLEST", 400)  # many small chunks, as a large archive has
+    monkeypatch.setattr(merge, "LARGEST", 1500)
+    monkeypatch.setattr(halves, "FEWEST_CHUNKS", 2)
+    used = []
+    real = halves.LaterHalf.chunks
+    monkeypatch.setattr(halves.LaterHalf, "chunks", lambda self: used.append((self.word, real(self))) or used[-1][1])
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    assert used == []  # (a cold build: no last merge to split by)
+    real_split = halves.split_word
+    for number, split in enumerate((None, "quokka", "aardvark")):
+        if split is not None:
+            monkeypatch.setattr(halves, "split_word", lambda store, split=split: split)
+        site.write(f"content/articles/2024/story-new-{number}.md", f"---\ntitle: New story {number}\n"
+                   f"date: 2024-05-0{number + 1}T10:00:00\nsource:\n  name: Film Weekly\n"
+                   f"  url: https://news.example.org/new-{number}\n---\nThe okapi joined.\n")  # fmt: skip
+        used.clear()
+        assert site.ssg("build").code == 0
+        theirs = [chunks for _, chunks in used if chunks is not None]
+        if split is None:
+            word = real_split(site.root / ".ssg-cache/search/chunks-libdeflate")
+            assert used[0][0] == word and theirs and all(len(chunk) == 3 for chunk in theirs[0]), used
+        else:
+            assert used[0][0] == split and theirs == [], used  # (its work dropped: joined here instead)
+        assert _same_as_clean(site, tmp_path / f"clean{number}") is None, number
+
+
 def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices, monkeypatch):
     """Pagefind reads only the edited story's page (and the live output's version of it); the slice is
     made from the one before (its other
