@@ -39,7 +39,7 @@ from generator.util.xmltext import text as _text
 
 ATOM_TYPE = "application/atom+xml"
 JSON_TYPE = "application/feed+json"
-_LINK_ATTR = re.compile(r'(\s(?:src|href)=")([^"]*)(")')
+_RELATIVE_VALUE = re.compile(r'="(?![a-zA-Z][a-zA-Z0-9+.-]*:)([^"]*)"')  # an attribute's value without a scheme
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -83,15 +83,26 @@ def article_modified(article) -> datetime:
 
 
 def absolute_html(html: str, page_url: str) -> str:
-    """Make every relative ``src``/``href`` in rendered HTML absolute."""
+    """Make every relative ``src``/``href`` in rendered HTML absolute.
+
+    The pattern starts with the literal ``="`` and rejects values with a scheme
+    itself, so the regular-expression engine skips ahead between attributes and
+    only relative values (few in a story) reach Python; the attribute's name is
+    checked there."""
 
     def fix(match: re.Match) -> str:
-        value = match.group(2)
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+        start = match.start()
+        if not (_after_name(html, start, "href") or _after_name(html, start, "src")):
             return match.group(0)
-        return match.group(1) + urljoin(page_url, value.replace("&amp;", "&")).replace("&", "&amp;") + match.group(3)
+        return '="' + urljoin(page_url, match.group(1).replace("&amp;", "&")).replace("&", "&amp;") + '"'
 
-    return _LINK_ATTR.sub(fix, html)
+    return _RELATIVE_VALUE.sub(fix, html)
+
+
+def _after_name(html: str, end: int, name: str) -> bool:
+    """Whether ``html`` has whitespace and then ``name`` just before ``end``."""
+    begin = end - len(name)
+    return begin > 0 and html.startswith(name, begin) and html[begin - 1].isspace()
 
 
 def _stamp(moment: datetime) -> str:

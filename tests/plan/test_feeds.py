@@ -6,6 +6,8 @@ import re
 import feedparser
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import story, tree_hashes
 
@@ -172,3 +174,32 @@ def test_feeds_are_byte_identical_across_builds(feeds_site, tmp_path):
     assert result.code == 0, result.err
     second = {k: v for k, v in tree_hashes(feeds_site.public).items() if k.endswith((".xml", ".json", ".txt"))}
     assert first == second and len(first) >= 8
+
+
+_VALUES = st.sampled_from(["https://a.example/x?p=1&amp;q=2", "mailto:x@y", "/2023/06/x/", "../x/", "x.jpg",
+                           "#fn1", "//cdn.example/y", "?q=a&amp;b", "", "javascript:void(0)", "a b"])  # fmt: skip
+_ATTRIBUTE = st.tuples(st.sampled_from([" ", "\n", "\t", "", "-"]), st.sampled_from(["href", "src", "class", "id",
+                       "data-src", "title", "xhref"]), _VALUES).map(lambda a: f'{a[0]}{a[1]}="{a[2]}"')  # fmt: skip
+_TAG = st.tuples(st.sampled_from(["a", "img", "p", "sup"]), st.lists(_ATTRIBUTE, max_size=4),
+                 st.text("ab <&=", max_size=8).map(lambda t: t.replace("<", "&lt;")))  # fmt: skip
+_HTML = st.lists(_TAG.map(lambda t: f"<{t[0]}{''.join(t[1])}>{t[2]}</{t[0]}>"), max_size=8).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_HTML)
+def test_relative_links_in_a_body_are_made_absolute_as_a_plain_scan_does(html):
+    """absolute_html (a pattern starting with the literal '="', the attribute's name checked after)
+    gives what a scan for every whitespace-preceded src/href attribute gives."""
+    from urllib.parse import urljoin
+
+    from generator.plan.feeds import absolute_html
+
+    def fix(match):
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", match[2]):
+            return match[0]
+        return match[1] + urljoin(PAGE, match[2].replace("&amp;", "&")).replace("&", "&amp;") + match[3]
+
+    assert absolute_html(html, PAGE) == re.sub(r'(\s(?:src|href)=")([^"]*)(")', fix, html)
+
+
+PAGE = "https://example.org/2023/06/story/"
