@@ -34,7 +34,7 @@ from pathlib import Path
 import cbor2
 
 from generator.search import halves
-from generator.search.bundle import CHUNK_LEVEL, ENTRY, SIGNATURE, compress, dump, name
+from generator.search.bundle import CHUNK_LEVEL, ENTRY, META_LEVEL, SIGNATURE, compress, dump, name
 from generator.search.place import Placing
 from generator.search.remerge import Again, remember
 from generator.search.splice import Spliced, Unreadable, encode
@@ -42,6 +42,7 @@ from generator.search.split import ARRAY, blocks, head
 
 SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): Pagefind's is about 20,000
 WORD, TEXT = 0, 3  # CBOR's major types (and ARRAY, split's)
+STORED = ("index", "filter")  # the bundle's folders whose files ``store`` keeps by name (chunks, filters)
 SPLICED_SHARE = 4  # a chunk in 4 (16 at least) made again after an edit: beyond, words are joined from the slices
 
 
@@ -50,7 +51,8 @@ def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole
     ``folders`` hold each slice's words (``words.bin``) and own bundle (``bundle/``: its
     fragments and Pagefind's scripts). ``whole``: every word joined again (not from the last merge)."""
     place = Placing(out)
-    (store / "index").mkdir(parents=True, exist_ok=True)
+    for part in STORED:
+        (store / part).mkdir(parents=True, exist_ok=True)
     code = slices[0]["code"]
     offsets = list(accumulate((len(s["pages"]) for s in slices), initial=0))
     pages = _fragments(slices, folders, place)
@@ -62,7 +64,7 @@ def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole
         return merge(slices, folders, out, store, whole=True)
     remember(store, code, keys, offsets, chunks)
     chunks = _bounds([list(chunk) for chunk in chunks])
-    filters = _filters(slices, offsets, code, place)
+    filters = _filters(slices, offsets, code, place, store)
     sorts = _sorts(slices, offsets)
     fields = sorted({f for s in slices for f in s["fields"]})
     meta_bytes, raw = dump([slices[0]["meta_version"], pages, chunks, filters, sorts, fields])
@@ -275,11 +277,23 @@ def chunk_raw(entries: list[bytes]) -> bytes:
 
 def store_chunk(raw: bytes, file: str, store: Path) -> None:
     """A chunk's file in ``store``, compressed only when ``store`` does not have it yet."""
-    kept = store / "index" / f"{file}.pf_index"
+    _store(store, f"index/{file}.pf_index", lambda: compress(SIGNATURE + raw, CHUNK_LEVEL))
+
+
+def _store(store: Path, rel: str, make) -> None:
+    """A file named by its content at ``rel`` in ``store``, its bytes made (``make()``) only when
+    ``store`` does not have it yet."""
+    kept = store / rel
     if not kept.is_file():
-        work = kept.with_name(f".{file}.{os.getpid()}")
-        work.write_bytes(compress(SIGNATURE + raw, CHUNK_LEVEL))
+        work = kept.with_name(f".{kept.name}.{os.getpid()}")
+        work.write_bytes(make())
         os.replace(work, kept)
+
+
+def _keep(store: Path, rel: str, make, place: Placing) -> None:
+    """A file named by its content in the bundle at ``rel``: stored (``_store``), then linked."""
+    _store(store, rel, make)
+    place.link(os.path.join(store, rel), rel)
 
 
 def _link_chunk(store: Path, file: str, place: Placing) -> None:
@@ -293,11 +307,12 @@ def _keep_chunk(raw: bytes, file: str, store: Path, place: Placing) -> None:
 
 
 def prune(store: Path, out: Path) -> None:
-    """Drop the kept chunks this build's bundle does not use."""
-    used = {entry.name for entry in os.scandir(out / "index")}
-    for entry in os.scandir(store / "index"):
-        if entry.name not in used:
-            os.unlink(entry.path)
+    """Drop the kept chunks and filters this build's bundle does not use."""
+    for part in STORED:
+        used = {entry.name for entry in os.scandir(out / part)}
+        for entry in os.scandir(store / part):
+            if entry.name not in used:
+                os.unlink(entry.path)
 
 
 def _bounds(chunks: list) -> list:
@@ -328,7 +343,10 @@ def _above(low: str, high: str) -> str:
     return low
 
 
-def _filters(slices: list[dict], offsets: list[int], code: str, place: Placing) -> list:
+def _filters(slices: list[dict], offsets: list[int], code: str, place: Placing, store: Path) -> list:
+    """Each filter's values across slices, in a file named by its content; a file ``store`` has from
+    a merge before (an edit that moves no tag, outlet or year leaves all three as they were) is
+    linked as it is rather than compressed again at the metadata's level."""
     joined: dict[str, dict[str, list[int]]] = {}
     for record, offset in zip(slices, offsets, strict=False):
         for filter_name, values in record["filters"].items():
@@ -338,9 +356,9 @@ def _filters(slices: list[dict], offsets: list[int], code: str, place: Placing) 
     found = []
     for filter_name in sorted(joined):
         values = [[value, sorted(pages)] for value, pages in sorted(joined[filter_name].items())]
-        data, raw = dump([filter_name, values])
+        raw = cbor2.dumps([filter_name, values])
         file = name(code, raw)
-        place.write(f"filter/{file}.pf_filter", data)
+        _keep(store, f"filter/{file}.pf_filter", lambda raw=raw: compress(SIGNATURE + raw, META_LEVEL), place)
         found.append([filter_name, file])
     return found
 

@@ -433,6 +433,41 @@ def test_a_kept_index_replaces_in_place_what_the_spare_tree_had(tmp_path):
     assert (elsewhere / "b").read_bytes() == b"b1"  # the file it shared was not written into
 
 
+def test_an_edit_that_moves_no_filter_value_compresses_no_filter_again(tmp_path, small_slices, monkeypatch):
+    """The filters' files are kept in the cache by name as the chunks are: an edit to a story's text
+    leaves the tag, outlet and year filters as they were, so none is compressed again (at the
+    metadata's slow level); a story retagged makes the tag filter alone again. The bundle is a
+    clean build's either way."""
+    import cbor2
+
+    import generator.search.merge as merge
+
+    made = []
+    real = merge.compress
+
+    def compress(data, level):
+        value = cbor2.loads(data[len(merge.SIGNATURE) :])
+        if len(value) == 2:  # [filter name, [[value, pages]]] (the metadata has six parts)
+            made.append(value[0])
+        return real(data, level)
+
+    monkeypatch.setattr(merge, "compress", compress)
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    assert sorted(made) == ["source", "tag", "year"]
+    story = site.root / "content/articles/2021/story-002.md"
+    made.clear()
+    story.write_text(story.read_text() + "\nA pangolin crossed the picket line.\n")
+    assert site.ssg("build").code == 0
+    assert made == []
+    assert _same_as_clean(site, tmp_path / "clean-text") is None
+    story.write_text(re.sub(r"tags: \[[^\]]*\]", "tags: [Podcasts]", story.read_text()))
+    made.clear()  # (and the clean build's)
+    assert site.ssg("build").code == 0
+    assert made == ["tag"]
+    assert _same_as_clean(site, tmp_path / "clean-retagged") is None
+
+
 def _same_as_clean(site, root):
     clean = Site(root)
     shutil.copytree(site.root / "content", root / "content")
