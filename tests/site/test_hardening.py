@@ -93,6 +93,15 @@ def test_ascii_slugs_skip_transliteration_with_the_same_result(text):
     assert _DROPPED.sub("", text.lower()) == transliterated(text)
 
 
+@PROFILE
+@given(text=st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=80), st.text(max_size=80)))
+def test_words_are_counted_as_splitting_would_count_them(text):
+    """The word count (reading time) of an ASCII body is counted on its bytes, of any other split."""
+    from generator.content.markdown.convert import word_count
+
+    assert word_count(text) == len(text.split())
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=st.text(min_size=1, max_size=60), tags=st.lists(st.text(max_size=12), max_size=4))
 def test_whole_builds_never_crash_or_escape(tmp_path_factory, title, tags):
