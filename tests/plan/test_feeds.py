@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from conftest import story, tree_hashes
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01T00:00:00Z
+PAGE = "https://example.org/2023/06/story/"  # a story's URL, for links made absolute
 TRICKY = "Fish & chips <b>not bold</b> 🎬 مرحبا بالعالم"
 
 # JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): required fields and types.
@@ -201,5 +202,3 @@ def test_relative_links_in_a_body_are_made_absolute_as_a_plain_scan_does(html):
 
     assert absolute_html(html, PAGE) == re.sub(r'(\s(?:src|href)=")([^"]*)(")', fix, html)
 
-
-PAGE = "https://example.org/2023/06/story/"
