@@ -42,6 +42,7 @@ from generator.search.split import ARRAY, blocks, head
 
 SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): Pagefind's is about 20,000
 WORD, TEXT = 0, 3  # CBOR's major types (and ARRAY, split's)
+CHUNK_FILE = "index/{}.pf_index"  # a chunk's file in the bundle and in ``store``, by its name
 STORED = ("index", "filter")  # the bundle's folders whose files ``store`` keeps by name (chunks, filters)
 SPLICED_SHARE = 4  # a chunk in 4 (16 at least) made again after an edit: beyond, words are joined from the slices
 
@@ -277,7 +278,7 @@ def chunk_raw(entries: list[bytes]) -> bytes:
 
 def store_chunk(raw: bytes, file: str, store: Path) -> None:
     """A chunk's file in ``store``, compressed only when ``store`` does not have it yet."""
-    _store(store, f"index/{file}.pf_index", lambda: compress(SIGNATURE + raw, CHUNK_LEVEL))
+    _store(store, CHUNK_FILE.format(file), lambda: compress(SIGNATURE + raw, CHUNK_LEVEL))
 
 
 def _store(store: Path, rel: str, make) -> None:
@@ -290,14 +291,13 @@ def _store(store: Path, rel: str, make) -> None:
         os.replace(work, kept)
 
 
-def _keep(store: Path, rel: str, make, place: Placing) -> None:
-    """A file named by its content in the bundle at ``rel``: stored (``_store``), then linked."""
-    _store(store, rel, make)
+def _link(store: Path, rel: str, place: Placing) -> None:
+    """``store``'s file at ``rel`` in the bundle at the same place."""
     place.link(os.path.join(store, rel), rel)
 
 
 def _link_chunk(store: Path, file: str, place: Placing) -> None:
-    place.link(os.path.join(store, "index", f"{file}.pf_index"), f"index/{file}.pf_index")
+    _link(store, CHUNK_FILE.format(file), place)
 
 
 def _keep_chunk(raw: bytes, file: str, store: Path, place: Placing) -> None:
@@ -358,7 +358,9 @@ def _filters(slices: list[dict], offsets: list[int], code: str, place: Placing, 
         values = [[value, sorted(pages)] for value, pages in sorted(joined[filter_name].items())]
         raw = cbor2.dumps([filter_name, values])
         file = name(code, raw)
-        _keep(store, f"filter/{file}.pf_filter", lambda raw=raw: compress(SIGNATURE + raw, META_LEVEL), place)
+        rel = f"filter/{file}.pf_filter"
+        _store(store, rel, lambda raw=raw: compress(SIGNATURE + raw, META_LEVEL))
+        _link(store, rel, place)
         found.append([filter_name, file])
     return found
 
