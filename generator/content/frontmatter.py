@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from generator.config.site import SiteConfig
 from generator.config.validate import Checker, check_url
+from generator.config.yamlplain import plain_document
 from generator.config.yamlsource import Node, parse_yaml
 from generator.content.aliases import alias_path
 from generator.content.model import Alias, Article, Asset, Image, Page, Source, SourceFile, Stamp, TagRef, Where
@@ -92,7 +93,9 @@ def parse(file: SourceFile, config: SiteConfig,
     if isinstance(parts, Diagnostic):
         return None, [parts]
     yaml_text, yaml_line, body, body_line = parts
-    node, problems = parse_yaml(yaml_text, line_offset=yaml_line - 1)
+    node, problems = plain_document(yaml_text, yaml_line - 1), []  # (the plainest form: libyaml not needed)
+    if node is None:
+        node, problems = parse_yaml(yaml_text, line_offset=yaml_line - 1)
     check = Checker(file.rel)
     for problem in problems:
         check.error((problem.line, problem.col), "", problem.message)
