@@ -36,7 +36,7 @@ _KEYS: dict[str, bool] = {}  # whether a key is read as a string (the same few k
 _LINE = re.compile(r"( *)(?:(- )|([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*):(?: +|$))(.*)")
 _FIRST = re.compile(r"[A-Za-z0-9\x80-\U0010ffff]")  # how a plain scalar this module reads starts
 _QUOTED = re.compile(r"\"[^\"\\]*\"|'[^']*'")
-_FLOW_ODD = re.compile(r"[\[\]{}:#\"']")  # in a list in brackets: each word read by _FLOW_ITEM
+# a word of a list in brackets: plain from a letter (or any non-ASCII character), or quoted without escapes
 _FLOW_ITEM = re.compile(r" *([A-Za-z\x80-\U0010ffff][^,\[\]{}:#\"']*?|\"[^\"\\,]*\"|'[^',]*') *")
 # characters PyYAML will not read, or reads as line ends; a "\r" is never left by frontmatter.split
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")  # (of those, the ones ASCII has)
@@ -51,7 +51,6 @@ def plain_document(text: str, line_offset: int = 0) -> Node | None:
     items: dict[str, tuple[Node, Node]] = {}
     open_key: Node | None = None  # a key without a value on its line
     block: list = []  # the lines under it: (line number, indentation, is a list item, key, value, its column)
-    first = None
     for number, line in enumerate(text.split("\n"), 1 + line_offset):
         if not line:
             continue
@@ -65,7 +64,6 @@ def plain_document(text: str, line_offset: int = 0) -> Node | None:
             key_node = _key(key, number, 1)
             if key_node is None or key in items:
                 return None
-            first = first or key_node
             open_key, block = None, []
             if not value:
                 open_key = key_node
@@ -80,8 +78,9 @@ def plain_document(text: str, line_offset: int = 0) -> Node | None:
             block.append((number, len(indent), item is not None, key, value, len(line) - len(value) + 1))
     if open_key is not None and not _close(items, open_key, block):
         return None
-    if first is None:
+    if not items:
         return None
+    first = next(iter(items.values()))[0]  # (the keys are in the order of their lines)
     return Node("map", MAP, first.line, first.col, items=items)
 
 
@@ -152,15 +151,7 @@ def _flow(text: str, line: int, col: int) -> Node | None:
         return None
     inner = text[1:-1]
     children = []
-    if inner.strip() and _FLOW_ODD.search(inner) is None:  # plain words: no expression a word
-        at = col + 1
-        for piece in inner.split(","):
-            word = piece.strip(" ")
-            if not word or _FIRST.match(word) is None or word[0] in "0123456789" or _tag(word) != STR:
-                return None
-            children.append(Node("scalar", STR, line, at + piece.index(word[0]), value=word))
-            at += len(piece) + 1
-    elif inner.strip():
+    if inner.strip():
         at = col + 1
         for piece in inner.split(","):
             match = _FLOW_ITEM.fullmatch(piece)
