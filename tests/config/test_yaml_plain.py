@@ -104,3 +104,18 @@ def test_every_sample_story_and_the_typical_forms_are_read_the_plain_way():
     plain = plain_document(typical, 1)
     assert plain is not None and _tree(plain) == _tree(parse_yaml(typical, 1)[0])
     assert plain.get("draft").value is False and [c.value for c in plain.get("tags").children] == ["Strikes", "AI"]
+
+
+def test_the_character_sets_are_what_they_say_for_every_code_point():
+    """The sets are written as what they leave out (quicker to compile): checked against what they mean."""
+    from generator.config import yamlplain
+
+    printable = ((0x0A, 0x0A), (0x20, 0x7E), (0xA0, 0xD7FF), (0xE000, 0xFEFE), (0xFF00, 0xFFFD), (0x10000, 0x10FFFF))
+    for code in range(0x110000):
+        char = chr(code)
+        word_start = char.isascii() and char.isalnum() or code >= 0x80
+        assert bool(yamlplain._FIRST.match(char)) == word_start, hex(code)
+        plain_word = char.isascii() and char.isalpha() or code >= 0x80 or char == " "  # (spaces before are skipped)
+        assert bool(yamlplain._FLOW_ITEM.match(char + "x")) == plain_word, hex(code)
+        unsure = not any(low <= code <= high for low, high in printable) or char in "\u2028\u2029"
+        assert bool(yamlplain._UNSURE.search(char)) == unsure, hex(code)

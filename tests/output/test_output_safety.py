@@ -235,3 +235,36 @@ def test_an_output_path_that_could_leave_the_folder_is_refused():
             else:
                 with pytest.raises(writer.OutputError):
                     writer.safe_parts(rel)
+
+
+@pytest.mark.skipif(not os.uname().sysname == "Linux", reason="renameat2 and prctl are Linux's")
+def test_the_swap_and_the_workers_tie_use_the_loaded_c_library(tmp_path):
+    """The output swap is atomic (renameat2's exchange), and a worker dies with
+    its build (prctl's parent-death signal), both through the C library the
+    process has loaded."""
+    import ctypes
+    import multiprocessing
+    import signal
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "a").write_text("old")
+    (new / "a").write_text("new")
+    assert writer._exchange(new, old)
+    assert (old / "a").read_text() == "new" and (new / "a").read_text() == "old"
+
+    def child(queue):
+        from generator.util.parallel import die_with_parent
+
+        die_with_parent()
+        value = ctypes.c_int()
+        ctypes.CDLL(None).prctl(2, ctypes.byref(value))  # PR_GET_PDEATHSIG
+        queue.put(value.value)
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=child, args=(queue,))
+    process.start()
+    assert queue.get(timeout=10) == signal.SIGKILL
+    process.join(10)
