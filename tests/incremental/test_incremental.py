@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -352,15 +353,17 @@ def test_a_cached_record_is_read_back_with_the_builds_own_file(tmp_path):
     from generator.content.load import _parse_one
 
     site = Site(tmp_path / "site")
-    site.write("site.yml", 'title: T\nbase_url: "https://example.org/"\n')
+    site.write("site.yml", 'title: T\nbase_url: "https://example.org/"\ntimezone: Europe/Paris\n')
     site.write("content/articles/2023/one.md", story("One", extra="tags: [AI, Film]\n"))
     config, _ = load_config(site.root / "site.yml")
     files, _ = discover(config)
     record, _, problems, _ = _parse_one(files[0], config, "key")
     assert not problems
+    assert b"_unpickle" not in record  # the time zone stored by its key, not by its own (slow) reduction
     files_now = {f.rel: f for f in discover(config)[0]}  # another build's objects for the same files
     doc = read_doc(record, files_now).doc
     assert doc.file is files_now[files[0].rel] and doc.title == "One"
+    assert doc.date.at.tzinfo is ZoneInfo("Europe/Paris")  # the zone's one object, as ZoneInfo keeps it
     assert [t.name for t in doc.tags] == ["AI", "Film"]
     assert read_doc(doc_blob(read_doc(record, files_now)), files_now).doc == doc  # stored again, the same
     with pytest.raises(CacheCorrupt):
