@@ -237,12 +237,13 @@ def test_an_output_path_that_could_leave_the_folder_is_refused():
                     writer.safe_parts(rel)
 
 
-@pytest.mark.skipif(not os.uname().sysname == "Linux", reason="renameat2 and prctl are Linux's")
+@pytest.mark.skipif(os.uname().sysname != "Linux", reason="renameat2 and prctl are Linux's")
 def test_the_swap_and_the_workers_tie_use_the_loaded_c_library(tmp_path):
     """The output swap is atomic (renameat2's exchange), and a worker dies with
     its build (prctl's parent-death signal), both through the C library the
     process has loaded."""
     import ctypes
+    import errno
     import multiprocessing
     import signal
 
@@ -251,7 +252,10 @@ def test_the_swap_and_the_workers_tie_use_the_loaded_c_library(tmp_path):
     new.mkdir()
     (old / "a").write_text("old")
     (new / "a").write_text("new")
-    assert writer._exchange(new, old)
+    swapped = writer._exchange(new, old)
+    if not swapped and ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS):
+        pytest.skip("this file system cannot exchange two paths")  # (the build then swaps otherwise)
+    assert swapped
     assert (old / "a").read_text() == "new" and (new / "a").read_text() == "old"
 
     def child(queue):
