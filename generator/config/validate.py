@@ -11,7 +11,7 @@ import difflib
 import re
 from urllib.parse import urlsplit
 
-from generator.config.yamlsource import Node
+from generator.config.yamlsource import STR, TIMESTAMP, Node
 from generator.diagnostics import Diagnostic, error
 
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
@@ -79,9 +79,7 @@ class Checker:
         if node.kind != "scalar" or node.value is None or isinstance(node.value, bool):
             self.error(node, field, f"must be a string, not {node.type_name}")
             return None
-        if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp") and not isinstance(
-            node.value, (int, float)
-        ):
+        if node.tag not in (STR, TIMESTAMP) and not isinstance(node.value, (int, float)):
             self.error(node, field, f"must be a string, not {node.type_name}")
             return None
         text = str(node.value)
@@ -123,7 +121,7 @@ class Checker:
         """A list of non-empty strings (or, with ``comma_string``, "a, b")."""
         if node is None:
             return []
-        if node.kind == "scalar" and isinstance(node.value, str) and node.tag == "tag:yaml.org,2002:str":
+        if node.kind == "scalar" and isinstance(node.value, str) and node.tag == STR:
             parts = node.value.split(",") if comma_string else [node.value]
             out = [(part.strip(), node) for part in parts if part.strip()]
             if not out:

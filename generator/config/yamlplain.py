@@ -24,10 +24,8 @@ import re
 
 from yaml.resolver import Resolver
 
-from generator.config.yamlsource import STR, TIMESTAMP, Node
+from generator.config.yamlsource import BOOL, MAP, SEQ, STR, TIMESTAMP, Node
 
-MAP, SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-BOOL = "tag:yaml.org,2002:bool"
 _IMPLICIT = Resolver.yaml_implicit_resolvers  # first character -> [(tag, expression)], in the order PyYAML tries them
 _TIMESTAMP = next(expression for tag, expression in _IMPLICIT["2"] if tag == TIMESTAMP)
 _KEYS: dict[str, bool] = {}  # whether a key is read as a string (the same few keys in every story)

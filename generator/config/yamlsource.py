@@ -23,11 +23,13 @@ MAX_NODES = 100_000  # guards against alias bombs ("billion laughs")
 
 STR = "tag:yaml.org,2002:str"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
+BOOL = "tag:yaml.org,2002:bool"
+MAP, SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _TYPE_NAMES = {
-    "tag:yaml.org,2002:str": "a string",
+    STR: "a string",
     "tag:yaml.org,2002:int": "a number",
     "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:bool": "a boolean",
+    BOOL: "a boolean",
     "tag:yaml.org,2002:null": "empty",
     TIMESTAMP: "a date",
     "tag:yaml.org,2002:binary": "binary data",
