@@ -45,8 +45,7 @@ class _Lazy:
     _filled: tuple[str, ...] = ("rendered",)  # attributes that come from the document
 
     def _known(self, rel: str, documents: Documents, **values) -> None:
-        for name, value in (("_rel", rel), ("_documents", documents), *values.items()):
-            object.__setattr__(self, name, value)
+        self.__dict__.update(values, _rel=rel, _documents=documents)  # (frozen: not through __setattr__)
 
     def __getattr__(self, name: str):
         if name not in self._filled:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -242,14 +241,18 @@ class FoldersAhead:
 def safe_parts(rel: str) -> list[str]:
     """The parts of an output path, refusing anything that could leave the
     folder: an empty part (a leading, trailing or double slash, or no path at
-    all), a ``.`` or ``..`` part, or a backslash. Checked for every output of
-    every build, so by one regular expression."""
-    if _UNSAFE.search(rel):
-        raise OutputError(f"refusing to write {rel!r} outside the output folder")
+    all), a ``.`` or ``..`` part, or a backslash."""
+    check_rel(rel)
     return rel.split("/")
 
 
-_UNSAFE = re.compile(r"(?:^|/)(?:\.\.?)?(?:/|$)|\\")
+def check_rel(rel: str) -> None:
+    """:func:`safe_parts`' check alone. Run for every output of every build, so
+    by string tests rather than a regular expression: 0.3 against 1.7 us a
+    path, 20 ms of a build of 16,000 files."""
+    if ("\\" in rel or "//" in rel or "/./" in rel or "/../" in rel or rel.startswith(("/", "./", "../"))
+            or rel.endswith(("/", "/.", "/..")) or rel in ("", ".", "..")):  # fmt: skip
+        raise OutputError(f"refusing to write {rel!r} outside the output folder")
 
 
 def _remove_stale(out: Path) -> None:

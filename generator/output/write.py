@@ -16,7 +16,7 @@ import jinja2
 from generator.diagnostics import Diagnostic
 from generator.output.files import clear, found_as, write_new
 from generator.output.render import Renderer
-from generator.output.staging import Staging, safe_parts
+from generator.output.staging import Staging, check_rel
 from generator.plan.feeds import FeedSpec
 from generator.plan.routes import Route
 from generator.util.digest import digest
@@ -91,7 +91,7 @@ def _sort(outputs: list[Output], staging: Staging | None, previous: dict, live: 
     staged = str(staging.path) if staging is not None else ""
     linked: dict[str, tuple[str, int, int]] = {}  # unchanged since the last build: linked from the live output
     for output in outputs:
-        safe_parts(output.rel)
+        check_rel(output.rel)
         if staging is None:
             todo.append(output)
         elif (kept := _intact(output, staging.holds, staged, staging.listed)) is not None:
@@ -144,7 +144,7 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
                     data = output.feed.make()
                 if base is None or (data is None and output.source is None):
                     continue
-            path = os.path.join(base, *output.rel.split("/"))  # every path was checked by safe_parts above
+            path = os.path.join(base, *output.rel.split("/"))  # every path was checked by check_rel above
             folder = os.path.dirname(path)
             if folder not in made_here and folder not in made:
                 os.makedirs(folder, exist_ok=True)
