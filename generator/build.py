@@ -161,7 +161,7 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
                                          len(routes), files_count)  # fmt: skip
         stages.timed("save", start)
         result.rendered, result.output, result.encoded = written.rendered, out, site.media.encoded
-        result.search = written.search
+        result.search, result.behind = written.search, written.behind
         result.seconds = time.perf_counter() - started
         return result
 

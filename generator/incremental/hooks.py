@@ -24,7 +24,7 @@ from generator.incremental.nochange import fingerprint, frame, output_intact, va
 from generator.incremental.quick import lifted, quick
 from generator.incremental.quickbuild import build_quick
 from generator.incremental.snapshot import save, snapshot
-from generator.incremental.spare import start_maker
+from generator.incremental.spare import catch_up_wanted, start_maker
 from generator.incremental.spare import wanted as spare_wanted
 from generator.media.process import Media
 from generator.output.publish import WriteContext
@@ -151,6 +151,9 @@ def after(result: BuildResult, options: BuildOptions, root: Path | None, lock) -
     lock still held: start the spare tree's maker when the build wants one
     and may leave it running (``options.make_spare``: not ``ssg serve``,
     which makes the spare itself); the maker takes the lock over. ``root``:
-    the site's folder, None when no lock was taken (``ssg check``)."""
-    if options.make_spare and result.spare_wanted and lock is not None and root is not None:
+    the site's folder, None when no lock was taken (``ssg check``). The
+    maker also brings a spare that the build left far behind up to date
+    (``spare.catch_up``)."""
+    wanted = result.spare_wanted or catch_up_wanted(result.files, result.behind)
+    if options.make_spare and wanted and lock is not None and root is not None:
         start_maker(root, result.output, lock)

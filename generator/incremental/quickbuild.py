@@ -80,7 +80,7 @@ def build_quick(site: WriteContext, edit: Quick, chain, strings, print_: str, co
         stories=len(archive.stories), pages=pages, files=files, rendered=written.rendered, search=written.search,
         parsed=edit.loaded.parsed, seconds=time.perf_counter() - site.started, output=site.out,
         timings=stages.timings, warnings=stages.warnings, quick=True,
-        spare_wanted=spare_wanted(config.root, site.out, files, cache),
+        spare_wanted=spare_wanted(config.root, site.out, files, cache), behind=written.behind,
     )  # fmt: skip
 
 

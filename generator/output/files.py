@@ -143,6 +143,40 @@ def link_tree(source: Path, target: Path) -> None:
                 os.link(entry.path, target / entry.name, follow_symlinks=False)
 
 
+def mirror(source: Path, target: Path, want: dict, have: dict) -> int:
+    """Make the tree ``target`` hold, by hard links, what the tree ``source``
+    holds; ``want`` and ``have`` are their :class:`Listing` results. A file of
+    ``target`` that ``source`` does not have is removed, with the folders that
+    leaves empty; one whose size or mtime is not its counterpart's is replaced
+    by a link to that (a file is never written into: the trees share files).
+    Returns the number of files removed or linked."""
+    changed, parents = 0, set()
+    for rel in have.keys() - want.keys():
+        os.unlink(os.path.join(target, rel))
+        parents.add(os.path.dirname(rel))
+        changed += 1
+    for parent in sorted(parents, key=lambda folder: folder.count("/"), reverse=True):
+        while parent:
+            try:
+                os.rmdir(os.path.join(target, parent))
+            except OSError:  # not empty
+                break
+            parent = os.path.dirname(parent)
+    made: set[str] = set()
+    for rel, found in want.items():
+        if have.get(rel) == found:
+            continue
+        path = os.path.join(target, rel)
+        if rel in have:
+            os.unlink(path)
+        elif (folder := os.path.dirname(path)) not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        os.link(os.path.join(source, rel), path, follow_symlinks=False)
+        changed += 1
+    return changed
+
+
 def discard(path: Path, background: bool) -> None:
     """Delete a tree of ours, now or in a detached process."""
     if background:

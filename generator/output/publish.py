@@ -147,6 +147,11 @@ class WriteContext:
 AHEAD_MIN = 200  # folders: fewer are made by the writers, without a process of their own
 
 
+def _differing(now: dict, before: dict) -> int:
+    """Output files of one manifest that the other has not, or not as it is."""
+    return sum(1 for rel, entry in now.items() if before.get(rel) != entry) + len(before.keys() - now.keys())
+
+
 def folders_ahead(urls) -> list[str]:
     """The output folders of the pages at ``urls`` (``/2023/07/slug/``) and
     their parents, each after its parent: the story pages' folders, known from
@@ -207,6 +212,7 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
                 indexed = index_slices(staging.path, pages, config.language, cache.folder / SEARCH_STORE, out)
                 stages.absorb(indexed.diagnostics)
                 written.search = (indexed.indexed, indexed.slices, indexed.patched)
+                written.behind = indexed.placed
                 search_key_saved = search_key
             else:
                 search_key_saved = cache.state("search_key") or search_key
@@ -235,6 +241,7 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
     cache.set_state({"fingerprint": ""})
     if kept:  # the live output before this build is the spare now; `previous` is its manifest
         cache.copy_manifest("outputs", "spare")
+        written.behind += _differing(written.manifest, previous)
     cache.save_manifest("outputs", written.manifest)
     if kept:
         cache.set_state({"spare": str(out)})

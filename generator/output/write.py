@@ -61,6 +61,7 @@ class Written:
     rendered: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     search: tuple[int, int, int] = (0, 0, 0)  # search slices indexed in this build, of how many, patched
+    behind: int = 0  # files the spare tree (the live output before) lacks or has otherwise: see spare.catch_up
 
 
 def _intact(output: Output, manifest: dict, tree: str, seen: dict | None = None) -> tuple[str, int, int] | None:

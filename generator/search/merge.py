@@ -47,8 +47,8 @@ STORED = ("index", "filter")  # the bundle's folders whose files ``store`` keeps
 SPLICED_SHARE = 4  # a chunk in 4 (16 at least) made again after an edit: beyond, words are joined from the slices
 
 
-def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole: bool = False) -> int:
-    """Write the bundle of every slice's pages into ``out``; returns the number of pages.
+def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole: bool = False) -> tuple[int, int]:
+    """Write the bundle of every slice's pages into ``out``; returns the number of pages and of files placed.
     ``folders`` hold each slice's words (``words.bin``) and own bundle (``bundle/``: its
     fragments and Pagefind's scripts). ``whole``: every word joined again (not from the last merge)."""
     place = Placing(out)
@@ -76,7 +76,7 @@ def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole
              "languages": {code: {"hash": meta_name, "wasm": slices[0]["wasm"], "page_count": offsets[-1]}}}
     place.write(ENTRY, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
     place.finish()
-    return offsets[-1]
+    return offsets[-1], place.placed
 
 
 def _fragments(slices: list[dict], folders: list[Path], place: Placing) -> list:

@@ -27,6 +27,7 @@ class Placing:
     def __init__(self, out: Path):
         self.out = str(out)
         self.found: dict[str, int] = {}  # a file already there (its path under ``out``) -> its inode
+        self.placed = 0  # files placed anew (not kept as they were), and removed by ``finish``
         os.makedirs(self.out, exist_ok=True)
         self.device = os.stat(self.out).st_dev
         self._scan("")
@@ -56,6 +57,7 @@ class Placing:
                 return
             os.unlink(target)
         link(source, target)
+        self.placed += 1
 
     def link_all(self, folder: str, files: list[tuple[str, str]]) -> None:
         """Each ``(name, rel)``: the file ``name`` of ``folder`` at ``rel``, kept if it is there already
@@ -69,6 +71,7 @@ class Placing:
                     continue
                 os.unlink(os.path.join(self.out, rel))
             link(os.path.join(folder, name), os.path.join(self.out, rel))
+            self.placed += 1
 
     def write(self, rel: str, data: bytes) -> None:
         """A new file of ``data`` at ``rel``; whatever was there is removed first."""
@@ -76,11 +79,13 @@ class Placing:
             os.unlink(os.path.join(self.out, rel))
         with open(os.path.join(self.out, rel), "xb") as stream:
             stream.write(data)
+        self.placed += 1
 
     def finish(self) -> None:
         """Remove what the new bundle does not have."""
         for rel in self.found:
             os.unlink(os.path.join(self.out, rel))
+        self.placed += len(self.found)
         self.found.clear()
 
     def _inode(self, source: str) -> int | None:

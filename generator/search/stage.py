@@ -55,6 +55,7 @@ class Indexed:
     indexed: int = 0  # slices Pagefind indexed in this build (the others were in the cache)
     patched: int = 0  # of those, slices made from the last build's by their changed pages alone (patch.py)
     pages: int = 0
+    placed: int = 0  # files of the bundle placed anew in the tree (the others were there: place.py)
 
 
 def slice_count(pages: int) -> int:
@@ -114,7 +115,7 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
     if any(record is None for record in records):  # a Pagefind whose files ssg cannot merge: one run over all
         done.diagnostics += _index_whole(tree, sorted(pages), language)
     elif records:
-        done.pages = merge(records, folders, tree / FOLDER, store / CHUNKS)
+        done.pages, done.placed = merge(records, folders, tree / FOLDER, store / CHUNKS)
         prune(store / CHUNKS, tree / FOLDER)
     _prune(store, set(keys), count)
     return done

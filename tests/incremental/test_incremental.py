@@ -1182,6 +1182,90 @@ def test_a_maker_that_cannot_finish_records_nothing(many, tmp_path, monkeypatch,
     assert tree_hashes(many.public) == _clean_build(many, tmp_path)
 
 
+def _inodes(tree) -> dict[str, int]:
+    """Each file of ``tree`` (its marker aside: each tree has its own) and its inode."""
+    return {str(path.relative_to(tree)): path.stat().st_ino for path in tree.rglob("*")
+            if path.is_file() and path.name != ".ssg-output"}  # fmt: skip
+
+
+@pytest.mark.parametrize("threshold", [20, 10**9], ids=["caught up", "left behind"])
+def test_a_spare_left_far_behind_is_brought_up_to_date_after_the_build(many, tmp_path, monkeypatch, threshold):
+    """A story added moves every list page it is on: the spare that build
+    leaves (the output it replaced) lacks all of them. With as many files
+    behind as ``CATCH_UP_FILES``, the build hands its lock to the maker, which
+    links them into the spare: it is then the live output, file for file, and
+    the next edit's build links no file from the live output (without it,
+    that build links the added story's pages)."""
+    import generator.output.write as write
+
+    monkeypatch.setattr(spare, "MIN_FILES", 1)
+    monkeypatch.setattr(spare, "CATCH_UP_FILES", threshold)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(spare, "interactive", lambda: True)  # a person at a terminal
+    _built(many)
+    _wait(lambda: not held(many.root / ".ssg-cache"), "the first maker did not finish")
+    _write_story(many, "s30", 0, ["AI", "Film"], 28, month=6)  # the newest: first on every list it is on
+    _built(many)
+    holder = _holder_of(many.root)
+    _wait(lambda: not held(many.root / ".ssg-cache"), "the maker did not finish")
+    copy = many.root / ".ssg-cache/spare"
+    cache = BuildCache(many.root)
+    caught_up = cache.manifest("spare") == cache.manifest("outputs")
+    cache.close()
+    if threshold == 20:
+        assert holder.endswith(" spare") and not holder.startswith(f"{os.getpid()} ")
+        assert _inodes(copy) == _inodes(many.public)  # the same files, not copies of them
+        assert caught_up
+    else:
+        assert holder == str(os.getpid())  # no maker
+        assert _inodes(copy) != _inodes(many.public) and not caught_up
+    sorted_ = []
+    real = write._sort
+    monkeypatch.setattr(write, "_sort", lambda *args: sorted_.append(real(*args)) or sorted_[-1])
+    _append(many, "s01", "\nA correction.\n")
+    _built(many)
+    _, linked = sorted_[0]
+    assert (linked == {}) == (threshold == 20), sorted(linked)
+    assert len(linked) >= (0 if threshold == 20 else 10)
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
+def test_a_catch_up_stopped_halfway_leaves_a_spare_the_next_build_checks(many, tmp_path, monkeypatch):
+    """Stopped after linking half of what the spare lacks, the maker records
+    nothing: the spare keeps its manifest, and the next build, finding files
+    that do not match it, links or renders them again and is right."""
+    _built(many)
+    _write_story(many, "s30", 0, ["AI", "Film"], 28, month=6)
+    _built(many)
+    _built(many)  # (nothing changed: the spare is still the output before the story came)
+    real, linked = files.mirror, []
+
+    def halfway(source, target, want, have):
+        half = dict(list(want.items())[: len(want) // 2])
+        linked.append(real(source, target, half, {rel: have[rel] for rel in half if rel in have}))
+        os.kill(os.getpid(), signal.SIGTERM)  # (its handler raises at once, in this process)
+
+    monkeypatch.setattr(spare, "mirror", halfway)
+    monkeypatch.setattr(spare.os, "nice", lambda increment: 0)  # not this test process
+    fd = os.open(many.root / ".ssg-cache/build.lock", os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    handler = signal.getsignal(signal.SIGTERM)
+    cache = BuildCache(many.root)
+    before = cache.manifest("spare")
+    try:
+        assert spare.main([str(many.root), str(many.public), str(fd)]) == 0
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    assert not held(many.root / ".ssg-cache")
+    assert linked and linked[0] > 0  # some of the files were linked in
+    assert cache.manifest("spare") == before != cache.manifest("outputs")
+    cache.close()
+    monkeypatch.undo()
+    _append(many, "s01", "\nA correction.\n")
+    _built(many)
+    assert tree_hashes(many.public) == _clean_build(many, tmp_path)
+
+
 def test_old_addresses_follow_every_edit_like_a_clean_build(years, tmp_path):
     """A story's aliases: added, its title edited (the quick way: the
     redirect pages name it), moved to another month, and deleted."""

@@ -272,3 +272,31 @@ def test_the_swap_and_the_workers_tie_use_the_loaded_c_library(tmp_path):
     process.start()
     assert queue.get(timeout=10) == signal.SIGKILL
     process.join(10)
+
+
+def test_a_tree_mirrored_by_links_holds_what_the_other_holds(tmp_path):
+    """``files.mirror`` (a spare tree brought up to date): a file the source
+    does not have goes, with the folders it leaves empty; one it has
+    otherwise, or that is missing, is a hard link to the source's; one that
+    is the same stays as it is. The source is never written to."""
+    from generator.output.files import Listing, mirror
+
+    source, target = tmp_path / "live", tmp_path / "spare"
+    for rel, text in {"same.html": "a", "changed.html": "new", "new/deep/page.html": "n"}.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text)
+    target.mkdir()
+    os.link(source / "same.html", target / "same.html")
+    (target / "changed.html").write_text("old")
+    (target / "gone/deeper").mkdir(parents=True)
+    (target / "gone/deeper/page.html").write_text("g")
+    kept = (target / "same.html").stat().st_ino
+    before = {path: path.stat().st_mtime_ns for path in source.rglob("*")}
+    changed = mirror(source, target, Listing(source).result(), Listing(target).result())
+    assert changed == 3  # gone/deeper/page.html removed, changed.html and new/deep/page.html linked
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == \
+        sorted(str(p.relative_to(source)) for p in source.rglob("*"))  # (no "gone" folder left)  # fmt: skip
+    for rel in ("same.html", "changed.html", "new/deep/page.html"):
+        assert (target / rel).stat().st_ino == (source / rel).stat().st_ino
+    assert (target / "same.html").stat().st_ino == kept
+    assert {path: path.stat().st_mtime_ns for path in source.rglob("*")} == before
