@@ -61,7 +61,10 @@ class Written:
     rendered: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     search: tuple[int, int, int] = (0, 0, 0)  # search slices indexed in this build, of how many, patched
-    behind: int = 0  # files the spare tree (the live output before) lacks or has otherwise: see spare.catch_up
+    # Files the spare tree (the live output before) lacks or has otherwise (spare.catch_up): the output files
+    # whose manifest entry changed, and the search bundle's files placed anew in the tree this build wrote into
+    # (counted against that tree's bundle, which may be older than the live output's: at most what changed).
+    behind: int = 0
 
 
 def _intact(output: Output, manifest: dict, tree: str, seen: dict | None = None) -> tuple[str, int, int] | None:
