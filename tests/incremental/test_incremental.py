@@ -1145,6 +1145,21 @@ def test_a_build_stops_a_spare_maker_at_once_but_waits_for_a_build(many, tmp_pat
         other.wait()
 
 
+def _maker_in_this_process(site: Site, monkeypatch, name: str, replacement) -> None:
+    """Run the maker here, with ``spare.<name>`` replaced, holding the build lock as a build hands it over;
+    the lock ends with the maker."""
+    monkeypatch.setattr(spare, name, replacement)
+    monkeypatch.setattr(spare.os, "nice", lambda increment: 0)  # not this test process
+    fd = os.open(site.root / ".ssg-cache/build.lock", os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    handler = signal.getsignal(signal.SIGTERM)
+    try:
+        assert spare.main([str(site.root), str(site.public), str(fd)]) == 0
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    assert not held(site.root / ".ssg-cache")  # its end is the lock's
+
+
 @pytest.mark.parametrize("how", ["stopped", "cache moved"])
 def test_a_maker_that_cannot_finish_records_nothing(many, tmp_path, monkeypatch, how):
     """Stopped halfway through its copy, or finding the cache folder replaced
@@ -1162,16 +1177,7 @@ def test_a_maker_that_cannot_finish_records_nothing(many, tmp_path, monkeypatch,
         if how == "stopped":
             os.kill(os.getpid(), signal.SIGTERM)  # (its handler raises at once, in this process)
 
-    monkeypatch.setattr(spare, "link_tree", interrupted)
-    monkeypatch.setattr(spare.os, "nice", lambda increment: 0)  # not this test process
-    fd = os.open(many.root / ".ssg-cache/build.lock", os.O_RDWR)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    handler = signal.getsignal(signal.SIGTERM)
-    try:
-        assert spare.main([str(many.root), str(many.public), str(fd)]) == 0
-    finally:
-        signal.signal(signal.SIGTERM, handler)
-    assert not held(many.root / ".ssg-cache")  # its end is the lock's
+    _maker_in_this_process(many, monkeypatch, "link_tree", interrupted)
     assert not (many.root / ".ssg-cache/spare").exists()
     left = spare.leftovers(many.root)
     assert [p.name for p in left] == [f"spare-new-{os.getpid()}"]
@@ -1245,18 +1251,9 @@ def test_a_catch_up_stopped_halfway_leaves_a_spare_the_next_build_checks(many, t
         linked.append(real(source, target, half, {rel: have[rel] for rel in half if rel in have}))
         os.kill(os.getpid(), signal.SIGTERM)  # (its handler raises at once, in this process)
 
-    monkeypatch.setattr(spare, "mirror", halfway)
-    monkeypatch.setattr(spare.os, "nice", lambda increment: 0)  # not this test process
-    fd = os.open(many.root / ".ssg-cache/build.lock", os.O_RDWR)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    handler = signal.getsignal(signal.SIGTERM)
     cache = BuildCache(many.root)
     before = cache.manifest("spare")
-    try:
-        assert spare.main([str(many.root), str(many.public), str(fd)]) == 0
-    finally:
-        signal.signal(signal.SIGTERM, handler)
-    assert not held(many.root / ".ssg-cache")
+    _maker_in_this_process(many, monkeypatch, "mirror", halfway)
     assert linked and linked[0] > 0  # some of the files were linked in
     assert cache.manifest("spare") == before != cache.manifest("outputs")
     cache.close()
