@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from generator.util.digest import digest
+from generator.util.digest import file_digest
 
 
 def file_stats(files) -> dict[str, os.stat_result | None]:
@@ -32,8 +32,7 @@ def _same(st: os.stat_result, old) -> bool:
 
 def _read(path: str, st: os.stat_result) -> Record:
     """A file's record with the digest of what it holds now."""
-    with open(path, "rb") as handle:
-        return st.st_mtime_ns, st.st_size, digest(handle.read())
+    return st.st_mtime_ns, st.st_size, file_digest(path, st.st_size)
 
 
 def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record]) -> dict[str, Record]:

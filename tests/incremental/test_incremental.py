@@ -345,6 +345,22 @@ def test_damaged_cache_is_detected_and_rebuilt(many, damage):
         assert "rebuilt without it" in result.err
 
 
+def test_a_file_s_digest_is_the_digest_of_its_bytes_whatever_its_size(tmp_path):
+    """``file_digest`` (the no-change check reading content files) gives what
+    ``digest`` gives for the file's bytes: empty, small, a read's size and
+    beyond, and a file that grew since its size was taken."""
+    from generator.util.digest import file_digest
+
+    for size in (0, 1, 4096, 65535, 65536, 65537, 300_000):
+        path = tmp_path / f"f{size}"
+        data = bytes((n * 7 + size) % 256 for n in range(size))
+        path.write_bytes(data)
+        assert file_digest(str(path), size) == digest(data), size
+        assert file_digest(str(path), max(size // 3, 0)) == digest(data), size  # it grew since
+    with pytest.raises(OSError):
+        file_digest(str(tmp_path / "missing"), 10)
+
+
 def test_a_cached_record_is_read_back_with_the_builds_own_file(tmp_path):
     """A record holds its file by path; reading it gives the build's object,
     and a record whose file the build does not have is refused, not guessed."""
