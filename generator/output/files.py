@@ -152,16 +152,11 @@ def mirror(source: Path, target: Path, want: dict, have: dict) -> int:
     Returns the number of files removed or linked."""
     changed, parents = 0, set()
     for rel in have.keys() - want.keys():
-        os.unlink(os.path.join(target, rel))
-        parents.add(os.path.dirname(rel))
+        path = os.path.join(target, rel)
+        os.unlink(path)
+        parents.add(os.path.dirname(path))
         changed += 1
-    for parent in sorted(parents, key=lambda folder: folder.count("/"), reverse=True):
-        while parent:
-            try:
-                os.rmdir(os.path.join(target, parent))
-            except OSError:  # not empty
-                break
-            parent = os.path.dirname(parent)
+    remove_emptied(str(target), parents)
     made: set[str] = set()
     for rel, found in want.items():
         if have.get(rel) == found:
@@ -175,6 +170,18 @@ def mirror(source: Path, target: Path, want: dict, have: dict) -> int:
         os.link(os.path.join(source, rel), path, follow_symlinks=False)
         changed += 1
     return changed
+
+
+def remove_emptied(root: str, folders) -> None:
+    """Each of ``folders`` (below ``root``) that is empty, and then each of its
+    parents that this leaves empty, up to ``root`` (kept): the deepest first."""
+    for folder in sorted(folders, key=len, reverse=True):  # (a folder's path is longer than its parent's)
+        while folder != root:
+            try:
+                os.rmdir(folder)
+            except OSError:  # not empty (or already gone with a deeper one's parents)
+                break
+            folder = os.path.dirname(folder)
 
 
 def discard(path: Path, background: bool) -> None:

@@ -29,7 +29,7 @@ import shutil
 import signal
 from pathlib import Path
 
-from generator.output.files import clear, discard, is_real_folder, write_new
+from generator.output.files import clear, discard, is_real_folder, remove_emptied, write_new
 from generator.store.cache import CACHE_DIR, BuildCache
 from generator.util.parallel import die_with_parent
 
@@ -139,18 +139,12 @@ class Staging:
     def remove(self, rels) -> None:
         """Files of the spare tree that this build does not make, and the
         folders they leave empty."""
-        parents: set[Path] = set()
+        parents: set[str] = set()
         for rel in rels:
             path = self.path.joinpath(*safe_parts(rel))
             clear(path)
-            parents.add(path.parent)
-        for parent in sorted(parents, key=lambda p: len(p.parts), reverse=True):
-            while parent != self.path:
-                try:
-                    parent.rmdir()
-                except OSError:
-                    break
-                parent = parent.parent
+            parents.add(str(path.parent))
+        remove_emptied(str(self.path), parents)
 
     def commit(self, spare: Path | None = None, background: bool = False) -> bool:
         """Swap the new site in. The previous one becomes the spare tree at
