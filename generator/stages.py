@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +50,7 @@ class BuildResult:
     seconds: float = 0.0
     output: Path | None = None
     spare_wanted: bool = False  # the output is large and has no spare tree: ssg build starts a maker
-    behind: int = 0  # files the spare tree this build left lacks or has otherwise (spare.catch_up)
+    behind: Callable[[], int] = lambda: 0  # files the spare tree this build left lacks or has otherwise: spare.catch_up
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     documents: list = field(default_factory=list)  # `ssg check`: every valid story and page (for --links)

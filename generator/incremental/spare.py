@@ -33,6 +33,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.output.files import Listing, discard, discard_spare, is_real_folder, link_tree, mirror, same_device
@@ -123,10 +124,10 @@ def catch_up(root: Path, out: Path, before_commit=None) -> bool:
         cache.close()
 
 
-def catch_up_wanted(files: int, behind: int) -> bool:
+def catch_up_wanted(files: int, behind: Callable[[], int]) -> bool:
     """Whether ``ssg build``, having written ``files`` files and left a spare
-    tree ``behind`` files behind, should start a maker to bring it up to date."""
-    return files >= MIN_FILES and behind >= CATCH_UP_FILES and hasattr(os, "fork") and interactive()
+    tree ``behind()`` files behind, should start a maker to bring it up to date."""
+    return files >= MIN_FILES and hasattr(os, "fork") and interactive() and behind() >= CATCH_UP_FILES
 
 
 def wanted(root: Path, out: Path | None, files: int, cache: BuildCache) -> bool:

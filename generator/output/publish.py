@@ -185,6 +185,7 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
     the output files of story pages (what the search index is made from)."""
     config, cache, out, stages = site.config, site.cache, site.out, site.stages
     spare_dir = site.spare_dir
+    placed = 0  # files of the search bundle placed anew
     staging = site.stage()
     site.staging = None  # this function swaps it in or drops it
     try:
@@ -212,7 +213,7 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
                 indexed = index_slices(staging.path, pages, config.language, cache.folder / SEARCH_STORE, out)
                 stages.absorb(indexed.diagnostics)
                 written.search = (indexed.indexed, indexed.slices, indexed.patched)
-                written.behind = indexed.placed
+                placed = indexed.placed
                 search_key_saved = search_key
             else:
                 search_key_saved = cache.state("search_key") or search_key
@@ -241,7 +242,7 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
     cache.set_state({"fingerprint": ""})
     if kept:  # the live output before this build is the spare now; `previous` is its manifest
         cache.copy_manifest("outputs", "spare")
-        written.behind += _differing(written.manifest, previous)
+        written.behind = lambda: placed + _differing(written.manifest, previous)
     cache.save_manifest("outputs", written.manifest)
     if kept:
         cache.set_state({"spare": str(out)})
