@@ -126,7 +126,7 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         docs = [r for r in loaded.documents if published(r.doc)]
         _stage_stories(site, docs)
         archive = _collect(stages, docs, config, loaded)
-        site.media = stages.run("images", media_stage, archive, config, cache, site.jobs, options.write)
+        site.media = stages.run("images", media_stage, archive, config, cache, site.jobs, options.write, layer.blobs)
 
         links = Links(config.base_url)
         routes, digests, related_key = stages.run("plan", _plan, layer, site, archive, links, strings)

@@ -27,7 +27,7 @@ from generator.util.parallel import iter_chunks
 class Loaded:
     documents: list[Rendered]  # in file order
     diagnostics: list[Diagnostic]
-    stats: dict[str, tuple[int, int, str]]  # rel -> (mtime_ns, size, digest), for the next build
+    stats: dict[str, tuple]  # rel -> (mtime_ns, size, digest[, git blob ID]): store/files.py's records
     parsed: int  # how many files had to be parsed (cache misses)
     unchecked: list[tuple[str, tuple[InternalLink, ...]]] = field(default_factory=list)  # failed files' links
 
@@ -143,7 +143,7 @@ def _keys(files: list[SourceFile], stats_now: dict, previous: dict, settings: st
     """Each file's document key ("": unreadable, None: to be digested by the
     parsing worker), the records of the files whose digest is known, and the
     problems of files that cannot be read."""
-    stats: dict[str, tuple[int, int, str]] = {}
+    stats: dict[str, tuple] = {}
     keys: list[str | None] = []  # None: to be digested by the parsing worker
     diagnostics: list[Diagnostic] = []
     for file in files:
@@ -153,18 +153,19 @@ def _keys(files: list[SourceFile], stats_now: dict, previous: dict, settings: st
             keys.append("")
             continue
         old = previous.get(file.rel)
-        if old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size:
-            file_digest = old[2]
-        elif not previous:
+        if old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size and old[2] is not None:
+            stats[file.rel] = old  # (as it is: with the blob ID git knows it by, when it has one)
+            keys.append(_doc_key(old[2], file, settings))
+            continue
+        if not previous:
             keys.append(None)
             continue
-        else:
-            try:
-                file_digest = digest(file.path.read_bytes())
-            except OSError as exc:
-                diagnostics.append(error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}"))
-                keys.append("")
-                continue
+        try:
+            file_digest = digest(file.path.read_bytes())
+        except OSError as exc:
+            diagnostics.append(error(file.rel, 1, 1, "", f"cannot read: {exc.strerror}"))
+            keys.append("")
+            continue
         stats[file.rel] = (st.st_mtime_ns, st.st_size, file_digest)
         keys.append(_doc_key(file_digest, file, settings))
     return keys, stats, diagnostics

@@ -33,6 +33,7 @@ from generator.plan.related import related_inputs, related_key, related_urls, up
 from generator.stages import BuildOptions, BuildResult, Stages
 from generator.store.cache import BuildCache
 from generator.store.files import content_digests, copied_records, file_stats, same_bytes
+from generator.store.gitblobs import Blobs
 from generator.util.urls import Links
 
 
@@ -46,8 +47,9 @@ class Layer:
         self.stages, self.fresh = stages, fresh
         self.stats = file_stats(files)
         self.recorded, self.copied_before = cache.manifest("files"), cache.manifest("assets")
-        self.contents = content_digests(files, self.stats, self.recorded)  # (a file's new mtime alone is no change)
-        self.copied = copied_records(self.copied_before, self.copied_before)
+        self.blobs = Blobs(config.root)  # (git, asked when many files have new mtimes: a fresh checkout)
+        self.contents = content_digests(files, self.stats, self.recorded, self.blobs)  # (a new mtime alone: no change)
+        self.copied = copied_records(self.copied_before, self.copied_before, self.blobs)
         settings = repr((options.drafts, options.future, str(out), config.base_url))
         self.frame = frame(options.config_path, chain, settings)
         self.print = fingerprint(self.frame, files, self.contents, self.copied)
@@ -124,7 +126,7 @@ class Layer:
 
     def assets(self, sources) -> None:
         """The files this build copies beside the pages (their records are kept for the next build)."""
-        self.copied = copied_records(sorted(set(sources)), self.copied)
+        self.copied = copied_records(sorted(set(sources)), self.copied, self.blobs)
 
     def save(self, loaded, archive, digests, assets: dict[str, str], media, related: str, entries: dict,
              pages: int, files: int) -> bool:  # fmt: skip

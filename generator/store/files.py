@@ -1,14 +1,18 @@
 """File records: what a content file or a copied file holds, known from its
 size and mtime while they are as recorded, and read again (its digest) only
 when they are not. A fresh checkout in CI gives every file a new mtime, not
-new content: the records say so without reading more than the changed files.
+new content: the records say so without reading more than the changed files,
+and where git tracks the site, without reading those git reports as they
+were (``gitblobs.py``: a record read while many files changed keeps the
+file's blob ID).
 """
 
 from __future__ import annotations
 
 import os
 
-from generator.util.digest import file_digest
+from generator.store.gitblobs import GIT_FROM, Blobs
+from generator.util.digest import file_digest, file_digests
 
 
 def file_stats(files) -> dict[str, os.stat_result | None]:
@@ -23,53 +27,86 @@ def file_stats(files) -> dict[str, os.stat_result | None]:
     return stats
 
 
-Record = tuple[int, int, str | None]  # (mtime_ns, size, digest of the bytes; None: not read yet)
+Record = tuple  # (mtime_ns, size, digest of the bytes or None: not read yet[, git's blob ID of the same bytes])
 
 
 def _same(st: os.stat_result, old) -> bool:
     return old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size
 
 
-def _read(path: str, st: os.stat_result) -> Record:
-    """A file's record with the digest of what it holds now."""
-    return st.st_mtime_ns, st.st_size, file_digest(path, st.st_size)
+def _read(path: str, st: os.stat_result, old: Record | None, blobs: Blobs) -> Record:
+    """A file's record with the digest of what it holds now. Not read when git reports the file clean
+    under the blob ID and at the size recorded (the recorded digest, under the new mtime); read with its
+    blob ID when git knows the file by another (for the next checkout); else read, keeping the recorded
+    blob ID while the bytes are the same (so a checkout git was not asked about costs the next one nothing)."""
+    blob, known = blobs.of(path), (old[3] if old is not None and len(old) > 3 else None)
+    if blob is not None and blob == known and old[1] == st.st_size and old[2] is not None:
+        return st.st_mtime_ns, st.st_size, old[2], blob
+    if blob is not None and blob != known:
+        return st.st_mtime_ns, st.st_size, *file_digests(path, st.st_size)
+    found = file_digest(path, st.st_size)
+    if known is not None and found == old[2]:
+        return st.st_mtime_ns, st.st_size, found, known
+    return st.st_mtime_ns, st.st_size, found
 
 
-def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record]) -> dict[str, Record]:
+def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record],
+                    blobs: Blobs | None = None) -> dict[str, Record]:  # fmt: skip
     """Each readable content file's record: as recorded while its size and
-    mtime are, else with the digest of what it holds now. Empty when nothing
-    is recorded (a first build: the parsing workers read and digest the files)."""
+    mtime are, else with the digest of what it holds now (``_read``; git is
+    asked, through ``blobs``, when ``GIT_FROM`` files or more changed). Empty
+    when nothing is recorded (a first build: the parsing workers read and
+    digest the files)."""
     if not recorded:
         return {}
+    blobs = blobs or Blobs(None)
     records: dict[str, Record] = {}
+    stale = []
     for file in files:
         st, old = stats[file.rel], recorded.get(file.rel)
         if st is None:
             continue
         if _same(st, old):
             records[file.rel] = old
-            continue
+        else:
+            stale.append((file, st, old))
+    if len(stale) >= GIT_FROM:
+        blobs.want([st.st_mtime for _, st, _ in stale])
+    for file, st, old in stale:
         try:
-            records[file.rel] = _read(file.location, st)
+            records[file.rel] = _read(file.location, st, old, blobs)
         except OSError:
             continue  # (the loader reports it)
     return records
 
 
-def copied_records(paths, recorded: dict[str, Record | None]) -> dict[str, Record | None]:
+def copied_records(paths, recorded: dict[str, Record | None], blobs: Blobs | None = None) -> dict[str, Record | None]:
     """A record of each file the build copies beside a page (None: gone): the
     recorded one while its size and mtime are as recorded; with a digest when
-    they changed since it was recorded; a new file's without one (a first
-    build copies the files without reading them twice)."""
+    they changed since it was recorded (git asked as for content files); a
+    new file's without one (a first build copies the files without reading
+    them twice)."""
+    blobs = blobs or Blobs(None)
     records: dict[str, Record | None] = {}
+    stale = []
     for path in paths:
         old = recorded.get(path)
         try:
             st = os.stat(path)
-            if _same(st, old):
-                records[path] = old
-            else:
-                records[path] = (st.st_mtime_ns, st.st_size, None) if old is None else _read(path, st)
+        except OSError:
+            records[path] = None
+            continue
+        if _same(st, old):
+            records[path] = old
+        elif old is None:
+            records[path] = (st.st_mtime_ns, st.st_size, None)
+        else:
+            stale.append((path, st, old))
+    if len(stale) >= GIT_FROM:
+        blobs.want([st.st_mtime for _, st, _ in stale])
+    for path, st, old in stale:
+        try:
+            records[path] = _read(path, st, old, blobs)
         except OSError:
             records[path] = None
     return records

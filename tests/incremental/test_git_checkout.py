@@ -1,0 +1,172 @@
+"""A fresh checkout in CI, where git tracks the site: the files git reports
+as they were recorded are not read again (``generator/store/gitblobs.py``)."""
+
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+from photos import scene
+
+import generator.media.process as media
+import generator.store.files as records
+from conftest import Site, story, tree_hashes
+from generator.store.gitblobs import clean_blobs
+from generator.util.digest import digest, file_digests
+
+NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def _git(root, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def tracked(site, monkeypatch):
+    """30 stories in a git repository (staged: git's index holds them, as after a clone), git asked from
+    10 changed files on."""
+    monkeypatch.setattr(records, "GIT_FROM", 10)
+    site.write("site.yml", "title: T\nbase_url: https://example.org/\nsearch: false\n")
+    for i in range(30):
+        site.write(f"content/articles/s{i:02d}.md", story(title=f"Story {i}", date=f"2023-05-{1 + i % 28:02d}",
+                                                          url=f"https://news.example.com/s{i}"))  # fmt: skip
+    _git(site.root, "init", "-q")
+    _git(site.root, "add", "-A", "content", "site.yml")
+    return site
+
+
+def _checkout(site: Site, seconds_ago: float) -> None:
+    """What a clone does: every file written anew (a new mtime), then git's index written with their
+    ``stat`` (files written in the index's second or later are "racily clean": git reads them to tell)."""
+    when = time.time_ns() - int(seconds_ago * 10**9)
+    for path in [site.root / "site.yml", *(p for p in (site.root / "content").rglob("*") if p.is_file())]:
+        os.utime(path, ns=(when, when))
+    _git(site.root, "add", "-A", "content", "site.yml")
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The content files the build reads to digest them."""
+    read: list[str] = []
+    for name in ("file_digest", "file_digests"):
+        real = getattr(records, name)
+        monkeypatch.setattr(records, name, lambda path, size, real=real: read.append(path) or real(path, size))
+    return read
+
+
+def _build(site: Site) -> str:
+    result = site.ssg("build", "-v", env=NOW)
+    assert result.code == 0, result.err
+    return result.out
+
+
+def test_a_checkout_reads_only_the_files_git_does_not_know_as_recorded(tracked, monkeypatch, tmp_path):
+    _build(tracked)
+    read = _reads(monkeypatch)
+    _checkout(tracked, 100)
+    assert _build(tracked).startswith("Nothing changed")
+    assert len(read) == 30  # the first checkout: each file read, with its blob ID recorded
+    read.clear()
+    _checkout(tracked, 50)
+    assert _build(tracked).startswith("Nothing changed")
+    assert read == []  # git reports each clean, under the blob ID recorded
+    edited = tracked.root / "content/articles/s07.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Body text.", "Body TEXT."), encoding="utf-8")
+    _checkout(tracked, 20)  # (staged, as a commit's checkout has it: clean, under another blob ID)
+    out = _build(tracked)
+    assert read == [str(edited)] and "parsed 1 files" in out
+    read.clear()
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Body TEXT.", "Body Text."), encoding="utf-8")
+    when = time.time_ns() - 10 * 10**9
+    for path in (tracked.root / "content").rglob("*.md"):
+        os.utime(path, ns=(when, when))
+    subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=tracked.root)  # (the others' stat: s07 is
+    out = _build(tracked)  # not added, and git reports it as changed since its index)
+    assert read == [str(edited)] and "parsed 1 files" in out
+    clean = tmp_path / "clean"
+    shutil.copytree(tracked.root, clean, ignore=shutil.ignore_patterns("public", ".ssg-cache"))
+    assert Site(clean).ssg("build", env=NOW).code == 0
+    assert tree_hashes(tracked.public) == tree_hashes(clean / "public")
+
+
+def test_a_checkout_in_the_second_of_git_s_index_is_read_by_ssg(tracked, monkeypatch):
+    """Files of the second the index was written are checked by git by their bytes, slower than ssg
+    reads them: when many are, git is not asked, and each file is read. The blob IDs recorded stay (the
+    same bytes), so the next checkout reads none."""
+    _build(tracked)
+    _checkout(tracked, 100)
+    _build(tracked)
+    read = _reads(monkeypatch)
+    _checkout(tracked, -5)  # (mtimes after the index is written: racy whatever the second)
+    assert _build(tracked).startswith("Nothing changed")
+    assert len(read) == 30
+    read.clear()
+    _checkout(tracked, 30)
+    assert _build(tracked).startswith("Nothing changed")
+    assert read == []
+
+
+def test_clean_blobs_are_the_tracked_regular_files_git_checks_and_finds_unchanged(tmp_path):
+    root = tmp_path / "repo"
+    (root / "sub").mkdir(parents=True)
+    for name in ("clean", "dirty", "assumed", "skipped", "untracked"):
+        (root / "sub" / name).write_text(name)
+    (root / "sub" / "link").symlink_to("clean")
+    _git(root, "init", "-q")
+    _git(root, "add", "sub/clean", "sub/dirty", "sub/assumed", "sub/skipped", "sub/link")
+    _git(root, "update-index", "--assume-unchanged", "sub/assumed")
+    _git(root, "update-index", "--skip-worktree", "sub/skipped")
+    (root / "sub" / "dirty").write_text("changed")
+    time.sleep(1.1)  # (past the second the index was written in: not racy)
+    blob = _git(root, "hash-object", "sub/clean").strip()
+    assert clean_blobs(root, []) == {f"{root}/sub/clean": blob}
+    assert clean_blobs(root / "sub", []) == {f"{root}/sub/clean": blob}  # (from a folder inside the work tree)
+    assert clean_blobs(root, [time.time() + 10]) == {}  # (every changed file racy)
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    assert clean_blobs(outside, []) == {}
+
+
+def test_a_file_s_blob_id_is_git_s(tmp_path):
+    for size in (0, 5, 70_000):
+        path = tmp_path / f"f{size}"
+        data = bytes(n % 251 for n in range(size))
+        path.write_bytes(data)
+        assert file_digests(str(path), size) == (digest(data), _git(tmp_path, "hash-object", path.name).strip())
+
+
+def test_photos_git_knows_are_not_read_again_after_a_checkout(site, monkeypatch):
+    """Camera photos are most of an archive's bytes: after a checkout, neither the no-change check
+    (``copied_records``) nor a full build's media stage reads one git reports as it was recorded."""
+    monkeypatch.setattr(records, "GIT_FROM", 10)
+    monkeypatch.setattr(media, "GIT_FROM", 10)
+    for i in range(12):
+        site.write(f"content/articles/s{i:02d}/index.md", story(
+            title=f"Story {i}", date=f"2023-05-{1 + i:02d}", url=f"https://news.example.com/s{i}",
+            extra=f"image:\n  src: photo.jpg\n  alt: A street, {i}\n"))  # fmt: skip
+        scene(64 + i, 48).save(site.root / f"content/articles/s{i:02d}/photo.jpg", quality=80)
+    _git(site.root, "init", "-q")
+    _git(site.root, "add", "-A", "content", "site.yml")
+    assert site.ssg("build", "-j", "1", env=NOW).code == 0
+    read = _reads(monkeypatch)
+    opened: list[str] = []
+    real_one = media._one
+    monkeypatch.setattr(media, "_one", lambda path, *rest: opened.append(path) or real_one(path, *rest))
+    _checkout(site, 100)
+    assert site.ssg("build", "-j", "1", env=NOW).code == 0  # (a full build: the photos' records get digests)
+    assert len(read) == 24 and len(opened) == 12  # (12 stories, 12 photos: read once, their blob IDs recorded)
+    read.clear()
+    opened.clear()
+    _checkout(site, 70)
+    assert site.ssg("build", "-j", "1", env=NOW).out.startswith("Nothing changed")
+    assert read == [] and opened == []
+    for when, title in ((50, "T2"), (30, "T3")):  # (another title: a full build, its media stage over each photo)
+        site.write("site.yml", f"title: {title}\nbase_url: https://example.org/\nsearch: false\n")
+        read.clear()
+        opened.clear()
+        _checkout(site, when)
+        result = site.ssg("build", "-j", "1", "-v", env=NOW)
+        assert result.code == 0, result.err
+        assert read == [] and opened == []
