@@ -310,8 +310,12 @@ def track(site: Path) -> bool:
         return False
     if not (site / ".git").is_dir():
         subprocess.run(["git", "init", "-q"], cwd=site, check=True)
-    subprocess.run(["git", "add", "-A", "--", *TRACKED], cwd=site, check=True)
+    _stage(site)
     return True
+
+
+def _stage(site: Path) -> None:
+    subprocess.run(["git", "add", "-A", "--", *(rel for rel in TRACKED if (site / rel).exists())], cwd=site, check=True)
 
 
 def checkout(site: Path) -> None:
@@ -326,7 +330,7 @@ def checkout(site: Path) -> None:
         when = now - int(CLONE_SECONDS * 1e9 * (len(paths) - number) / len(paths))
         os.utime(path, ns=(when, when))
     if (site / ".git").is_dir():
-        subprocess.run(["git", "add", "-A", "--", *TRACKED], cwd=site, check=True)
+        _stage(site)
 
 
 def edited_story(site: Path, stories: int) -> Path:
