@@ -53,13 +53,11 @@ def _read(path: str, st: os.stat_result, old: Record | None, blobs: Blobs) -> Re
 def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record],
                     blobs: Blobs | None = None) -> dict[str, Record]:  # fmt: skip
     """Each readable content file's record: as recorded while its size and
-    mtime are, else with the digest of what it holds now (``_read``; git is
-    asked, through ``blobs``, when ``GIT_FROM`` files or more changed). Empty
-    when nothing is recorded (a first build: the parsing workers read and
-    digest the files)."""
+    mtime are, else with the digest of what it holds now (``_refreshed``).
+    Empty when nothing is recorded (a first build: the parsing workers read
+    and digest the files)."""
     if not recorded:
         return {}
-    blobs = blobs or Blobs(None)
     records: dict[str, Record] = {}
     stale = []
     for file in files:
@@ -69,24 +67,16 @@ def content_digests(files, stats: dict[str, os.stat_result | None], recorded: di
         if _same(st, old):
             records[file.rel] = old
         else:
-            stale.append((file, st, old))
-    if len(stale) >= GIT_FROM:
-        blobs.want([st.st_mtime for _, st, _ in stale])
-    for file, st, old in stale:
-        try:
-            records[file.rel] = _read(file.location, st, old, blobs)
-        except OSError:
-            continue  # (the loader reports it)
-    return records
+            stale.append((file.rel, file.location, st, old))
+    records.update((rel, record) for rel, record in _refreshed(stale, blobs) if record is not None)
+    return records  # (an unreadable file has none: the loader reports it)
 
 
 def copied_records(paths, recorded: dict[str, Record | None], blobs: Blobs | None = None) -> dict[str, Record | None]:
     """A record of each file the build copies beside a page (None: gone): the
     recorded one while its size and mtime are as recorded; with a digest when
-    they changed since it was recorded (git asked as for content files); a
-    new file's without one (a first build copies the files without reading
-    them twice)."""
-    blobs = blobs or Blobs(None)
+    they changed since it was recorded (``_refreshed``); a new file's without
+    one (a first build copies the files without reading them twice)."""
     records: dict[str, Record | None] = {}
     stale = []
     for path in paths:
@@ -101,15 +91,22 @@ def copied_records(paths, recorded: dict[str, Record | None], blobs: Blobs | Non
         elif old is None:
             records[path] = (st.st_mtime_ns, st.st_size, None)
         else:
-            stale.append((path, st, old))
-    if len(stale) >= GIT_FROM:
-        blobs.want([st.st_mtime for _, st, _ in stale])
-    for path, st, old in stale:
-        try:
-            records[path] = _read(path, st, old, blobs)
-        except OSError:
-            records[path] = None
+            stale.append((path, path, st, old))
+    records.update(_refreshed(stale, blobs))
     return records
+
+
+def _refreshed(stale: list[tuple], blobs: Blobs | None):
+    """``(key, record)`` of each file ``(key, path, stat, recorded)`` whose size or mtime changed (record
+    None: unreadable), by ``_read``; git is asked first (``blobs``) when there are ``GIT_FROM`` or more."""
+    blobs = blobs or Blobs(None)
+    if len(stale) >= GIT_FROM:
+        blobs.want([st.st_mtime for _, _, st, _ in stale])
+    for key, path, st, old in stale:
+        try:
+            yield key, _read(path, st, old, blobs)
+        except OSError:
+            yield key, None
 
 
 def holds(record: Record) -> str:

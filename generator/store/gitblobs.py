@@ -13,9 +13,10 @@ index is (``rev-parse``), what it holds (``ls-files``) and which files
 differ from it (``diff-files``, which compares each file's ``stat`` with
 the index, and its bytes where the ``stat`` cannot tell: a file changed in
 the second the index was written, "racily clean"). Git reads such a file
-slower than ssg does (a fresh clone's 12,000 files all racy: 0.3 s against
-0.13 s), so when most of the files have an mtime of that second or later
-(a checkout that took under a second) git is not asked further. Git missing, a
+slower than ssg does (12,000 content files, every one racy: 0.3 s against
+0.13 s), so when more than a file in five (``RACY_SHARE``) of those with a
+new mtime have one of that second or later (a checkout that took about a
+second or less) git is not asked further. Git missing, a
 folder outside a work tree, a repository git refuses (another owner's) or
 any failure: nothing is known, and the files are read as before. An entry
 git is told not to check (``assume-unchanged``, ``skip-worktree``) is not
@@ -29,8 +30,8 @@ import re
 import subprocess
 from pathlib import Path
 
-GIT_FROM = 100  # files with a new size or mtime, at least, before git is asked (two runs: about 30 ms)
-RACY_SHARE = 5  # more than a file in 5 of them "racily clean" (git would read them; below): git is not asked
+GIT_FROM = 100  # files with a new size or mtime, at least, before git is asked (12,000 files: 25-120 ms)
+RACY_SHARE = 5  # more than a file in 5 of them "racily clean" (git would read them): git is not asked
 # An entry of ``ls-files --stage -v -z``: "H" (git checks the file: not "h", assume-unchanged, nor "S",
 # skip-worktree), a regular file's mode (not a link's or a submodule's), the blob ID, stage 0 (no conflict).
 _ENTRY = re.compile("(?:^|\0)H 100(?:644|755) ([0-9a-f]{40}) 0\t([^\0]+)")
@@ -44,7 +45,7 @@ class Blobs:
         self.known: dict[str, str] | None = None
 
     def want(self, mtimes: list[float]) -> None:
-        """Ask git, when the files' ``mtimes`` (those changed) are mostly before its index was written."""
+        """Ask git (once), given the ``mtimes`` of the files whose mtime changed (``clean_blobs``)."""
         if self.known is None:
             self.known = clean_blobs(self.root, mtimes) if self.root is not None else {}
 
@@ -56,8 +57,9 @@ class Blobs:
 
 def clean_blobs(root: Path, mtimes: list[float]) -> dict[str, str]:
     """Each regular file under ``root`` that git tracks and reports clean: its absolute path (``root``
-    joined with its path from there) -> its blob ID. Empty when git cannot tell, or when more than half
-    of ``mtimes`` are racy (git would read those files)."""
+    joined with its path from there) -> its blob ID. Empty when git cannot tell, or when more than a
+    file in ``RACY_SHARE`` of ``mtimes`` are of the second git's index was written or later (git would
+    read those files)."""
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")  # (a reader: git takes no lock on the index)
     try:
         index = _git(["rev-parse", "--git-path", "index"], root, env).rstrip(b"\n")
