@@ -34,19 +34,15 @@ def _same(st: os.stat_result, old) -> bool:
     return old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size
 
 
-def _read(path: str, st: os.stat_result, old: Record | None, blobs: Blobs) -> Record:
-    """A file's record with the digest of what it holds now. Not read when git reports the file clean
-    under the blob ID and at the size recorded (the recorded digest, under the new mtime); read with its
-    blob ID when git knows the file by another (for the next checkout); else read, keeping the recorded
-    blob ID while the bytes are the same (so a checkout git was not asked about costs the next one nothing)."""
-    blob, known = blobs.of(path), (old[3] if old is not None and len(old) > 3 else None)
-    if blob is not None and blob == known and old[1] == st.st_size and old[2] is not None:
-        return st.st_mtime_ns, st.st_size, old[2], blob
-    if blob is not None and blob != known:
+def _read(path: str, st: os.stat_result, old: Record | None, blob: str | None) -> Record:
+    """A file's record with the digest of what it holds now, read: with its blob ID when git knows the
+    file clean by one (``blob``: for the next checkout), else keeping the recorded blob ID while the bytes
+    are the same (so a checkout git was not asked about costs the next one nothing)."""
+    if blob is not None:
         return st.st_mtime_ns, st.st_size, *file_digests(path, st.st_size)
     found = file_digest(path, st.st_size)
-    if known is not None and found == old[2]:
-        return st.st_mtime_ns, st.st_size, found, known
+    if old is not None and len(old) > 3 and found == old[2]:
+        return st.st_mtime_ns, st.st_size, found, old[3]
     return st.st_mtime_ns, st.st_size, found
 
 
@@ -67,7 +63,7 @@ def content_digests(files, stats: dict[str, os.stat_result | None], recorded: di
         if _same(st, old):
             records[file.rel] = old
         else:
-            stale.append((file.rel, file.location, st, old))
+            stale.append((file.rel, file.location, file.rel, st, old))
     records.update((rel, record) for rel, record in _refreshed(stale, blobs) if record is not None)
     return records  # (an unreadable file has none: the loader reports it)
 
@@ -77,6 +73,7 @@ def copied_records(paths, recorded: dict[str, Record | None], blobs: Blobs | Non
     recorded one while its size and mtime are as recorded; with a digest when
     they changed since it was recorded (``_refreshed``); a new file's without
     one (a first build copies the files without reading them twice)."""
+    blobs = blobs or Blobs(None)
     records: dict[str, Record | None] = {}
     stale = []
     for path in paths:
@@ -91,22 +88,32 @@ def copied_records(paths, recorded: dict[str, Record | None], blobs: Blobs | Non
         elif old is None:
             records[path] = (st.st_mtime_ns, st.st_size, None)
         else:
-            stale.append((path, path, st, old))
+            stale.append((path, path, blobs.relative(path), st, old))
     records.update(_refreshed(stale, blobs))
     return records
 
 
-def _refreshed(stale: list[tuple], blobs: Blobs | None):
-    """``(key, record)`` of each file ``(key, path, stat, recorded)`` whose size or mtime changed (record
-    None: unreadable), by ``_read``; git is asked first (``blobs``) when there are ``GIT_FROM`` or more."""
+def _refreshed(stale: list[tuple], blobs: Blobs | None) -> list[tuple]:
+    """``(key, record)`` of each file ``(key, path, path from the site's folder, stat, recorded)`` whose
+    size or mtime changed (record None: unreadable). Git is asked first (``blobs``) when there are
+    ``GIT_FROM`` or more, and a file it reports clean under the blob ID and at the size recorded is not
+    read: the recorded digest, under the new mtime. Any other is read (``_read``)."""
     blobs = blobs or Blobs(None)
     if len(stale) >= GIT_FROM:
-        blobs.want([st.st_mtime for _, _, st, _ in stale])
-    for key, path, st, old in stale:
+        blobs.want([st.st_mtime for *_, st, _ in stale])
+    clean = blobs.known or {}
+    found = []
+    for key, path, rel, st, old in stale:  # (a loop kept lean: 100,000 files after a checkout)
+        blob = clean.get(rel)
+        if blob is not None and old is not None and len(old) > 3 and old[3] == blob and old[1] == st.st_size \
+                and old[2] is not None:  # fmt: skip
+            found.append((key, (st.st_mtime_ns, st.st_size, old[2], blob)))
+            continue
         try:
-            yield key, _read(path, st, old, blobs)
+            found.append((key, _read(path, st, old, blob)))
         except OSError:
-            yield key, None
+            found.append((key, None))
+    return found
 
 
 def holds(record: Record) -> str:

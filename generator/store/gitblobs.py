@@ -38,10 +38,11 @@ _ENTRY = re.compile("(?:^|\0)H 100(?:644|755) ([0-9a-f]{40}) 0\t([^\0]+)")
 
 
 class Blobs:
-    """The clean tracked files under ``root`` by absolute path, asked of git once, when first wanted."""
+    """The clean tracked files under ``root`` by their path from it, asked of git once, when first wanted."""
 
     def __init__(self, root: Path | None):
         self.root = root
+        self.prefix = f"{root}/"
         self.known: dict[str, str] | None = None
 
     def want(self, mtimes: list[float]) -> None:
@@ -49,17 +50,21 @@ class Blobs:
         if self.known is None:
             self.known = clean_blobs(self.root, mtimes) if self.root is not None else {}
 
+    def relative(self, path: str) -> str | None:
+        """``path`` (absolute) from ``root``; None when it is not below it."""
+        return path[len(self.prefix) :] if path.startswith(self.prefix) else None
+
     def of(self, path: str) -> str | None:
-        """The blob ID git's index holds for ``path`` while its working copy is clean; None when not
-        known (git not asked, not tracked, changed since it was added)."""
-        return None if self.known is None else self.known.get(path)
+        """The blob ID git's index holds for ``path`` (absolute) while its working copy is clean; None
+        when not known (git not asked, not tracked, changed since it was added)."""
+        rel = self.relative(path)
+        return None if self.known is None or rel is None else self.known.get(rel)
 
 
 def clean_blobs(root: Path, mtimes: list[float]) -> dict[str, str]:
-    """Each regular file under ``root`` that git tracks and reports clean: its absolute path (``root``
-    joined with its path from there) -> its blob ID. Empty when git cannot tell, or when more than a
-    file in ``RACY_SHARE`` of ``mtimes`` are of the second git's index was written or later (git would
-    read those files)."""
+    """Each regular file under ``root`` that git tracks and reports clean: its path from ``root`` -> its
+    blob ID. Empty when git cannot tell, or when more than a file in ``RACY_SHARE`` of ``mtimes`` are of
+    the second git's index was written or later (git would read those files)."""
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")  # (a reader: git takes no lock on the index)
     try:
         index = _git(["rev-parse", "--git-path", "index"], root, env).rstrip(b"\n")
@@ -67,11 +72,14 @@ def clean_blobs(root: Path, mtimes: list[float]) -> dict[str, str]:
         if RACY_SHARE * sum(1 for mtime in mtimes if int(mtime) >= written) > len(mtimes):
             return {}
         listed = os.fsdecode(_git(["ls-files", "--stage", "-v", "-z"], root, env))
-        dirty = set(os.fsdecode(_git(["diff-files", "--name-only", "--relative", "-z"], root, env)).split("\0"))
+        dirty = os.fsdecode(_git(["diff-files", "--name-only", "--relative", "-z"], root, env)).split("\0")
     except (OSError, subprocess.SubprocessError):
         return {}
-    base = f"{root}/"
-    return {base + path: blob for blob, path in _ENTRY.findall(listed) if path not in dirty}
+    found = _ENTRY.findall(listed)
+    clean = dict(zip((path for _, path in found), (blob for blob, _ in found), strict=True))
+    for path in dirty:
+        clean.pop(path, None)
+    return clean
 
 
 def _git(args: list[str], root: Path, env: dict) -> bytes:

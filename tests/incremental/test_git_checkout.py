@@ -12,7 +12,7 @@ from photos import scene
 import generator.media.process as media
 import generator.store.files as records
 from conftest import Site, story, tree_hashes
-from generator.store.gitblobs import clean_blobs
+from generator.store.gitblobs import Blobs, clean_blobs
 from generator.util.digest import digest, file_digests
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
@@ -121,8 +121,11 @@ def test_clean_blobs_are_the_tracked_regular_files_git_checks_and_finds_unchange
     (root / "sub" / "dirty").write_text("changed")
     time.sleep(1.1)  # (past the second the index was written in: not racy)
     blob = _git(root, "hash-object", "sub/clean").strip()
-    assert clean_blobs(root, []) == {f"{root}/sub/clean": blob}
-    assert clean_blobs(root / "sub", []) == {f"{root}/sub/clean": blob}  # (from a folder inside the work tree)
+    assert clean_blobs(root, []) == {"sub/clean": blob}
+    assert clean_blobs(root / "sub", []) == {"clean": blob}  # (from a folder inside the work tree)
+    known = Blobs(root / "sub")
+    known.want([])
+    assert known.of(f"{root}/sub/clean") == blob and known.of(f"{root}/clean") is None
     assert clean_blobs(root, [time.time() + 10]) == {}  # (every changed file racy)
     outside = tmp_path / "plain"
     outside.mkdir()
