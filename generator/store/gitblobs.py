@@ -20,7 +20,10 @@ second or less) git is not asked further. Git missing, a
 folder outside a work tree, a repository git refuses (another owner's) or
 any failure: nothing is known, and the files are read as before. An entry
 git is told not to check (``assume-unchanged``, ``skip-worktree``) is not
-taken, nor a link or a submodule.
+taken, nor a link or a submodule. Git runs with no file-system monitor (a
+command the repository's configuration may name); its filters (Git LFS's,
+say) apply to the files it reads, as for ``git status``: a file stored
+through one has a blob ID other than its bytes', and is read by ssg.
 """
 
 from __future__ import annotations
@@ -83,5 +86,7 @@ def clean_blobs(root: Path, mtimes: list[float]) -> dict[str, str]:
 
 
 def _git(args: list[str], root: Path, env: dict) -> bytes:
-    return subprocess.run(["git", *args], cwd=root, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          timeout=60, check=True).stdout  # fmt: skip
+    """``git args`` in ``root``, with no file-system monitor (a command the repository's own configuration
+    may name, and a daemon it may start: a build runs neither)."""
+    return subprocess.run(["git", "-c", "core.fsmonitor=false", *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=60, check=True).stdout  # fmt: skip

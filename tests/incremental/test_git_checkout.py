@@ -173,3 +173,20 @@ def test_photos_git_knows_are_not_read_again_after_a_checkout(site, monkeypatch)
         result = site.ssg("build", "-j", "1", "-v", env=NOW)
         assert result.code == 0, result.err
         assert read == [] and opened == []
+
+
+def test_git_runs_no_file_system_monitor_the_repository_names(tmp_path):
+    """A repository's configuration may name a command git runs to learn what changed (core.fsmonitor):
+    a build asks git without it."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "a").write_text("a")
+    _git(root, "init", "-q")
+    _git(root, "add", "a")
+    ran = tmp_path / "ran"
+    _git(root, "config", "core.fsmonitor", f"touch {ran}; false")
+    time.sleep(1.1)
+    assert clean_blobs(root, []) == {"a": _git(root, "hash-object", "a").strip()}
+    assert not ran.exists()
+    subprocess.run(["git", "diff-files"], cwd=root, capture_output=True)
+    assert ran.exists()  # (git itself runs it)
