@@ -60,7 +60,8 @@ class Known(NamedTuple):
     probed: Probed
     target: str  # its name beside the page
     focus: tuple[float, float]  # the point its share card keeps
-    blob: str | None = None  # git's blob ID of the same bytes, when git tracks it (``store/gitblobs.py``)
+    blob: str | None = None  # git's blob ID of the same bytes when git tracks it, "" when git's is a filter's
+    # (``store/gitblobs.py``, ``store/files._read``)
 
 
 @dataclass
@@ -200,9 +201,10 @@ def process(uses: list[Use], config: SiteConfig, store: Path, last: dict[str, Kn
         results = []
         for path in todo[start:stop]:
             try:
-                found, made = _one(path, targets[path], config, common, focus[path], store, encoding,
-                                   blobs.of(path) is not None)  # fmt: skip
-                if found.blob is None and (old := last.get(path)) is not None and old.digest == found.digest:
+                old = last.get(path)
+                known = None if old is not None and old.blob == "" else blobs.of(path)  # ("": a filter's)
+                found, made = _one(path, targets[path], config, common, focus[path], store, encoding, known)
+                if found.blob is None and old is not None and old.digest == found.digest:
                     found = found._replace(blob=old.blob)  # (the same bytes: the same blob ID)
                 results.append((path, found, made, None))
             except ImageProblem as exc:
@@ -234,9 +236,10 @@ def _key(content: str, common: str, focus: tuple[float, float], target: str) -> 
 
 
 def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: Path,
-         encoding: bool, tracked: bool = False) -> tuple[Known, bool]:  # fmt: skip
+         encoding: bool, blob: str | None = None) -> tuple[Known, bool]:  # fmt: skip
     """Read one original, and encode its variants into the store unless they
-    are there; and whether it was encoded. ``tracked``: git tracks it (its blob ID is kept)."""
+    are there; and whether it was encoded. ``blob``: git's blob ID of it (its own is kept, or "" when
+    that is not git's)."""
     source = Path(path)
     try:
         st = source.stat()
@@ -244,7 +247,8 @@ def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: 
     except OSError as exc:
         raise ImageProblem(f"cannot be read: {exc.strerror}") from exc
     probed = probe(source, config.images.max_pixels)
-    found = Known(st.st_mtime_ns, st.st_size, digest(data), probed, target, focus, blob_id(data) if tracked else None)
+    own = None if blob is None else blob if blob_id(data) == blob else ""
+    found = Known(st.st_mtime_ns, st.st_size, digest(data), probed, target, focus, own)
     key = _key(found.digest, common, focus, target)
     if (store / key).is_dir():
         return found, False

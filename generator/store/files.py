@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 from generator.store.gitblobs import GIT_FROM, Blobs
-from generator.util.digest import file_digest, file_digests
+from generator.util.digest import blob_id, digest, file_bytes, file_digest
 
 
 def file_stats(files) -> dict[str, os.stat_result | None]:
@@ -27,7 +27,8 @@ def file_stats(files) -> dict[str, os.stat_result | None]:
     return stats
 
 
-Record = tuple  # (mtime_ns, size, digest of the bytes or None: not read yet[, git's blob ID of the same bytes])
+Record = tuple  # (mtime_ns, size, digest of the bytes or None: not read yet[, git's blob ID of the same bytes,
+# or "": git's is not theirs])
 
 
 def _same(st: os.stat_result, old) -> bool:
@@ -35,15 +36,20 @@ def _same(st: os.stat_result, old) -> bool:
 
 
 def _read(path: str, st: os.stat_result, old: Record | None, blob: str | None) -> Record:
-    """A file's record with the digest of what it holds now, read: with its blob ID when git knows the
-    file clean by one (``blob``: for the next checkout), else keeping the recorded blob ID while the bytes
-    are the same (so a checkout git was not asked about costs the next one nothing)."""
-    if blob is not None:
-        return st.st_mtime_ns, st.st_size, *file_digests(path, st.st_size)
-    found = file_digest(path, st.st_size)
-    if old is not None and len(old) > 3 and found == old[2]:
-        return st.st_mtime_ns, st.st_size, found, old[3]
-    return st.st_mtime_ns, st.st_size, found
+    """A file's record with the digest of what it holds now, read. When git knows the file clean by a
+    blob ID (``blob``), the record keeps the file's own (for the next checkout), or "" when that is not
+    git's: a filter's blob (Git LFS), and then, while the bytes are the same, no blob ID is made again.
+    Else the recorded blob ID is kept while the bytes are the same (so a checkout git was not asked about
+    costs the next one nothing)."""
+    had = old[3] if old is not None and len(old) > 3 else None
+    if blob is None:
+        found = file_digest(path, st.st_size)
+        return (st.st_mtime_ns, st.st_size, found) + ((had,) if had is not None and found == old[2] else ())
+    data = file_bytes(path, st.st_size)
+    found = digest(data)
+    if had == "" and found == old[2]:
+        return st.st_mtime_ns, st.st_size, found, ""
+    return st.st_mtime_ns, st.st_size, found, blob if blob_id(data) == blob else ""
 
 
 def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record],

@@ -19,10 +19,9 @@ def file_digest(path: str, size: int) -> str:
     return found.hexdigest()
 
 
-def file_digests(path: str, size: int) -> tuple[str, str]:
-    """``file_digest`` and git's blob ID (``blob_id``) of the same bytes, read once (``store/gitblobs.py``)."""
-    data = b"".join(_chunks(path, size))
-    return digest(data), blob_id(data)
+def file_bytes(path: str, size: int) -> bytes:
+    """A file's bytes, read as ``file_digest`` reads them."""
+    return b"".join(_chunks(path, size))
 
 
 def blob_id(data: bytes) -> str:

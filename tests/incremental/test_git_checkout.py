@@ -13,7 +13,7 @@ import generator.media.process as media
 import generator.store.files as records
 from conftest import Site, story, tree_hashes
 from generator.store.gitblobs import Blobs, clean_blobs
-from generator.util.digest import digest, file_digests
+from generator.util.digest import blob_id, file_bytes
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
 
@@ -50,7 +50,7 @@ def _checkout(site: Site, seconds_ago: float) -> None:
 def _reads(monkeypatch) -> list[str]:
     """The content files the build reads to digest them."""
     read: list[str] = []
-    for name in ("file_digest", "file_digests"):
+    for name in ("file_digest", "file_bytes"):
         real = getattr(records, name)
         monkeypatch.setattr(records, name, lambda path, size, real=real: read.append(path) or real(path, size))
     return read
@@ -132,12 +132,13 @@ def test_clean_blobs_are_the_tracked_regular_files_git_checks_and_finds_unchange
     assert clean_blobs(outside, []) == {}
 
 
-def test_a_file_s_blob_id_is_git_s(tmp_path):
+def test_a_blob_id_is_git_s(tmp_path):
     for size in (0, 5, 70_000):
         path = tmp_path / f"f{size}"
         data = bytes(n % 251 for n in range(size))
         path.write_bytes(data)
-        assert file_digests(str(path), size) == (digest(data), _git(tmp_path, "hash-object", path.name).strip())
+        assert file_bytes(str(path), size // 2) == data
+        assert blob_id(data) == _git(tmp_path, "hash-object", path.name).strip()
 
 
 def test_photos_git_knows_are_not_read_again_after_a_checkout(site, monkeypatch):
@@ -190,3 +191,25 @@ def test_git_runs_no_file_system_monitor_the_repository_names(tmp_path):
     assert not ran.exists()
     subprocess.run(["git", "diff-files"], cwd=root, capture_output=True)
     assert ran.exists()  # (git itself runs it)
+
+
+def test_a_file_git_keeps_through_a_filter_is_read_without_its_blob_id_made_again(tracked, monkeypatch):
+    """Git LFS keeps a photo as a pointer: git's blob ID for the file is not that of its bytes. Such a
+    file is read at each checkout (ssg cannot tell from git what it holds), but its own blob ID is made
+    once, not at every checkout."""
+    tracked.write(".gitattributes", "*.md filter=upper\n")
+    _git(tracked.root, "config", "filter.upper.clean", "tr a-z A-Z")
+    _git(tracked.root, "config", "filter.upper.smudge", "cat")
+    _git(tracked.root, "add", "-A", ".gitattributes", "content")
+    assert _build(tracked)
+    read = _reads(monkeypatch)
+    made: list[bytes] = []
+    monkeypatch.setattr(records, "blob_id", lambda data: made.append(data) or blob_id(data))
+    _checkout(tracked, 100)
+    assert _build(tracked).startswith("Nothing changed")
+    assert len(read) == 30 and len(made) == 30
+    read.clear()
+    made.clear()
+    _checkout(tracked, 50)
+    assert _build(tracked).startswith("Nothing changed")
+    assert len(read) == 30 and made == []
