@@ -202,8 +202,8 @@ def process(uses: list[Use], config: SiteConfig, store: Path, last: dict[str, Kn
         for path in todo[start:stop]:
             try:
                 old = last.get(path)
-                known = None if old is not None and old.blob == "" else blobs.of(path)  # ("": a filter's)
-                found, made = _one(path, targets[path], config, common, focus[path], store, encoding, known)
+                git_blob = None if old is not None and old.blob == "" else blobs.of(path)  # ("": a filter's)
+                found, made = _one(path, targets[path], config, common, focus[path], store, encoding, git_blob)
                 if found.blob is None and old is not None and old.digest == found.digest:
                     found = found._replace(blob=old.blob)  # (the same bytes: the same blob ID)
                 results.append((path, found, made, None))

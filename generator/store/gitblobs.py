@@ -54,8 +54,8 @@ class Blobs:
             self.known = clean_blobs(self.root, mtimes) if self.root is not None else {}
 
     def relative(self, path: str) -> str | None:
-        """``path`` (absolute) from ``root``; None when it is not below it."""
-        return path[len(self.prefix) :] if path.startswith(self.prefix) else None
+        """``path`` (absolute) from ``root``; None when it is not below it (or there is no ``root``)."""
+        return path[len(self.prefix) :] if self.root is not None and path.startswith(self.prefix) else None
 
     def of(self, path: str) -> str | None:
         """The blob ID git's index holds for ``path`` (absolute) while its working copy is clean; None
