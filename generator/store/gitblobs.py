@@ -35,6 +35,7 @@ from pathlib import Path
 
 GIT_FROM = 100  # files with a new size or mtime, at least, before git is asked (12,000 files: 25-120 ms)
 RACY_SHARE = 5  # more than a file in 5 of them "racily clean" (git would read them): git is not asked
+TIMEOUT = 10  # seconds a git run may take (100,000 files: 0.14 s for all three)
 # An entry of ``ls-files --stage -v -z``: "H" (git checks the file: not "h", assume-unchanged, nor "S",
 # skip-worktree), a regular file's mode (not a link's or a submodule's), the blob ID, stage 0 (no conflict).
 _ENTRY = re.compile("(?:^|\0)H 100(?:644|755) ([0-9a-f]{40}) 0\t([^\0]+)")
@@ -87,6 +88,7 @@ def clean_blobs(root: Path, mtimes: list[float]) -> dict[str, str]:
 
 def _git(args: list[str], root: Path, env: dict) -> bytes:
     """``git args`` in ``root``, with no file-system monitor (a command the repository's own configuration
-    may name, and a daemon it may start: a build runs neither)."""
+    may name, and a daemon it may start: a build runs neither). A git that takes longer than ``TIMEOUT`` is
+    stopped (reading the files costs less): the build goes on without its answer."""
     return subprocess.run(["git", "-c", "core.fsmonitor=false", *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, timeout=60, check=True).stdout  # fmt: skip
+                          capture_output=True, timeout=TIMEOUT, check=True).stdout  # fmt: skip

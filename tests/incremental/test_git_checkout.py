@@ -11,6 +11,7 @@ from photos import scene
 
 import generator.media.process as media
 import generator.store.files as records
+import generator.store.gitblobs as gitblobs
 from conftest import Site, story, tree_hashes
 from generator.store.gitblobs import Blobs, clean_blobs
 from generator.util.digest import blob_id, file_bytes
@@ -213,3 +214,30 @@ def test_a_file_git_keeps_through_a_filter_is_read_without_its_blob_id_made_agai
     _checkout(tracked, 50)
     assert _build(tracked).startswith("Nothing changed")
     assert len(read) == 30 and made == []
+
+
+def test_a_git_that_hangs_is_stopped_and_the_files_are_read(tracked, monkeypatch, tmp_path):
+    """A git that does not answer in time (a network file system, a lock) is stopped, nothing of it is
+    left running, and the build reads the files itself."""
+    _build(tracked)
+    _checkout(tracked, 100)
+    _build(tracked)  # (blob IDs recorded)
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "git").write_text(f"#!/bin/sh\necho $$ > {tmp_path}/pid\nexec sleep 30\n")
+    (fake / "git").chmod(0o755)
+    monkeypatch.setattr(gitblobs, "TIMEOUT", 1)
+    read = _reads(monkeypatch)
+    _checkout(tracked, 50)
+    started = time.monotonic()
+    assert _build_with_path(tracked, f"{fake}:{os.environ['PATH']}").startswith("Nothing changed")
+    assert time.monotonic() - started < 10 and len(read) == 30
+    pid = int((tmp_path / "pid").read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def _build_with_path(site: Site, path: str) -> str:
+    result = site.ssg("build", "-v", env={**NOW, "PATH": path})
+    assert result.code == 0, result.err
+    return result.out
