@@ -17,8 +17,9 @@ slower than ssg does (12,000 content files, every one racy: 0.3 s against
 0.13 s), so when more than a file in five (``RACY_SHARE``) of those with a
 new mtime have one of that second or later (a checkout that took about a
 second or less) git is not asked further. Git missing, a
-folder outside a work tree, a repository git refuses (another owner's) or
-any failure: nothing is known, and the files are read as before. An entry
+folder outside a work tree, a repository git refuses (another owner's), a
+git that does not answer in time (``TIMEOUT``: it is stopped) or any
+failure: nothing is known, and the files are read as before. An entry
 git is told not to check (``assume-unchanged``, ``skip-worktree``) is not
 taken, nor a link or a submodule. Git runs with no file-system monitor (a
 command the repository's configuration may name); its filters (Git LFS's,
