@@ -28,8 +28,8 @@ from generator.media.encode import decoded, encode
 from generator.media.picture import Picture, Probed, plan_picture
 from generator.media.probe import ImageProblem, probe
 from generator.store.cache import BuildCache
-from generator.store.gitblobs import GIT_FROM, Blobs
-from generator.util.digest import blob_id, digest
+from generator.store.gitblobs import Blobs, own_blob
+from generator.util.digest import digest
 from generator.util.parallel import run_chunks
 
 ENCODER = "2"  # bump when encoding changes what a variant holds: every variant is made again
@@ -159,8 +159,8 @@ def process(uses: list[Use], config: SiteConfig, store: Path, last: dict[str, Kn
     """The media of ``uses``, given the ``images`` manifest of the last build;
     with ``encoding`` False (``ssg check``) every original that is not in the
     store is decoded to check it, and nothing is written. An original whose
-    mtime changed but that git (``blobs``, asked when ``GIT_FROM`` or more
-    did) reports clean under the blob ID and at the size recorded is known
+    mtime changed but that git (``blobs``, asked when many did:
+    ``Blobs.want``) reports clean under the blob ID and at the size recorded is known
     without being read (a fresh checkout: 2,099 camera photos are 7.3 GB)."""
     settings = config.images
     focus: dict[str, tuple[float, float]] = {}  # original -> the point its share card keeps
@@ -182,8 +182,7 @@ def process(uses: list[Use], config: SiteConfig, store: Path, last: dict[str, Kn
             pass
     blobs = blobs or Blobs(None)
     stale = [st.st_mtime for path, st in stats.items() if path in last and last[path].mtime_ns != st.st_mtime_ns]
-    if len(stale) >= GIT_FROM:
-        blobs.want(stale)
+    blobs.want(stale)
     for path in originals:
         st, old = stats.get(path), last.get(path)
         if st is None:
@@ -247,7 +246,7 @@ def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: 
     except OSError as exc:
         raise ImageProblem(f"cannot be read: {exc.strerror}") from exc
     probed = probe(source, config.images.max_pixels)
-    own = None if blob is None else blob if blob_id(data) == blob else ""
+    own = None if blob is None else own_blob(data, blob)
     found = Known(st.st_mtime_ns, st.st_size, digest(data), probed, target, focus, own)
     key = _key(found.digest, common, focus, target)
     if (store / key).is_dir():

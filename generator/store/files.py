@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 
-from generator.store.gitblobs import GIT_FROM, Blobs
-from generator.util.digest import blob_id, digest, file_bytes, file_digest
+from generator.store.gitblobs import Blobs, own_blob
+from generator.util.digest import digest, file_bytes, file_digest
 
 
 def file_stats(files) -> dict[str, os.stat_result | None]:
@@ -49,7 +49,7 @@ def _read(path: str, st: os.stat_result, old: Record | None, blob: str | None) -
     found = digest(data)
     if had == "" and found == old[2]:
         return st.st_mtime_ns, st.st_size, found, ""
-    return st.st_mtime_ns, st.st_size, found, blob if blob_id(data) == blob else ""
+    return st.st_mtime_ns, st.st_size, found, own_blob(data, blob)
 
 
 def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record],
@@ -102,11 +102,10 @@ def copied_records(paths, recorded: dict[str, Record | None], blobs: Blobs | Non
 def _refreshed(stale: list[tuple], blobs: Blobs | None) -> list[tuple]:
     """``(key, record)`` of each file ``(key, path, path from the site's folder, stat, recorded)`` whose
     size or mtime changed (record None: unreadable). Git is asked first (``blobs``) when there are
-    ``GIT_FROM`` or more, and a file it reports clean under the blob ID and at the size recorded is not
+    many (``Blobs.want``), and a file it reports clean under the blob ID and at the size recorded is not
     read: the recorded digest, under the new mtime. Any other is read (``_read``)."""
     blobs = blobs or Blobs(None)
-    if len(stale) >= GIT_FROM:
-        blobs.want([st.st_mtime for *_, st, _ in stale])
+    blobs.want([st.st_mtime for *_, st, _ in stale])
     clean = blobs.known or {}
     found = []
     for key, path, rel, st, old in stale:  # (a loop kept lean: 100,000 files after a checkout)

@@ -34,6 +34,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from generator.util.digest import blob_id
+
 GIT_FROM = 100  # files with a new size or mtime, at least, before git is asked (12,000 files: 25-120 ms)
 RACY_SHARE = 5  # more than a file in 5 of them "racily clean" (git would read them): git is not asked
 TIMEOUT = 10  # seconds a git run may take (100,000 files: 0.14 s for all three)
@@ -51,8 +53,9 @@ class Blobs:
         self.known: dict[str, str] | None = None
 
     def want(self, mtimes: list[float]) -> None:
-        """Ask git (once), given the ``mtimes`` of the files whose mtime changed (``clean_blobs``)."""
-        if self.known is None:
+        """Ask git (once) when ``GIT_FROM`` files or more have a new mtime (``mtimes``: theirs, for
+        ``clean_blobs``); fewer are read for less than git's runs cost."""
+        if self.known is None and len(mtimes) >= GIT_FROM:
             self.known = clean_blobs(self.root, mtimes) if self.root is not None else {}
 
     def relative(self, path: str) -> str | None:
@@ -85,6 +88,12 @@ def clean_blobs(root: Path, mtimes: list[float]) -> dict[str, str]:
     for path in dirty:
         clean.pop(path, None)
     return clean
+
+
+def own_blob(data: bytes, blob: str) -> str:
+    """What a record keeps of ``data``, a file git knows clean by ``blob``: that blob ID when it is the
+    bytes' own, else "" (git keeps the file through a filter: Git LFS's pointer)."""
+    return blob if blob_id(data) == blob else ""
 
 
 def _git(args: list[str], root: Path, env: dict) -> bytes:

@@ -29,7 +29,7 @@ def _git(root, *args: str) -> str:
 def tracked(site, monkeypatch):
     """30 stories in a git repository (staged: git's index holds them, as after a clone), git asked from
     10 changed files on."""
-    monkeypatch.setattr(records, "GIT_FROM", 10)
+    monkeypatch.setattr(gitblobs, "GIT_FROM", 10)
     site.write("site.yml", "title: T\nbase_url: https://example.org/\nsearch: false\n")
     for i in range(30):
         site.write(f"content/articles/s{i:02d}.md", story(title=f"Story {i}", date=f"2023-05-{1 + i % 28:02d}",
@@ -125,7 +125,7 @@ def test_clean_blobs_are_the_tracked_regular_files_git_checks_and_finds_unchange
     assert clean_blobs(root, []) == {"sub/clean": blob}
     assert clean_blobs(root / "sub", []) == {"clean": blob}  # (from a folder inside the work tree)
     known = Blobs(root / "sub")
-    known.want([])
+    known.want([0.0] * gitblobs.GIT_FROM)  # (as many changed files as git is asked for, none racy)
     assert known.of(f"{root}/sub/clean") == blob and known.of(f"{root}/clean") is None
     assert clean_blobs(root, [time.time() + 10]) == {}  # (every changed file racy)
     outside = tmp_path / "plain"
@@ -145,8 +145,7 @@ def test_a_blob_id_is_git_s(tmp_path):
 def test_photos_git_knows_are_not_read_again_after_a_checkout(site, monkeypatch):
     """Camera photos are most of an archive's bytes: after a checkout, neither the no-change check
     (``copied_records``) nor a full build's media stage reads one git reports as it was recorded."""
-    monkeypatch.setattr(records, "GIT_FROM", 10)
-    monkeypatch.setattr(media, "GIT_FROM", 10)
+    monkeypatch.setattr(gitblobs, "GIT_FROM", 10)
     for i in range(12):
         site.write(f"content/articles/s{i:02d}/index.md", story(
             title=f"Story {i}", date=f"2023-05-{1 + i:02d}", url=f"https://news.example.com/s{i}",
@@ -205,7 +204,7 @@ def test_a_file_git_keeps_through_a_filter_is_read_without_its_blob_id_made_agai
     assert _build(tracked)
     read = _reads(monkeypatch)
     made: list[bytes] = []
-    monkeypatch.setattr(records, "blob_id", lambda data: made.append(data) or blob_id(data))
+    monkeypatch.setattr(gitblobs, "blob_id", lambda data: made.append(data) or blob_id(data))
     _checkout(tracked, 100)
     assert _build(tracked).startswith("Nothing changed")
     assert len(read) == 30 and len(made) == 30
