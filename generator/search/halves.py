@@ -48,10 +48,10 @@ class LaterHalf:
     process; ``chunks()`` waits for them ([first word, last word, file] each, as ``merge._words``
     makes them), or None when the word did not fill a chunk alone or the process failed."""
 
-    def __init__(self, folders: list[Path], offsets: list[int], code: str, store: Path, word: str):
+    def __init__(self, folders: list[Path], offsets: list[int], code: str, store: Path, word: str, numbers=None):
         self.word = word
         self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        self._future: Future | None = self._pool.submit(_join_from, folders, offsets, code, store, word)
+        self._future: Future | None = self._pool.submit(_join_from, folders, offsets, code, store, word, numbers)
         self._pool.shutdown(wait=False)  # its process ends once the words are done
 
     def chunks(self) -> list[list] | None:
@@ -69,14 +69,16 @@ class LaterHalf:
         self._pool.shutdown(wait=True)
 
 
-def start(folders: list[Path], offsets: list[int], code: str, store: Path) -> LaterHalf | None:
+def start(folders: list[Path], offsets: list[int], code: str, store: Path, numbers=None) -> LaterHalf | None:
+    """``numbers``: each slice's meta field numbers in the merged bundle (``split.field_numbers``)."""
     word = split_word(store)
     if word is None or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return LaterHalf(folders, offsets, code, store, word)
+    return LaterHalf(folders, offsets, code, store, word, numbers)
 
 
-def _join_from(folders: list[Path], offsets: list[int], code: str, store: Path, word: str) -> list[list] | None:
+def _join_from(folders: list[Path], offsets: list[int], code: str, store: Path, word: str,
+               numbers=None) -> list[list] | None:  # fmt: skip
     """In the forked process: the chunks of the words from ``word`` on, their files in ``store``."""
     from generator.search.bundle import name
     from generator.search.merge import SMALLEST, Chunker, Joined, _word, chunk_raw, store_chunk
@@ -91,7 +93,7 @@ def _join_from(folders: list[Path], offsets: list[int], code: str, store: Path, 
         store_chunk(raw, file, store)
         chunks.append([first, last, file])
 
-    joined = Joined(folders, offsets)
+    joined = Joined(folders, offsets, numbers)
     try:
         joined.skip_to(word)
         item = joined.next()

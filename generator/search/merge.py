@@ -38,7 +38,7 @@ from generator.search.bundle import CHUNK_LEVEL, ENTRY, META_LEVEL, SIGNATURE, c
 from generator.search.place import Placing
 from generator.search.remerge import Again, remember
 from generator.search.splice import Spliced, Unreadable, encode
-from generator.search.split import ARRAY, blocks, head
+from generator.search.split import ARRAY, blocks, field_numbers, head
 
 SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): Pagefind's is about 20,000
 WORD, TEXT = 0, 3  # CBOR's major types (and ARRAY, split's)
@@ -58,16 +58,16 @@ def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole
     offsets = list(accumulate((len(s["pages"]) for s in slices), initial=0))
     pages = _fragments(slices, folders, place)
     keys = [folder.name for folder in folders]
-    again = None if whole else Again.of(store, code, keys, offsets, folders)
+    fields, numbers = field_numbers(slices)
+    again = None if whole else Again.of(store, code, keys, offsets, folders, fields, numbers)
     try:
-        chunks = _words(folders, offsets, code, place, store, again)
+        chunks = _words(folders, offsets, code, place, store, again, numbers)
     except Unreadable:  # a kept chunk that does not read back: every word joined again, the bundle placed anew
         return merge(slices, folders, out, store, whole=True)
-    remember(store, code, keys, offsets, chunks)
+    remember(store, code, keys, offsets, chunks, fields)
     chunks = _bounds([list(chunk) for chunk in chunks])
     filters = _filters(slices, offsets, code, place, store)
     sorts = _sorts(slices, offsets)
-    fields = sorted({f for s in slices for f in s["fields"]})
     meta_bytes, raw = dump([slices[0]["meta_version"], pages, chunks, filters, sorts, fields])
     meta_name = name(code, raw)
     place.write(f"pagefind.{meta_name}.pf_meta", meta_bytes)
@@ -99,7 +99,7 @@ def _fragments(slices: list[dict], folders: list[Path], place: Placing) -> list:
     return pages
 
 
-def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, store: Path, again=None):
+def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, store: Path, again=None, numbers=None):
     """The word index of every slice, cut into chunks; returns the chunks' [first word, last word, file]
     with their whole words (``_bounds`` cuts them). The slices' words are read a block at a time and
     merged in word order. ``again`` (``remerge.Again``): the last build's chunks, of which those that
@@ -107,7 +107,7 @@ def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, s
     words are read back from them with the changed words made anew (``splice.py``) when they can be."""
     chunks: list[list] = []
     pending: deque = deque()  # chunks being compressed: a few at a time, so that memory holds a few
-    later = halves.start(folders, offsets, code, store) if again is None else None  # (forked before any thread)
+    later = halves.start(folders, offsets, code, store, numbers) if again is None else None  # (forked first)
     with ThreadPoolExecutor(2) as pool:  # libdeflate lets go of the interpreter's lock: both cores compress
 
         def emit(entries: list[bytes], first: str, last: str) -> None:
@@ -122,7 +122,7 @@ def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, s
         spliced = None  # (the words of many chunks cost less joined from the slices: a block read gives many)
         if again is not None and len(again.affected) <= max(16, len(again.chunks) // SPLICED_SHARE):
             spliced = Spliced.of(Path(kept), again.chunks, again.offsets, again.pieces)
-        joined = spliced if spliced is not None else Joined(folders, offsets)
+        joined = spliced if spliced is not None else Joined(folders, offsets, numbers)
         try:
             if again is None:
                 _join_whole(joined, Chunker(emit), later, chunks, lambda file: _link_chunk(store, file, place))
@@ -188,8 +188,8 @@ class Joined:
     word of the blocks at hand (no later block of any slice holds one), and at least one block is done.
     ``skip_to(word)``: the words before ``word`` are passed over without being joined."""
 
-    def __init__(self, folders: list[Path], offsets: list[int]):
-        self.readers = [blocks(folder) for folder in folders]
+    def __init__(self, folders: list[Path], offsets: list[int], numbers: list | None = None):
+        self.readers = list(map(blocks, folders, numbers or [None] * len(folders)))
         self.at_hand = [next(reader, None) for reader in self.readers]
         self.cursors = [0] * len(self.readers)
         self.offsets = offsets

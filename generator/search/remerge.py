@@ -20,15 +20,16 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.search.split import CHANGED, WORDS, blocks
+from generator.search.split import CHANGED, WORDS, blocks, renumbered
 
 STATE = "merged.bin"  # in the chunk store: the last merge's slices and chunks
 MOST_CHANGED = 4  # slices indexed again, beyond which a whole merge costs no more
 
 
-def remember(store: Path, code: str, keys: list[str], offsets: list[int], chunks: list[list]) -> None:
+def remember(store: Path, code: str, keys: list[str], offsets: list[int], chunks: list[list],
+             fields: list[str]) -> None:  # fmt: skip
     work = store / f".{STATE}.{os.getpid()}"
-    work.write_bytes(marshal.dumps({"code": code, "keys": keys, "offsets": offsets,
+    work.write_bytes(marshal.dumps({"code": code, "keys": keys, "offsets": offsets, "fields": fields,
                                     "chunks": [tuple(chunk) for chunk in chunks]}))  # fmt: skip
     os.replace(work, store / STATE)
 
@@ -50,13 +51,16 @@ class Again:
     pieces: dict[int, dict[str, tuple | None]]  # each re-indexed slice's changed words: new WORD tuple, or None
 
     @classmethod
-    def of(cls, store: Path, code: str, keys: list[str], offsets: list[int], folders: list[Path]) -> Again | None:
-        """What can be kept of the last merge, or None when the whole merge must be done."""
+    def of(cls, store: Path, code: str, keys: list[str], offsets: list[int], folders: list[Path],
+           fields: list[str], numbers: list) -> Again | None:  # fmt: skip
+        """What can be kept of the last merge, or None when the whole merge must be done. ``fields``: the
+        merged bundle's meta fields, and ``numbers`` each slice's (``split.field_numbers``)."""
         try:
             state = marshal.loads((store / STATE).read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
             return None
-        if not isinstance(state, dict) or (state.get("code"), state.get("offsets")) != (code, offsets) \
+        if not isinstance(state, dict) or (state.get("code"), state.get("offsets"), state.get("fields")) \
+                != (code, offsets, fields) \
                 or len(state.get("keys", ())) != len(keys) or not state.get("chunks"):  # fmt: skip
             return None
         changed = [number for number, (old, new) in enumerate(zip(state["keys"], keys, strict=True)) if old != new]
@@ -66,7 +70,8 @@ class Again:
         chunks = [tuple(chunk) for chunk in state["chunks"]]
         if not all((store / "index" / f"{file}.pf_index").is_file() for _, _, file in chunks):
             return None
-        pieces = {number: _changed(old, folders[number]) for number, old in zip(changed, olds, strict=True)}
+        pieces = {number: _changed(old, folders[number], numbers[number])
+                  for number, old in zip(changed, olds, strict=True)}  # fmt: skip
         words = {word for found in pieces.values() for word in found}
         lasts = [last for _, last, _ in chunks]
         affected: set[int] = set()
@@ -111,16 +116,22 @@ class Again:
                     break
 
 
-def _changed(old: Path, new: Path) -> dict[str, tuple | None]:
+def _changed(old: Path, new: Path, numbers: tuple[int, ...] | None) -> dict[str, tuple | None]:
     """The words of a slice that changed: as ``patch.py`` found them when it made ``new`` from ``old``,
-    else by comparing the two."""
+    else by comparing the two, their meta fields renumbered as the merged bundle numbers them
+    (``numbers``, see ``split.field_numbers``)."""
+    found = None
     try:
         made = marshal.loads((new / CHANGED).read_bytes())
         if made["from"] == old.name:
-            return made["words"]
+            found = made["words"]
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         pass
-    return changed_pieces(old, new)
+    if found is None:
+        found = changed_pieces(old, new)
+    if numbers is None:
+        return found
+    return {word: piece if piece is None else renumbered(piece, numbers) for word, piece in found.items()}
 
 
 def changed_pieces(old: Path, new: Path) -> dict[str, tuple | None]:

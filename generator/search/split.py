@@ -117,8 +117,64 @@ class Blocks:
         self.stream.close()
 
 
-def blocks(folder: Path) -> Blocks:
-    return Blocks(folder)
+def blocks(folder: Path, numbers: tuple[int, ...] | None = None) -> Blocks | Renumbered:
+    """A slice's words, a block at a time; with ``numbers``, their meta fields renumbered (``renumbered``)."""
+    return Blocks(folder) if numbers is None else Renumbered(Blocks(folder), numbers)
+
+
+def field_numbers(slices: list[dict]) -> tuple[list[str], list[tuple[int, ...] | None]]:
+    """The merged bundle's meta fields (every slice's), and for each slice the number there of each of
+    its own fields, or None when the slice has them all. Pagefind numbers a page's meta fields by their
+    place among the fields of its run: a slice none of whose pages has an image numbers its title
+    otherwise than the others, and a title's words would be ranked as another field's."""
+    fields = sorted({field for record in slices for field in record["fields"]})
+    return fields, [None if record["fields"] == fields else tuple(map(fields.index, record["fields"]))
+                    for record in slices]  # fmt: skip
+
+
+class Renumbered:
+    """A slice's ``Blocks`` with each word's meta field numbers those of the merged bundle."""
+
+    def __init__(self, reader: Blocks, numbers: tuple[int, ...]):
+        self.reader, self.numbers = reader, numbers
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[tuple]:
+        return [renumbered(piece, self.numbers) for piece in next(self.reader)]
+
+    def skip_to(self, word: str) -> None:
+        self.reader.skip_to(word)
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def renumbered(piece: tuple, numbers: tuple[int, ...]) -> tuple:
+    """A ``WORD`` tuple with its pages' meta field numbers (each page's meta locations give a field's
+    locations after -(its number + 1)) made those of the merged bundle: the slice's field n is its
+    ``numbers[n]``. Its pages' numbers and locations are as they were."""
+    import cbor2
+
+    word, first, last, count, size, first_rest, tail, variants = piece
+    if count:
+        locations, fields = cbor2.loads(b"\x82" + first_rest)
+        first_rest = cbor2.dumps([locations, _fields(fields, numbers)])[1:]
+        if count > 1:
+            tail = b"".join(cbor2.dumps(_page(page, numbers)) for page in cbor2.loads(b"\x9f" + tail + b"\xff"))
+    if variants:
+        variants = [[form, [_page(page, numbers) for page in pages]] for form, pages in variants]
+    return word, first, last, count, size, first_rest, tail, variants
+
+
+def _page(page: list, numbers: tuple[int, ...]) -> list:
+    """A page's entry (its number, locations and meta locations) with its meta fields renumbered."""
+    return [*page[:2], _fields(page[2], numbers)] if len(page) > 2 else page
+
+
+def _fields(locations: list[int], numbers: tuple[int, ...]) -> list[int]:
+    return [-numbers[-at - 1] - 1 if at < 0 else at for at in locations]
 
 
 def chunk_words(language):

@@ -3,6 +3,7 @@ answers as one Pagefind run over the same pages would, an edit re-indexes
 only its slice, and the bundle is the same whatever the order of work."""
 
 import json
+import marshal
 import os
 import random
 import re
@@ -22,9 +23,10 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"><rect width="4"
 RARE = ("zeppelin", "quokka", "marzipan", "obelisk", "café", "résumé")  # with diacritics: Pagefind's word variants
 
 
-def _archive(root, stories=90, seed=3) -> Site:
+def _archive(root, stories=90, seed=3, pictures=3) -> Site:
     """A site of ``stories`` stories over six years, from three outlets, with words drawn from a small
-    vocabulary (so that most words are in many stories) and a few rare ones."""
+    vocabulary (so that most words are in many stories) and a few rare ones; a picture in one story in
+    ``pictures``."""
     rng = random.Random(seed)
     site = Site(root)
     site.write("site.yml", "title: Slices\nbase_url: https://slices.example.org/\ntimezone: UTC\nper_page: 10\n")
@@ -33,7 +35,7 @@ def _archive(root, stories=90, seed=3) -> Site:
         words = [rng.choice(WORDS) for _ in range(rng.randint(20, 160))]
         if number % 13 == 0:
             words.insert(rng.randrange(len(words)), RARE[number // 13 % len(RARE)])
-        image = f"image:\n  src: picture-{number}.svg\n  alt: A picture\n" if number % 3 == 0 else ""
+        image = f"image:\n  src: picture-{number}.svg\n  alt: A picture\n" if number % pictures == 0 else ""
         if image:  # (a meta field only some pages have: Pagefind numbers fields among a run's)
             site.write(f"content/articles/{year}/picture-{number}.svg", SVG)
         tags = rng.sample(["Labour", "Film", "Television", "Music", "Games"], rng.randint(1, 3))
@@ -118,6 +120,50 @@ def _same_ranks(got, want) -> bool:
     return [u for u, _ in ranked(got)] == [u for u, _ in ranked(want)]
 
 
+def test_a_title_is_a_title_in_every_slice(tmp_path, small_slices):
+    """Pagefind numbers a page's meta fields by their place among the fields of its run: in a slice none
+    of whose pages has an image, the title is the third field, not the fifth. In the merged index each
+    word's meta locations on each page name the fields one Pagefind run over the same pages names (a
+    title's words are ranked as a title's), after a cold build and after an edit merged from the last."""
+    import gzip
+
+    import cbor2
+
+    from generator.search.bundle import SIGNATURE, fragment, read_bundle
+    from generator.search.pagefind import index
+
+    def meta_locations(folder) -> dict:
+        language = read_bundle(folder)[1][0]
+        urls = [fragment(folder, name)["url"] for name, _ in language.pages]
+        found = {}
+        for _, _, file in language.chunks:
+            raw = gzip.decompress((folder / "index" / f"{file}.pf_index").read_bytes())[len(SIGNATURE) :]
+            for word, pages, _ in cbor2.loads(raw)[0]:
+                number = 0
+                for page in pages:
+                    number += page[0]
+                    named, field = [], None
+                    for at in page[2]:
+                        field = language.fields[-at - 1] if at < 0 else field
+                        named += [] if at < 0 else [(field, at)]
+                    found[word, urls[number]] = named
+        return found
+
+    site = _archive(tmp_path / "site", pictures=30)  # (some slices have no picture)
+    for edit in ("", "\nA pangolin crossed the picket line.\n"):
+        story = site.root / "content/articles/2021/story-002.md"
+        story.write_text(story.read_text() + edit)
+        assert site.ssg("build").code == 0
+        records = [marshal.loads(path.read_bytes()) for path in (site.root / ".ssg-cache/search").glob("*/slice.bin")]
+        assert len({tuple(record["fields"]) for record in records}) > 1  # (slices with images and without)
+        single = tmp_path / f"one-run{len(edit)}"
+        shutil.copytree(site.root / "public", single)
+        shutil.rmtree(single / "pagefind")
+        assert index(single, "en") == []
+        merged, one = meta_locations(site.root / "public/pagefind"), meta_locations(single / "pagefind")
+        assert merged == one and any(("title", 0) in named for named in one.values())
+
+
 @pytest.mark.browser
 def test_an_edit_reindexes_only_its_slice_and_is_found(tmp_path, small_slices):
     site = _archive(tmp_path / "site")
@@ -168,8 +214,6 @@ def test_the_bundle_is_the_same_on_another_file_system(tmp_path, small_slices):
     """Pagefind numbers pages in the order it walks its folder, which is the file system's: ext4 lists
     a folder by a hash of its names, seeded per file system, tmpfs by when they were made. Each slice's
     pages are numbered by their output path all the same, and the bundle has the same bytes."""
-    import marshal
-
     shm = Path("/dev/shm")
     if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev or not os.access(shm, os.W_OK):
         pytest.skip("no second file system (/dev/shm) to build on")
