@@ -44,7 +44,6 @@ SMALLEST, LARGEST = 12_000, 40_000  # a chunk's size in locations (and pages): P
 WORD, TEXT = 0, 3  # CBOR's major types (and ARRAY, split's)
 CHUNK_FILE = "index/{}.pf_index"  # a chunk's file in the bundle and in ``store``, by its name
 STORED = ("index", "filter")  # the bundle's folders whose files ``store`` keeps by name (chunks, filters)
-SPLICED_SHARE = 4  # a chunk in 4 (16 at least) made again after an edit: beyond, words are joined from the slices
 
 
 def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole: bool = False) -> tuple[int, int]:
@@ -119,9 +118,7 @@ def _words(folders: list[Path], offsets: list[int], code: str, place: Placing, s
                 pending.popleft().result()
 
         kept = os.path.join(store, "index")
-        spliced = None  # (the words of many chunks cost less joined from the slices: a block read gives many)
-        if again is not None and len(again.affected) <= max(16, len(again.chunks) // SPLICED_SHARE):
-            spliced = Spliced.of(Path(kept), again.chunks, again.offsets, again.pieces)
+        spliced = None if again is None else Spliced.of(Path(kept), again.chunks, again.offsets, again.pieces)
         joined = spliced if spliced is not None else Joined(folders, offsets, numbers)
         try:
             if again is None:

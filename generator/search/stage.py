@@ -1,10 +1,10 @@
 """The search stage: the story pages of a written output tree in, its
 ``/pagefind/`` bundle out, indexed a slice at a time.
 
-The story pages are shared out among slices by their output path's hash
-(``slice_of``): a story stays in its slice whatever else changes, until
-the archive outgrows the number of slices (a power of two, at most
-``SLICE_PAGES`` pages each), when every slice is made anew. Pagefind
+The story pages are cut into slices in the order of their output paths
+(``cut``), where the pages themselves say: a story added or deleted changes
+its own slice (now and then the next one or two), and a day's new story,
+whose path begins with the newest date, comes into the last slice. Pagefind
 indexes each slice apart, two at a time with a thread each, from a folder
 of links to its pages kept between builds (``farm.py``, which numbers them
 the same on every machine), so that its memory is bounded by a slice, not
@@ -41,7 +41,7 @@ from generator.search.split import FILE, LAYOUT, UnknownLayout, load, split
 
 CHUNKS = "chunks-libdeflate"  # the cache's folder of the merged bundle's word index chunks, as libdeflate
 # gzips them (a chunk kept is used by its name alone: "chunks", where zlib's were, goes in _prune)
-FARMS = "farms"  # the cache's folder of each slice's pages, linked (``<slices>-<number>/``: farm.py)
+FARMS = "farms"  # the cache's folder of each slice's pages, linked (``<number>/``: farm.py)
 
 SLICE_PAGES = 250  # at most as many pages a slice: an edit's cost (Pagefind takes about 2 ms a page; docs/search.md)
 STORE = "search"  # the cache's folder of slice bundles
@@ -58,16 +58,26 @@ class Indexed:
     placed: int = 0  # files of the bundle placed anew in the tree (the others were there: place.py)
 
 
-def slice_count(pages: int) -> int:
-    """How many slices an archive of ``pages`` story pages has: a power of two."""
-    count = 1
-    while count * SLICE_PAGES < pages:
-        count *= 2
-    return count
+def cut(rels) -> list[list[str]]:
+    """The story pages ``rels``, in the order of their output paths, cut into slices where the pages
+    themselves say: after a page whose path's hash is a multiple of ``SLICE_PAGES * 3 // 8``, once the
+    slice holds a quarter of ``SLICE_PAGES``, and after its ``SLICE_PAGES``-th page in any case. Where a
+    cut falls depends on the pages around it alone, so a page added or taken away moves the pages of
+    its own slice (and now and then of the next): the others stay as they were. Output paths begin with
+    the date (``/2024/05/story/``), so a day's new stories come at the end, into the last slice."""
+    least, every = max(1, SLICE_PAGES // 4), max(1, SLICE_PAGES * 3 // 8)
+    slices: list[list[str]] = []
+    current: list[str] = []
+    for rel in sorted(rels):
+        current.append(rel)
+        if len(current) >= SLICE_PAGES or (len(current) >= least and _mark(rel) % every == 0):
+            slices.append(current)
+            current = []
+    return slices + [current] if current else slices
 
 
-def slice_of(rel: str, count: int) -> int:
-    return int.from_bytes(hashlib.blake2b(rel.encode(), digest_size=8).digest(), "big") % count
+def _mark(rel: str) -> int:
+    return int.from_bytes(hashlib.blake2b(rel.encode(), digest_size=8).digest(), "big")
 
 
 def index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
@@ -88,15 +98,12 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
     done = Indexed()
     store.mkdir(parents=True, exist_ok=True)
     digests = _digests(tree, pages, store)
-    count = slice_count(len(pages))
-    slices: list[dict[str, str]] = [{} for _ in range(count)]
-    for rel, (found, _) in digests.items():
-        slices[slice_of(rel, count)][rel] = found
-    slices = [s for s in slices if s]
-    common = f"{version()}|{language}|{count}|{LAYOUT}"
-    keys = [hashlib.blake2b(repr((common, sorted(s.items()))).encode(), digest_size=12).hexdigest() for s in slices]
+    slices = cut(digests)
+    common = f"{version()}|{language}|{LAYOUT}"
+    keys = [hashlib.blake2b(repr((common, [(rel, digests[rel][0]) for rel in members])).encode(),
+                            digest_size=12).hexdigest() for members in slices]  # fmt: skip
     last = last_keys(store / CHUNKS)  # the slices of the last merge, in the same order when as many
-    wanted = [(sorted(members), store / key, store / FARMS / f"{count}-{number}",
+    wanted = [(members, store / key, store / FARMS / str(number),
                store / last[number] if len(last) == len(keys) else None)
               for number, (members, key) in enumerate(zip(slices, keys, strict=True))
               if not (store / key / FILE).is_file()]  # fmt: skip
@@ -117,7 +124,7 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
     elif records:
         done.pages, done.placed = merge(records, folders, tree / FOLDER, store / CHUNKS)
         prune(store / CHUNKS, tree / FOLDER)
-    _prune(store, set(keys), count)
+    _prune(store, set(keys), len(keys))
     return done
 
 
@@ -196,5 +203,5 @@ def _prune(store: Path, keep: set[str], count: int) -> None:
         if entry.is_dir() and entry.name not in keep | {CHUNKS, FARMS} and not entry.name.startswith("."):
             shutil.rmtree(entry.path, ignore_errors=True)
     for entry in os.scandir(store / FARMS) if (store / FARMS).is_dir() else ():
-        if not entry.name.startswith(f"{count}-"):  # the archive outgrew its number of slices
+        if not (entry.name.isdigit() and int(entry.name) < count):  # (a farm of zlib's days: "<slices>-<n>")
             shutil.rmtree(entry.path, ignore_errors=True)
