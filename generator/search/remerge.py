@@ -27,7 +27,7 @@ MOST_CHANGED = 4  # slices indexed again, beyond which a whole merge costs no mo
 # The chunks to make again are read back from the last merge's (splice.py) when they are 16 or fewer, or
 # their files at most an eighth of the index's bytes; beyond, a whole merge (copying the slices' bytes, in
 # two processes) costs less. At 100,000 stories an edit that moved every word of a story made 660 of 3,257
-# chunks again, 72 of 175 MB: read back in 26 s, against 13.5 s for a whole merge.
+# chunks again, 72 of 175 MB: read back in 26 s, against 13.1-13.7 s for a whole merge.
 SPLICED_SHARE = 8
 
 
