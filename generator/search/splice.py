@@ -56,7 +56,7 @@ class Spliced:
         gone) made anew, or None when a changed word has variants in a re-indexed slice. (One that had
         variants in the last merge is found as its chunk is read: ``Unreadable``, and the merge is
         whole. Reading every chunk of a changed word here, to find them first, held them all in memory
-        at once: 4.8 GB for a story's 300-odd words at 100,000 stories.)"""
+        at once: 4.7 GB for a story's 300-odd words at 100,000 stories.)"""
         edited = [(offsets[s], offsets[s + 1], words) for s, words in sorted(changed.items())]
         spliced = cls(folder, list(chunks), edited)
         for word in spliced.words:

@@ -138,8 +138,8 @@ def test_an_edit_reindexes_only_its_slice_and_is_found(tmp_path, small_slices):
                "source:\n  name: Film Weekly\n  url: https://news.example.org/new\n---\n"
                "The okapi joined the union.\n")  # fmt: skip
     result = site.ssg("build", "-v")
-    # its own slice (and here the next: its slice was cut at its size), not the pages beside it in time, which
-    # now link to it: what Pagefind reads of them is as it was
+    # its own slice (now and then the next too: a cut that moves), not the pages beside it in time, which now
+    # link to it: what Pagefind reads of them is as it was
     assert re.search(r"indexed [12] of \d+ search slices", result.out), result.out
     with static_server(site.root / "public") as origin, sync_playwright() as playwright:
         browser = launch(playwright)
@@ -457,7 +457,7 @@ def test_a_new_story_at_the_end_of_the_archive_moves_no_other_page(tmp_path, sma
 
 def test_a_merge_from_the_last_holds_one_chunk_read_back_at_a_time(tmp_path, small_slices, monkeypatch):
     """A merge after an edit reads the chunks it makes again back from the last merge's files: one at a
-    time, however many hold a changed word (it held them all at once, 4.45 GB at 100,000 stories for a
+    time, however many hold a changed word (it held them all at once, 4.7 GB at 100,000 stories for a
     story's 300-odd words). The bundle is a clean build's."""
     import generator.search.merge as merge
     import generator.search.splice as splice
