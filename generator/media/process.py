@@ -28,7 +28,7 @@ from generator.media.encode import decoded, encode
 from generator.media.picture import Picture, Probed, plan_picture
 from generator.media.probe import ImageProblem, probe
 from generator.store.cache import BuildCache
-from generator.store.gitblobs import Blobs, own_blob
+from generator.store.gitblobs import Blobs, kept_blob
 from generator.util.digest import digest
 from generator.util.parallel import run_chunks
 
@@ -200,11 +200,8 @@ def process(uses: list[Use], config: SiteConfig, store: Path, last: dict[str, Kn
         results = []
         for path in todo[start:stop]:
             try:
-                old = last.get(path)
-                git_blob = None if old is not None and old.blob == "" else blobs.of(path)  # ("": a filter's)
-                found, made = _one(path, targets[path], config, common, focus[path], store, encoding, git_blob)
-                if found.blob is None and old is not None and old.digest == found.digest:
-                    found = found._replace(blob=old.blob)  # (the same bytes: the same blob ID)
+                found, made = _one(path, targets[path], config, common, focus[path], store, encoding, last.get(path),
+                                   blobs.of(path))  # fmt: skip
                 results.append((path, found, made, None))
             except ImageProblem as exc:
                 results.append((path, None, False, str(exc)))
@@ -235,10 +232,10 @@ def _key(content: str, common: str, focus: tuple[float, float], target: str) -> 
 
 
 def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: Path,
-         encoding: bool, blob: str | None = None) -> tuple[Known, bool]:  # fmt: skip
+         encoding: bool, old: Known | None = None, blob: str | None = None) -> tuple[Known, bool]:  # fmt: skip
     """Read one original, and encode its variants into the store unless they
-    are there; and whether it was encoded. ``blob``: git's blob ID of it (its own is kept, or "" when
-    that is not git's)."""
+    are there; and whether it was encoded. ``old``: its record of the last build; ``blob``: git's blob ID
+    of it (the record keeps the blob ID ``gitblobs.kept_blob`` says)."""
     source = Path(path)
     try:
         st = source.stat()
@@ -246,8 +243,9 @@ def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: 
     except OSError as exc:
         raise ImageProblem(f"cannot be read: {exc.strerror}") from exc
     probed = probe(source, config.images.max_pixels)
-    own = None if blob is None else own_blob(data, blob)
-    found = Known(st.st_mtime_ns, st.st_size, digest(data), probed, target, focus, own)
+    found = digest(data)
+    own = kept_blob(data, found, old.digest if old is not None else None, old.blob if old is not None else None, blob)
+    found = Known(st.st_mtime_ns, st.st_size, found, probed, target, focus, own)
     key = _key(found.digest, common, focus, target)
     if (store / key).is_dir():
         return found, False

@@ -159,10 +159,9 @@ def renumbered(piece: tuple, numbers: tuple[int, ...]) -> tuple:
 
     word, first, last, count, size, first_rest, tail, variants = piece
     if count:
-        locations, fields = cbor2.loads(b"\x82" + first_rest)
+        (locations, fields), others = _decoded(piece)
         first_rest = cbor2.dumps([locations, _fields(fields, numbers)])[1:]
-        if count > 1:
-            tail = b"".join(cbor2.dumps(_page(page, numbers)) for page in cbor2.loads(b"\x9f" + tail + b"\xff"))
+        tail = b"".join(cbor2.dumps(_page(page, numbers)) for page in others)
     if variants:
         variants = [[form, [_page(page, numbers) for page in pages]] for form, pages in variants]
     return word, first, last, count, size, first_rest, tail, variants
@@ -232,17 +231,20 @@ def words_of(raw: bytes) -> list[tuple]:
 
 def entries_of(piece: tuple) -> tuple[list[int], list[list]]:
     """A ``WORD`` tuple's pages (absolute numbers) and the rest of each page's entry (its CBOR decoded)."""
-    import cbor2
-
-    _, first, _, count, _, first_rest, tail, _ = piece
+    first, count = piece[1], piece[3]
     if not count:
         return [], []
-    rests = [cbor2.loads(b"\x82" + first_rest)]
-    if count == 1:
-        return [first], rests
-    others = cbor2.loads(b"\x9f" + tail + b"\xff")
-    rests += [entry[1:] for entry in others]
-    return list(accumulate(map(itemgetter(0), others), initial=first)), rests
+    rest, others = _decoded(piece)
+    return list(accumulate(map(itemgetter(0), others), initial=first)), [rest, *(entry[1:] for entry in others)]
+
+
+def _decoded(piece: tuple) -> tuple[list, list[list]]:
+    """A ``WORD`` tuple (of a word on a page at least): its first page's entry after the page's number,
+    and each other page's entry (the difference from the page before, and the rest), CBOR decoded."""
+    import cbor2
+
+    _, _, _, count, _, first_rest, tail, _ = piece
+    return cbor2.loads(b"\x82" + first_rest), (cbor2.loads(b"\x9f" + tail + b"\xff") if count > 1 else [])
 
 
 def _absolute(pages: list) -> list:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from generator.store.gitblobs import Blobs, own_blob
+from generator.store.gitblobs import Blobs, kept_blob
 from generator.util.digest import digest, file_bytes, file_digest
 
 
@@ -42,14 +42,10 @@ def _read(path: str, st: os.stat_result, old: Record | None, blob: str | None) -
     Else the recorded blob ID is kept while the bytes are the same (so a checkout git was not asked about
     costs the next one nothing)."""
     had = old[3] if old is not None and len(old) > 3 else None
-    if blob is None:
-        found = file_digest(path, st.st_size)
-        return (st.st_mtime_ns, st.st_size, found) + ((had,) if had is not None and found == old[2] else ())
-    data = file_bytes(path, st.st_size)
-    found = digest(data)
-    if had == "" and found == old[2]:
-        return st.st_mtime_ns, st.st_size, found, ""
-    return st.st_mtime_ns, st.st_size, found, own_blob(data, blob)
+    data = None if blob is None else file_bytes(path, st.st_size)
+    found = file_digest(path, st.st_size) if data is None else digest(data)
+    kept = kept_blob(data, found, old[2] if old is not None else None, had, blob)
+    return (st.st_mtime_ns, st.st_size, found) + (() if kept is None else (kept,))
 
 
 def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record],

@@ -96,6 +96,18 @@ def own_blob(data: bytes, blob: str) -> str:
     return blob if blob_id(data) == blob else ""
 
 
+def kept_blob(data: bytes | None, found: str, old_digest: str | None, old_blob: str | None,
+              blob: str | None) -> str | None:  # fmt: skip
+    """The blob ID a record keeps of a file just read (its digest ``found``; ``data``, its bytes, needed
+    only when git knows it clean by ``blob``): while the bytes are as recorded (``old_digest``), the
+    recorded one when git was not asked (a checkout git was not asked about costs the next one nothing)
+    or when it was "" (no blob ID is made again for a filter's file); else ``own_blob``, or None when
+    git was not asked."""
+    if found == old_digest and (blob is None or old_blob == ""):
+        return old_blob
+    return None if blob is None else own_blob(data, blob)
+
+
 def _git(args: list[str], root: Path, env: dict) -> bytes:
     """``git args`` in ``root``, with no file-system monitor (a command the repository's own configuration
     may name, and a daemon it may start: a build runs neither). A git that takes longer than ``TIMEOUT`` is
