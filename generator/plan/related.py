@@ -43,23 +43,41 @@ def related_urls(inputs, limit: int = LIMIT, jobs: int = 1, only: set[str] | Non
     the archive's :func:`related_inputs` (its tags' member lists are the
     stories of each tag in the archive's order); with ``jobs`` > 1, stories
     are ranked in worker processes (0.45 s at 10,000 stories, while the other
-    core had nothing to do). ``only``: rank just these stories."""
+    core had nothing to do). ``only``: rank just these stories; then only the
+    lists of their tags are made, and the tag bits of the stories in their
+    windows (an edit's few stories at 10,000: 8 ms instead of 26 ms)."""
     urls = [url for url, _, _ in inputs]
     when = [t for _, _, t in inputs]
-    tags = [frozenset(slugs) for _, slugs, _ in inputs]
+    wanted = range(len(inputs)) if only is None else [i for i, url in enumerate(urls) if url in only]
+    needed = None if only is None else {slug for i in wanted for slug in inputs[i][1]}
     lists: dict[str, list[int]] = {}  # each tag's members: story numbers, by date
     for i, (_, slugs, _) in enumerate(inputs):
         for slug in slugs:
-            lists.setdefault(slug, []).append(i)
-    bits = {slug: 1 << number for number, slug in enumerate(lists)}
-    masks = [sum(bits[slug] for slug in slugs) for slugs in tags]  # a story's tags as bits: shared ones counted in C
-    wanted = range(len(inputs)) if only is None else [i for i, url in enumerate(urls) if url in only]
+            if needed is None or slug in needed:
+                lists.setdefault(slug, []).append(i)
+    bits: dict[str, int] = {}  # a tag's bit: the stories' tags as bits, shared ones counted in C
+
+    def mask(i: int) -> int:
+        return sum(bits.get(slug) or bits.setdefault(slug, 1 << len(bits)) for slug in set(inputs[i][1]))
+
+    masks: list[int] | dict[int, int]
+    if only is None:
+        masks = list(map(mask, range(len(inputs))))
+    else:
+        masks = {i: mask(i) for i in wanted}
+        for i in wanted:
+            for slug in inputs[i][1]:
+                members = lists[slug]
+                place = bisect_left(members, i)
+                for j in members[max(0, place - WINDOW) : place + WINDOW + 1]:
+                    if j not in masks:
+                        masks[j] = mask(j)
 
     def rank(start: int, stop: int) -> list[tuple[str, ...]]:
         ranked = []
         for i in wanted[start:stop]:
             near: set[int] = set()
-            for slug in tags[i]:
+            for slug in inputs[i][1]:
                 members = lists[slug]
                 place = bisect_left(members, i)
                 near.update(members[max(0, place - WINDOW) : place + WINDOW + 1])
@@ -95,12 +113,11 @@ def updated_related(now, last_inputs, last: dict[str, tuple[str, ...]], jobs: in
     again (``tests/incremental/test_incremental.py`` compares with ranking everything)."""
     if tuple(now) == tuple(last_inputs):  # an edit that changed no tag or time (a corrected original)
         return dict(last)
-    before = {url: (tags, when) for url, tags, when in last_inputs}
-    after = {url: (tags, when) for url, tags, when in now}
-    changed = {url for url, item in after.items() if before.get(url) != item} | (before.keys() - after.keys())
+    moved = set(now).symmetric_difference(last_inputs)  # (URLs are unique: the stories changed, come or gone)
+    changed = {url for url, _, _ in moved}
     if len(changed) > MAX_CHANGED:
         return related_urls(now, jobs=jobs)
-    touched = {slug for url in changed for item in (before.get(url), after.get(url)) if item for slug in item[0]}
+    touched = {slug for _, tags, _ in moved for slug in tags}
     affected = set(changed)
     for inputs in (last_inputs, now):
         lists: dict[str, list[str]] = {slug: [] for slug in touched}
@@ -112,5 +129,5 @@ def updated_related(now, last_inputs, last: dict[str, tuple[str, ...]], jobs: in
             for place, url in enumerate(members):
                 if url in changed:
                     affected.update(members[max(0, place - WINDOW) : place + WINDOW + 1])
-    fresh = related_urls(now, jobs=jobs, only=affected & after.keys())
-    return {url: fresh[url] if url in fresh else last[url] for url in after}
+    fresh = related_urls(now, jobs=jobs, only=affected)
+    return {url: fresh[url] if url in fresh else last[url] for url, _, _ in now}
