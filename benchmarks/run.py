@@ -15,7 +15,8 @@ later edit), a one-template edit, a retag of the same story (one tag more, or
 that tag taken away again on the next run), three builds as CI runs them in
 a fresh checkout with the cache and the last output restored (every input
 file has a new mtime, and git's index is written after them when git is
-installed: the corpus is put in a repository first): the first after the builds above ("checkout, first"),
+installed: the corpus is put in a repository before the cold build, as CI
+has it): the first after the builds above ("checkout, first"),
 another ("checkout"), and two with a story edited ("checkout+story", "checkout+story 2": the
 first of them still brings the output before last up to date with the copied images' new
 keys), a cold build again with an edit
@@ -233,6 +234,7 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool, ph
     yml = "".join(line for line in (site / "site.yml").read_text().splitlines(keepends=True)
                   if not line.startswith(("theme:", "search:")))  # fmt: skip
     (site / "site.yml").write_text(yml + f"theme: bench\nsearch: {'true' if search else 'false'}\n")
+    tracked = track(site)  # (before the cold build, as in CI: it records the files' blob IDs for a checkout)
     settle(site)
     set_aside(site / "public", work / "trash")
     set_aside(site / ".ssg-cache", work / "trash")
@@ -259,7 +261,7 @@ def bench_size(work: Path, stories: int, jobs: int, hugo: bool, search: bool, ph
     story.write_text(retagged(story.read_text()))
     results["retag"] = run_measured(ssg, site)
     settle(site)
-    print("checkouts: " + ("git tracks the corpus" if track(site) else "git is not installed: new mtimes alone"))
+    print("checkouts: " + ("git tracks the corpus" if tracked else "git is not installed: new mtimes alone"))
     for name in CHECKOUTS:
         if name.startswith("checkout+story"):
             story.write_text(story.read_text() + f"\nAfter a checkout ({name}).\n")

@@ -118,8 +118,8 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         progress.update("load")
         if fresh and options.resident is not None:
             options.resident.clear()  # their bodies went with the old cache
-        loaded = load_documents(files, layer.stats, config, cache, site.jobs,
-                                options.resident if options.write else None, layer.contents)  # fmt: skip
+        kept = options.resident if options.write else None
+        loaded = load_documents(files, layer.stats, config, cache, site.jobs, kept, layer.contents, layer.blobs.tracked)
         stages.timed("load", start)
         stages.absorb(loaded.diagnostics, defer=True)
         held = _held(loaded, options, stages)
@@ -133,7 +133,7 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         static = static_files(chain)
         to_copy = stages.run("assets", copies, archive, static, {output_file(r.url) for r in routes}, site.media)
         assets = {rel: str(source) for rel, source in to_copy.items() if rel not in static.files}
-        layer.assets([*assets.values(), *site.media.known])
+        layer.assets([*assets.values(), *site.media.known], site.media.known)
         start = time.perf_counter()
         renderer, site_key, templates = rendering(site, chain, links, strings, static, archive)
         outputs = page_outputs(routes, site_key, templates)

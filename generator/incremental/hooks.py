@@ -124,9 +124,10 @@ class Layer:
         cache.save_manifest("related-inputs", {"key": key, "inputs": inputs})
         return related, key
 
-    def assets(self, sources) -> None:
-        """The files this build copies beside the pages (their records are kept for the next build)."""
-        self.copied = copied_records(sorted(set(sources)), self.copied, self.blobs)
+    def assets(self, sources, media: dict) -> None:
+        """The files this build copies beside the pages (their records are kept for the next build);
+        ``media``: the media stage's records of the originals it knows."""
+        self.copied = copied_records(sorted(set(sources)), self.copied, self.blobs, media)
 
     def save(self, loaded, archive, digests, assets: dict[str, str], media, related: str, entries: dict,
              pages: int, files: int) -> bool:  # fmt: skip

@@ -195,13 +195,14 @@ def process(uses: list[Use], config: SiteConfig, store: Path, last: dict[str, Kn
                 continue
         todo.append(path)
     problems: dict[str, str] = {}
+    tracked = blobs.tracked
 
     def task(start: int, stop: int):
         results = []
         for path in todo[start:stop]:
             try:
                 found, made = _one(path, targets[path], config, common, focus[path], store, encoding, last.get(path),
-                                   blobs.of(path))  # fmt: skip
+                                   blobs.of(path), tracked)  # fmt: skip
                 results.append((path, found, made, None))
             except ImageProblem as exc:
                 results.append((path, None, False, str(exc)))
@@ -232,10 +233,12 @@ def _key(content: str, common: str, focus: tuple[float, float], target: str) -> 
 
 
 def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: Path,
-         encoding: bool, old: Known | None = None, blob: str | None = None) -> tuple[Known, bool]:  # fmt: skip
+         encoding: bool, old: Known | None = None, blob: str | None = None,
+         tracked: bool = False) -> tuple[Known, bool]:  # fmt: skip
     """Read one original, and encode its variants into the store unless they
     are there; and whether it was encoded. ``old``: its record of the last build; ``blob``: git's blob ID
-    of it (the record keeps the blob ID ``gitblobs.kept_blob`` says)."""
+    of it; ``tracked``: the site is in a git work tree (the record keeps the blob ID ``gitblobs.kept_blob``
+    says)."""
     source = Path(path)
     try:
         st = source.stat()
@@ -244,7 +247,8 @@ def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: 
         raise ImageProblem(f"cannot be read: {exc.strerror}") from exc
     probed = probe(source, config.images.max_pixels)
     found = digest(data)
-    own = kept_blob(data, found, old.digest if old is not None else None, old.blob if old is not None else None, blob)
+    own = kept_blob(data, found, old.digest if old is not None else None, old.blob if old is not None else None, blob,
+                    tracked)  # fmt: skip
     found = Known(st.st_mtime_ns, st.st_size, found, probed, target, focus, own)
     key = _key(found.digest, common, focus, target)
     if (store / key).is_dir():

@@ -35,17 +35,33 @@ def _same(st: os.stat_result, old) -> bool:
     return old is not None and old[0] == st.st_mtime_ns and old[1] == st.st_size
 
 
-def _read(path: str, st: os.stat_result, old: Record | None, blob: str | None) -> Record:
+def _read(path: str, st: os.stat_result, old: Record | None, blob: str | None, tracked: bool = False) -> Record:
     """A file's record with the digest of what it holds now, read. When git knows the file clean by a
     blob ID (``blob``), the record keeps the file's own (for the next checkout), or "" when that is not
     git's: a filter's blob (Git LFS), and then, while the bytes are the same, no blob ID is made again.
     Else the recorded blob ID is kept while the bytes are the same (so a checkout git was not asked about
-    costs the next one nothing)."""
+    costs the next one nothing), and new bytes get their own where the site is in a git work tree
+    (``tracked``)."""
     had = old[3] if old is not None and len(old) > 3 else None
-    data = None if blob is None else file_bytes(path, st.st_size)
+    data = None if blob is None and not tracked else file_bytes(path, st.st_size)
     found = file_digest(path, st.st_size) if data is None else digest(data)
-    kept = kept_blob(data, found, old[2] if old is not None else None, had, blob)
+    kept = kept_blob(data, found, old[2] if old is not None else None, had, blob, tracked)
     return (st.st_mtime_ns, st.st_size, found) + (() if kept is None else (kept,))
+
+
+def _first(path: str, st: os.stat_result, blobs: Blobs, known) -> Record:
+    """The record of a file copied for the first time: without a digest (a first build copies files
+    without reading them twice), except where the site is in a git work tree, so that the first checkout
+    after it need not read the file either: with its digest and own blob ID, taken from the media
+    stage's record (``known``) when that read the file at this size and mtime."""
+    if not blobs.tracked:
+        return (st.st_mtime_ns, st.st_size, None)
+    if known is not None and (known.mtime_ns, known.size) == (st.st_mtime_ns, st.st_size) and known.blob is not None:
+        return (st.st_mtime_ns, st.st_size, known.digest, known.blob)
+    try:
+        return _read(path, st, None, None, tracked=True)
+    except OSError:
+        return (st.st_mtime_ns, st.st_size, None)
 
 
 def content_digests(files, stats: dict[str, os.stat_result | None], recorded: dict[str, Record],
@@ -70,12 +86,14 @@ def content_digests(files, stats: dict[str, os.stat_result | None], recorded: di
     return records  # (an unreadable file has none: the loader reports it)
 
 
-def copied_records(paths, recorded: dict[str, Record | None], blobs: Blobs | None = None) -> dict[str, Record | None]:
+def copied_records(paths, recorded: dict[str, Record | None], blobs: Blobs | None = None,
+                   media: dict | None = None) -> dict[str, Record | None]:  # fmt: skip
     """A record of each file the build copies beside a page (None: gone): the
     recorded one while its size and mtime are as recorded; with a digest when
-    they changed since it was recorded (``_refreshed``); a new file's without
-    one (a first build copies the files without reading them twice)."""
+    they changed since it was recorded (``_refreshed``); a new file's as
+    :func:`_first` makes it (``media``: the media stage's records, by path)."""
     blobs = blobs or Blobs(None)
+    media = media or {}
     records: dict[str, Record | None] = {}
     stale = []
     for path in paths:
@@ -88,7 +106,7 @@ def copied_records(paths, recorded: dict[str, Record | None], blobs: Blobs | Non
         if _same(st, old):
             records[path] = old
         elif old is None:
-            records[path] = (st.st_mtime_ns, st.st_size, None)
+            records[path] = _first(path, st, blobs, media.get(path))
         else:
             stale.append((path, path, blobs.relative(path), st, old))
     records.update(_refreshed(stale, blobs))
@@ -102,7 +120,7 @@ def _refreshed(stale: list[tuple], blobs: Blobs | None) -> list[tuple]:
     read: the recorded digest, under the new mtime. Any other is read (``_read``)."""
     blobs = blobs or Blobs(None)
     blobs.want([st.st_mtime for *_, st, _ in stale])
-    clean = blobs.known or {}
+    clean, tracked = blobs.known or {}, blobs.tracked
     found = []
     for key, path, rel, st, old in stale:  # (a loop kept lean: 100,000 files after a checkout)
         blob = clean.get(rel)
@@ -111,7 +129,7 @@ def _refreshed(stale: list[tuple], blobs: Blobs | None) -> list[tuple]:
             found.append((key, (st.st_mtime_ns, st.st_size, old[2], blob)))
             continue
         try:
-            found.append((key, _read(path, st, old, blob)))
+            found.append((key, _read(path, st, old, blob, tracked)))
         except OSError:
             found.append((key, None))
     return found

@@ -16,7 +16,10 @@ the second the index was written, "racily clean"). Git reads such a file
 slower than ssg does (12,000 content files, every one racy: 0.3 s against
 0.13 s), so when more than a file in five (``RACY_SHARE``) of those with a
 new mtime have one of that second or later (a checkout that took about a
-second or less) git is not asked further. Git missing, a
+second or less) git is not asked further. A file read for the first time
+in a site inside a git work tree (a first build: CI's first) gets its own
+blob ID recorded at once (``Blobs.tracked``), so the first checkout after
+it reads no file either. Git missing, a
 folder outside a work tree, a repository git refuses (another owner's), a
 git that does not answer in time (``TIMEOUT``: it is stopped) or any
 failure: nothing is known, and the files are read as before. An entry
@@ -51,6 +54,16 @@ class Blobs:
         self.root = root
         self.prefix = f"{root}/"
         self.known: dict[str, str] | None = None
+        self._tracked: bool | None = None
+
+    @property
+    def tracked(self) -> bool:
+        """Whether the site is in a git work tree (a ``.git`` in its folder or one above): then a file
+        read for the first time keeps its own blob ID (``kept_blob``), for the next checkout."""
+        if self._tracked is None:
+            self._tracked = self.root is not None and any(
+                os.path.lexists(folder / ".git") for folder in (self.root, *self.root.parents))
+        return self._tracked
 
     def want(self, mtimes: list[float]) -> None:
         """Ask git (once) when ``GIT_FROM`` files or more have a new mtime (``mtimes``: theirs, for
@@ -97,15 +110,18 @@ def own_blob(data: bytes, blob: str) -> str:
 
 
 def kept_blob(data: bytes | None, found: str, old_digest: str | None, old_blob: str | None,
-              blob: str | None) -> str | None:  # fmt: skip
+              blob: str | None, tracked: bool = False) -> str | None:  # fmt: skip
     """The blob ID a record keeps of a file just read (its digest ``found``; ``data``, its bytes, needed
-    only when git knows it clean by ``blob``): while the bytes are as recorded (``old_digest``), the
-    recorded one when git was not asked (a checkout git was not asked about costs the next one nothing)
-    or when it was "" (no blob ID is made again for a filter's file); else ``own_blob``, or None when
-    git was not asked."""
+    when git knows it clean by ``blob``, or when ``tracked``): while the bytes are as recorded
+    (``old_digest``), the recorded one when git was not asked (a checkout git was not asked about costs
+    the next one nothing) or when it was "" (no blob ID is made again for a filter's file); else
+    ``own_blob``; when git was not asked, the bytes' own blob ID if the site is in a git work tree
+    (``tracked``: ``Blobs.tracked``; a first build records them for the next checkout), else None."""
     if found == old_digest and (blob is None or old_blob == ""):
         return old_blob
-    return None if blob is None else own_blob(data, blob)
+    if blob is None:
+        return blob_id(data) if tracked and data is not None else None
+    return own_blob(data, blob)
 
 
 def _git(args: list[str], root: Path, env: dict) -> bytes:
