@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import unquote
@@ -183,7 +184,7 @@ def render_markdown(
     sending no referrer) instead of being an error. A body with problems is
     not rendered; its links to other files go to ``unchecked``, so that they
     are checked all the same (every problem of a file in one run)."""
-    from generator.content.markdown.plainhtml import DIRECT  # (with the parser: markdown-it's modules)
+    from generator.content.markdown.plainhtml import DIRECT, link_urls  # (with the parser: markdown-it's modules)
 
     md = _parser(options)
     env: dict = {DIRECT: _direct_link}
@@ -198,7 +199,7 @@ def render_markdown(
         line = doc.body_line + (deepest.map[0] if deepest.map else 0)
         message = f"nested more than {MAX_NESTING} levels deep (lists, quotes or emphasis); flatten it"
         return None, "", [error(doc.file.rel, line, 1, "body", message)]
-    found = _Found(doc, body_lines, allow_remote, assets, diagnostics)
+    found = _Found(doc, body_lines, allow_remote, assets, diagnostics, link_urls)
     for token in tokens:
         if token.type == "inline" and token.children:
             for child in token.children:
@@ -251,6 +252,7 @@ class _Found:
     allow_remote: bool
     assets: dict[str, Asset]
     diagnostics: list[Diagnostic]
+    link_urls: Callable  # plainhtml.link_urls (imported with markdown-it: an import in note() was 2 % of a build)
     links: list[InternalLink] = field(default_factory=list)
     images: list[BodyImage] = field(default_factory=list)
     external: list[tuple[str, int, int]] = field(default_factory=list)
@@ -261,12 +263,13 @@ class _Found:
         return self.doc.body_line + line, col
 
     def note(self, child, block_map) -> None:
-        attr = "src" if child.type == "image" else "href" if child.type == "link_open" else None
+        kind = child.type
+        if kind == "plain_html":  # plainscan.HTML_TOKEN: links out only
+            if targets := self.link_urls(child):
+                self.external += [(target, *self.where(block_map, target)) for target in targets]
+            return
+        attr = "src" if kind == "image" else "href" if kind == "link_open" else None
         if attr is None:
-            if child.type == "plain_html":  # plainscan.HTML_TOKEN: links out only
-                from generator.content.markdown.plainhtml import link_urls
-
-                self.external += [(target, *self.where(block_map, target)) for target in link_urls(child)]
             return
         doc, target = self.doc, str(child.attrs.get(attr, ""))
         if child.type == "link_open" and target.lower().startswith(("http://", "https://")):
