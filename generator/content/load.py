@@ -102,7 +102,7 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
     def task(start: int, stop: int):
         done = []
         for i in todo[start:stop]:
-            key, file_digest, raw = keys[i], None, None
+            key, read_as, raw = keys[i], None, None
             if key is None:  # read once: for its digest, and to parse
                 try:
                     raw = files[i].path.read_bytes()
@@ -110,9 +110,9 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
                     problem = error(files[i].rel, 1, 1, "", f"cannot read: {exc.strerror}")
                     done.append((i, "", None, None, "", [problem], ()))
                     continue
-                file_digest = (digest(raw), blob_id(raw)) if tracked else (digest(raw),)
-                key = _doc_key(file_digest[0], files[i], settings)
-            done.append((i, key, file_digest, *_parse_one(files[i], config, key, raw)))
+                read_as = (digest(raw), blob_id(raw)) if tracked else (digest(raw),)  # (its record's digest[, blob ID])
+                key = _doc_key(read_as[0], files[i], settings)
+            done.append((i, key, read_as, *_parse_one(files[i], config, key, raw)))
         return done
 
     if todo:
@@ -122,13 +122,13 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
     for chunk in iter_chunks(task, len(todo), jobs):
         fresh: dict[str, tuple[bytes, bytes]] = {}
         with collector_paused():
-            for index, key, file_digest, record, body, problems, links in chunk:
+            for index, key, read_as, record, body, problems, links in chunk:
                 diagnostics.extend(problems)
                 if links:
                     unchecked.append((files[index].rel, links))
-                if file_digest is not None:  # (the digest, and the blob ID where git may know the file)
+                if read_as is not None:
                     st = stats_now[files[index].rel]
-                    stats[files[index].rel] = (st.st_mtime_ns, st.st_size, *file_digest)
+                    stats[files[index].rel] = (st.st_mtime_ns, st.st_size, *read_as)
                 if record is not None:
                     results[index] = read_doc(record, by_rel)
                     fresh[key] = (record, body)

@@ -45,7 +45,8 @@ def related_urls(inputs, limit: int = LIMIT, jobs: int = 1, only: set[str] | Non
     are ranked in worker processes (0.45 s at 10,000 stories, while the other
     core had nothing to do). ``only``: rank just these stories; then only the
     lists of their tags are made, and the tag bits of the stories in their
-    windows (an edit's few stories at 10,000: 8 ms instead of 26 ms)."""
+    windows (a retag at 10,000 stories: :func:`updated_related` 20 ms
+    against 26 ms)."""
     urls = [url for url, _, _ in inputs]
     when = [t for _, _, t in inputs]
     wanted = range(len(inputs)) if only is None else [i for i, url in enumerate(urls) if url in only]

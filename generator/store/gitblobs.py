@@ -115,13 +115,14 @@ def kept_blob(data: bytes | None, found: str, old_digest: str | None, old_blob: 
     when git knows it clean by ``blob``, or when ``tracked``): while the bytes are as recorded
     (``old_digest``), the recorded one when git was not asked (a checkout git was not asked about costs
     the next one nothing) or when it was "" (no blob ID is made again for a filter's file); else
-    ``own_blob``; when git was not asked, the bytes' own blob ID if the site is in a git work tree
-    (``tracked``: ``Blobs.tracked``; a first build records them for the next checkout), else None."""
-    if found == old_digest and (blob is None or old_blob == ""):
+    ``own_blob`` when git was asked; when it was not, the bytes' own blob ID if the site is in a git
+    work tree (``tracked``: ``Blobs.tracked``; a first build records them for the next checkout), else
+    None."""
+    if found == old_digest and old_blob is not None and (blob is None or old_blob == ""):
         return old_blob
-    if blob is None:
-        return blob_id(data) if tracked and data is not None else None
-    return own_blob(data, blob)
+    if blob is not None:
+        return own_blob(data, blob)
+    return blob_id(data) if tracked and data is not None else None
 
 
 def _git(args: list[str], root: Path, env: dict) -> bytes:

@@ -15,8 +15,8 @@ import generator.store.files as records
 import generator.store.gitblobs as gitblobs
 from conftest import Site, story, tree_hashes
 from generator.store.cache import BuildCache
-from generator.store.gitblobs import Blobs, clean_blobs
-from generator.util.digest import blob_id, file_bytes, file_digest
+from generator.store.gitblobs import Blobs, clean_blobs, kept_blob
+from generator.util.digest import blob_id, digest, file_bytes, file_digest
 
 NOW = {"SOURCE_DATE_EPOCH": "1767225600"}
 
@@ -139,6 +139,22 @@ def test_a_first_build_records_blob_ids_only_inside_a_git_work_tree(site, tmp_pa
         path = site.root / rel
         assert record[2:] == (file_digest(str(path), path.stat().st_size), blob_id(path.read_bytes())), rel
     assert len(copied) == 2
+
+
+def test_the_blob_id_a_record_keeps():
+    """As recorded while the bytes are (and git was not asked, or keeps the file through a filter: ""); a
+    file git knows clean gets its own (or "" when git's is another); else, inside a git work tree, the
+    bytes' own, even when the record had none (a cache from before, or from outside a work tree)."""
+    data, other = b"one story\n", b"another story\n"
+    found, own, git = digest(data), blob_id(data), blob_id(b"a pointer\n")
+    assert kept_blob(data, found, found, own, None, tracked=True) == own
+    assert kept_blob(data, found, found, "", git, tracked=True) == ""
+    assert kept_blob(data, found, found, None, own) == own and kept_blob(data, found, found, None, git) == ""
+    assert kept_blob(data, found, found, None, None, tracked=True) == own
+    assert kept_blob(data, found, digest(other), blob_id(other), None, tracked=True) == own
+    assert kept_blob(data, found, found, None, None) is None
+    assert kept_blob(data, found, digest(other), blob_id(other), None) is None
+    assert kept_blob(None, found, None, None, None, tracked=True) is None  # (not read whole: no bytes)
 
 
 def test_clean_blobs_are_the_tracked_regular_files_git_checks_and_finds_unchanged(tmp_path):
