@@ -17,9 +17,9 @@ a fresh checkout with the cache and the last output restored (every input
 file has a new mtime, and git's index is written after them when git is
 installed: the corpus is put in a repository before the cold build, as CI
 has it): the first after the builds above ("checkout, first"),
-another ("checkout"), and two with a story edited ("checkout+story", "checkout+story 2": the
-first of them still brings the output before last up to date with the copied images' new
-keys), a cold build again with an edit
+another ("checkout"), and two with a story edited ("checkout+story", "checkout+story 2";
+without git, the first of them still brings the output before last up to date with the
+copied images' new keys), a cold build again with an edit
 right after it ("at once": it stops the spare's maker and makes its own
 tree), and Hugo's cold build of the same corpus,
 twice: with a minimal theme ("hugo cold") and with a theme that makes the
@@ -296,8 +296,9 @@ def _hugo_results(results: dict, work: Path, site: Path, stories: int, hugo: boo
     return results
 
 
-# A fresh checkout with the cache restored, as CI runs ssg: the first after the builds before (it reads the
-# copied images once more, and the output before last has them under their old keys), then in a steady state.
+# A fresh checkout with the cache restored, as CI runs ssg: the first after the builds before (without git it
+# reads the copied images once more, and the output before last has them under their old keys), then in a
+# steady state.
 CHECKOUTS = ("checkout, first", "checkout", "checkout+story", "checkout+story 2")
 
 
