@@ -4,6 +4,7 @@ byte-identical to a clean build of the same files."""
 import fcntl
 import io
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -343,6 +344,31 @@ def test_damaged_cache_is_detected_and_rebuilt(many, damage):
     assert tree_hashes(many.public) == _clean_build(many, many.root.parent)
     if damage != "truncate":
         assert "rebuilt without it" in result.err
+
+
+def test_a_manifest_reads_back_as_it_was_saved_in_either_format(tmp_path):
+    """Plain values are stored in marshal's format, records and dates pickled, and a manifest pickled by an
+    earlier ssg still reads; a damaged one is refused."""
+    from datetime import datetime
+
+    from generator.incremental.snapshot import DocEntry
+    from generator.store.records import seal
+
+    cache = BuildCache(tmp_path)
+    plain = {"content/a.md": (1, 2, "d" * 32, "b" * 40), "x": (None, 1.5, frozenset({"t"}), True, b"z", [1])}
+    records = {"a": DocEntry("k", "s", None), "when": datetime(2023, 5, 1, tzinfo=ZoneInfo("Europe/Paris"))}
+    cache.save_manifest("plain", plain)
+    cache.save_manifest("records", records)
+    rows = dict(cache.db.execute("SELECT name, data FROM manifests"))
+    assert rows["plain"][4:5] != b"\x80" and rows["records"][4:5] == b"\x80"  # (after the seal's CRC)
+    assert cache.manifest("plain") == plain and cache.manifest("records") == records
+    assert type(cache.manifest("records")["a"]) is DocEntry
+    cache.db.execute("INSERT OR REPLACE INTO manifests VALUES ('old', ?)", (seal(pickle.dumps(plain, protocol=5)),))
+    assert cache.manifest("old") == plain
+    cache.db.execute("INSERT OR REPLACE INTO manifests VALUES ('bad', ?)", (seal(b"{not marshal"),))
+    with pytest.raises(CacheCorrupt):
+        cache.manifest("bad")
+    cache.close()
 
 
 def test_a_file_s_digest_is_the_digest_of_its_bytes_whatever_its_size(tmp_path):
