@@ -181,7 +181,7 @@ class BuildCache:
     def save_manifest(self, name: str, value: dict[str, tuple]) -> None:
         """``value`` in ``marshal``'s format when it is made of plain values only (dicts, tuples, strings,
         numbers: ``files``, ``outputs``, ``related``...), which writes three to four times faster than
-        pickle (an edit at 10,000 stories: 11-17 ms less); else pickled (records, dates). The two are
+        pickle (an edit's manifests at 10,000 stories: 11-15 ms less); else pickled (records, dates). The two are
         told apart by their first byte."""
         try:
             data = marshal.dumps(value)
