@@ -18,8 +18,9 @@ from generator.content.model import SourceFile
 from generator.content.shape import card, shape
 from generator.diagnostics import Diagnostic, error
 from generator.store.cache import VERSION, BuildCache
+from generator.store.gitblobs import kept_blob
 from generator.store.records import body_blob, collector_paused, doc_blob, read_doc
-from generator.util.digest import blob_id, digest
+from generator.util.digest import digest
 from generator.util.parallel import iter_chunks
 
 
@@ -110,8 +111,8 @@ def load_documents(files: list[SourceFile], stats_now: dict, config: SiteConfig,
                     problem = error(files[i].rel, 1, 1, "", f"cannot read: {exc.strerror}")
                     done.append((i, "", None, None, "", [problem], ()))
                     continue
-                read_as = (digest(raw), blob_id(raw)) if tracked else (digest(raw),)  # (its record's digest[, blob ID])
-                key = _doc_key(read_as[0], files[i], settings)
+                blob = kept_blob(raw, held := digest(raw), None, None, None, tracked)  # (every record's rule)
+                read_as, key = (held,) if blob is None else (held, blob), _doc_key(held, files[i], settings)
             done.append((i, key, read_as, *_parse_one(files[i], config, key, raw)))
         return done
 

@@ -246,10 +246,10 @@ def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: 
     except OSError as exc:
         raise ImageProblem(f"cannot be read: {exc.strerror}") from exc
     probed = probe(source, config.images.max_pixels)
-    found = digest(data)
-    own = kept_blob(data, found, old.digest if old is not None else None, old.blob if old is not None else None, blob,
+    held = digest(data)
+    own = kept_blob(data, held, old.digest if old is not None else None, old.blob if old is not None else None, blob,
                     tracked)  # fmt: skip
-    found = Known(st.st_mtime_ns, st.st_size, found, probed, target, focus, own)
+    found = Known(st.st_mtime_ns, st.st_size, held, probed, target, focus, own)
     key = _key(found.digest, common, focus, target)
     if (store / key).is_dir():
         return found, False
