@@ -292,12 +292,10 @@ def test_a_spare_tree_that_changed_is_repaired_or_replaced(many, tmp_path, tampe
         page.unlink()
         page.symlink_to(alike)
     else:  # killed after the swap, before the cache was saved: it still describes the build before
-        db = sqlite3.connect(many.root / ".ssg-cache/cache.sqlite")
-        db.execute("UPDATE state SET value = '' WHERE name = 'spare'")  # set so before every swap
-        db.execute("UPDATE manifests SET data = (SELECT data FROM manifests WHERE name = 'spare') "
-                   "WHERE name = 'outputs'")  # fmt: skip
-        db.commit()
-        db.close()
+        cache = BuildCache(many.root)
+        cache.set_state({"spare": ""})  # set so before every swap
+        cache.copy_manifest("spare", "outputs")
+        cache.close()
     _write_story(many, "s05", 1, ["Film"], 12)
     _built(many)
     assert tree_hashes(many.public) == _clean_build(many, tmp_path)
@@ -316,7 +314,7 @@ def test_a_spare_tree_that_changed_is_repaired_or_replaced(many, tmp_path, tampe
     assert many.public.stat().st_ino == kept  # ...and brought up to date file by file
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "version", "blob"])
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "version", "blob", "manifest-gone", "manifest-swapped"])
 def test_damaged_cache_is_detected_and_rebuilt(many, damage):
     _built(many)
     before = tree_hashes(many.public)
@@ -328,6 +326,11 @@ def test_damaged_cache_is_detected_and_rebuilt(many, damage):
         db_path.write_bytes(data[: len(data) // 3])
     elif damage == "garbage":
         db_path.write_bytes(b"this is not a database" * 100)
+    elif damage == "manifest-gone":
+        (many.root / ".ssg-cache/manifests/files").unlink()
+    elif damage == "manifest-swapped":  # a sound manifest file, but not the one the cache recorded
+        manifests = many.root / ".ssg-cache/manifests"
+        shutil.copyfile(manifests / "files", manifests / "outputs")
     else:
         db = sqlite3.connect(db_path)
         if damage == "version":
@@ -352,6 +355,7 @@ def test_a_manifest_reads_back_as_it_was_saved_in_either_format(tmp_path):
     from datetime import datetime
 
     from generator.incremental.snapshot import DocEntry
+    from generator.store.cache import _check
     from generator.store.records import seal
 
     cache = BuildCache(tmp_path)
@@ -359,15 +363,48 @@ def test_a_manifest_reads_back_as_it_was_saved_in_either_format(tmp_path):
     records = {"a": DocEntry("k", "s", None), "when": datetime(2023, 5, 1, tzinfo=ZoneInfo("Europe/Paris"))}
     cache.save_manifest("plain", plain)
     cache.save_manifest("records", records)
-    rows = dict(cache.db.execute("SELECT name, data FROM manifests"))
-    assert rows["plain"][4:5] != b"\x80" and rows["records"][4:5] == b"\x80"  # (after the seal's CRC)
+    files = cache.manifests
+    assert (files / "plain").read_bytes()[4:5] != b"\x80" and (files / "records").read_bytes()[4:5] == b"\x80"
     assert cache.manifest("plain") == plain and cache.manifest("records") == records
     assert type(cache.manifest("records")["a"]) is DocEntry
-    cache.db.execute("INSERT OR REPLACE INTO manifests VALUES ('old', ?)", (seal(pickle.dumps(plain, protocol=5)),))
+    for name, blob in (("old", seal(pickle.dumps(plain, protocol=5))), ("bad", seal(b"{not marshal"))):
+        (files / name).write_bytes(blob)
+        cache._record(name, _check(blob))
     assert cache.manifest("old") == plain
-    cache.db.execute("INSERT OR REPLACE INTO manifests VALUES ('bad', ?)", (seal(b"{not marshal"),))
     with pytest.raises(CacheCorrupt):
         cache.manifest("bad")
+    assert sorted(p.name for p in files.iterdir()) == ["bad", "old", "plain", "records"]  # no file left half-made
+    cache.close()
+
+
+def test_a_manifest_is_the_file_its_row_describes(tmp_path):
+    """A manifest's file and the table's row of it are written one after the other: a file of
+    another build (a save stopped before its row, a file put back by hand) or a file gone is
+    refused, never read as this cache's; a copy keeps its value when the original is saved again."""
+    cache = BuildCache(tmp_path)
+    cache.save_manifest("outputs", {"a.html": ("k1", 10, 1)})
+    cache.copy_manifest("outputs", "spare")
+    cache.save_manifest("outputs", {"a.html": ("k2", 11, 2)})
+    assert cache.manifest("spare") == {"a.html": ("k1", 10, 1)}  # (linked, then the original replaced)
+    assert cache.manifest("outputs") == {"a.html": ("k2", 11, 2)}
+    assert cache.manifest("never") == {}
+    cache.copy_manifest("never", "spare")  # nothing to copy: the copy is as it was
+    assert cache.manifest("spare") == {"a.html": ("k1", 10, 1)}
+    row = cache.db.execute("SELECT data FROM manifests WHERE name = 'outputs'").fetchone()
+    cache.save_manifest("outputs", {"a.html": ("k3", 12, 3)})
+    cache.db.execute("UPDATE manifests SET data = ? WHERE name = 'outputs'", row)  # stopped before the row
+    with pytest.raises(CacheCorrupt, match="not the one"):
+        cache.manifest("outputs")
+    (cache.manifests / "spare").unlink()
+    with pytest.raises(CacheCorrupt, match="cannot be read"):
+        cache.manifest("spare")
+    cache.close()
+    BuildCache(tmp_path, fresh=True).close()  # (--no-cache)
+    assert not any(cache.manifests.iterdir())
+    BuildCache(tmp_path).save_manifest("files", {"a.md": (1, 2, "d")})
+    cache.path.unlink()  # the database deleted by hand: its manifests' files are not kept
+    cache = BuildCache(tmp_path)
+    assert not any(cache.manifests.iterdir()) and cache.manifest("files") == {}
     cache.close()
 
 
