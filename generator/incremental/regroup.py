@@ -162,7 +162,7 @@ def regroup(snap: Structure, retags: list[tuple[int, Article, Article]], config:
     new_stories = tuple(stories)
     # After a re-date, every list the story is in shows it elsewhere, or another last change: planned whole.
     groupings = {kind: _grouping(snap.terms(kind), rows[kind], snap.stories, new_stories, kind == "tags",
-                                 _terms_of(kind, dated, aliases))
+                                 _terms_of(kind, dated, aliases), renumbered=bool(dated or moving))
                  for kind in KINDS}  # fmt: skip
     old_stories = snap.stories
     neighbours = frozenset(old_stories[j].url for i, *_ in [*dated, *removed] for j in (i - 1, i + 1)
@@ -245,12 +245,16 @@ def _rows(rows: tuple[TermRow, ...], moves: list[_Move], declared: dict) -> tupl
 
 
 def _grouping(before_rows: tuple[TermRow, ...], after_rows: tuple[TermRow, ...], before_stories, after_stories,
-              weighed: bool, also: set[str]) -> Grouping:  # fmt: skip
-    """``also``: terms planned again whatever they show (those of a re-dated story)."""
-    before, after = _shown(before_rows, before_stories, weighed), _shown(after_rows, after_stories, weighed)
+              weighed: bool, also: set[str], renumbered: bool = True) -> Grouping:  # fmt: skip
+    """``also``: terms planned again whatever they show (those of a re-dated story). ``renumbered``:
+    the stories were numbered anew (else each number is the same story's before and after)."""
+    if renumbered or (weighed and _largest(before_rows) != _largest(after_rows)):
+        before, after = _shown(before_rows, before_stories, weighed), _shown(after_rows, after_stories, weighed)
+    else:  # a term whose row is as it was shows what it showed (at 10,000 stories: 0.2 against 5 ms a kind)
+        before, after = _as_shown(before_rows), _as_shown(after_rows)
     changed = {slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug)}
     terms = frozenset(changed | also)
-    renamed = frozenset(slug for slug in before.keys() & after.keys() if before[slug].name != after[slug].name)
+    renamed = frozenset(slug for slug in before.keys() & after.keys() if before[slug][0] != after[slug][0])
     counts = {row.slug: len(row.members) for row in before_rows}
     return Grouping(terms, renamed, {slug: counts.get(slug, 0) for slug in terms})
 
@@ -340,7 +344,17 @@ def _shown(rows: tuple[TermRow, ...], stories: tuple[StoryRow, ...], weighed: bo
     """What a tag's or outlet's pages show of it: name, description, stories
     (by URL: a re-date numbers them anew) and a tag's weight (which depends on
     the largest tag)."""
-    largest = max((len(row.members) for row in rows), default=1)
+    largest = _largest(rows)
     return {row.slug: _Shown(row.name, row.description, tuple(stories[i].url for i in row.members),
                              weight(len(row.members), largest) if weighed else None)
             for row in rows}  # fmt: skip
+
+
+def _as_shown(rows: tuple[TermRow, ...]) -> dict[str, tuple]:
+    """Each term's name, description and stories by number: equal for two rows that show the same, as
+    long as the stories keep their numbers and the largest tag its size (a tag's weight is of its size)."""
+    return {row.slug: (row.name, row.description, row.members) for row in rows}
+
+
+def _largest(rows: tuple[TermRow, ...]) -> int:
+    return max((len(row.members) for row in rows), default=1)

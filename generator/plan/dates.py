@@ -80,13 +80,13 @@ class DatesPlan:
                 return str(year.year), self.s("period_description", period=year.year), head, context
 
             refs = tuple(y and (y.year, y.count) for y in (newer, older))
-            if self.scope.period(year.year) or not self.scope.skip(s.url for s in year_stories):
+            if self.scope.period(year.year) or not self.scope.skip_stories(year_stories):
                 key = (year.year, tuple(digests[s.url].card for s in year_stories), refs)
                 self.add(year_url, ("year.html",), "year", key, make_year, lastmod=self.lastmod(year_stories),
                          shows=tuple(year_stories))  # fmt: skip
             for month in year.months:
                 month_url = period_url(month.year, month.month)
-                if not self.scope.period(month.year, month.month) and self.scope.skip(s.url for s in month.stories):
+                if not self.scope.period(month.year, month.month) and self.scope.skip_stories(month.stories):
                     continue
 
                 def make_month(year=year, month=month, month_url=month_url, year_url=year_url):

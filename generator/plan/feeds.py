@@ -150,7 +150,7 @@ class FeedWriter:
         site = self.config.title
 
         def skip(stories) -> bool:
-            return scope.skip(s.url for s in stories)
+            return scope.skip_stories(stories)
 
         newest = self.archive.stories[:entries]
         if scope.dated() or not skip(newest):

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
+
+_URL = attrgetter("url")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class Scope:
     def skip(self, urls) -> bool:
         """In a partial plan: no URL whose digest a page's key holds has changed."""
         return self.changed is not None and self.changed.isdisjoint(urls)
+
+    def skip_stories(self, stories) -> bool:
+        """:meth:`skip` for the URLs of ``stories`` (taken in C: an edit at 10,000 stories asks of 50,000)."""
+        return self.changed is not None and self.changed.isdisjoint(map(_URL, stories))
 
     def dated(self) -> bool:
         """In a partial plan: a story's date or update changed (its order, or
