@@ -231,7 +231,10 @@ class BuildCache:
         try:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(temporary)
-            os.link(self.manifests / name, temporary)
+            try:
+                os.link(self.manifests / name, temporary)
+            except OSError:  # (a file system without hard links)
+                shutil.copyfile(self.manifests / name, temporary)
             os.replace(temporary, self.manifests / to)
         except OSError as exc:
             raise CacheCorrupt(f"the {name} manifest cannot be copied: {exc}") from exc
