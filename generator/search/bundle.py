@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,21 @@ def dump(value) -> tuple[bytes, bytes]:
 def name(language: str, raw: bytes, length: int = 10) -> str:
     """A file's name from its content, as Pagefind names its own (``en_<hash>``)."""
     return f"{language}_{hashlib.sha256(raw).hexdigest()[:length]}"
+
+
+def keep_file(store: Path, rel: str, make) -> None:
+    """A file named by its content at ``rel`` in ``store``, its bytes made (``make()``) only when
+    ``store`` does not have it yet."""
+    kept = store / rel
+    if not kept.is_file():
+        work = kept.with_name(f".{kept.name}.{os.getpid()}")
+        work.write_bytes(make())
+        os.replace(work, kept)
+
+
+def link_kept(store: Path, rel: str, place) -> None:
+    """``store``'s file at ``rel`` in the bundle at the same place (``place``: a ``place.Placing``)."""
+    place.link(os.path.join(store, rel), rel)
 
 
 @dataclass(frozen=True)

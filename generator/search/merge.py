@@ -7,7 +7,7 @@ in the browser (Pagefind's ``mergeIndex``) rank otherwise than one index,
 and sort each slice's results apart. Here the slices' pages are numbered one
 after the other, each word's pages are joined across slices (only the first
 page of each slice gets a new number; the rest are the bytes Pagefind
-wrote), filters are joined by value, sorts are merged by their values, and
+wrote), filters are joined by value, sorts are merged by their values (``facets.py``), and
 the word index is cut into chunks of about Pagefind's size. The reader's
 browser gets one index: the same results, scores and transfer as one
 Pagefind run would give.
@@ -34,7 +34,8 @@ from pathlib import Path
 import cbor2
 
 from generator.search import halves
-from generator.search.bundle import CHUNK_LEVEL, ENTRY, META_LEVEL, SIGNATURE, compress, dump, name
+from generator.search.bundle import CHUNK_LEVEL, ENTRY, SIGNATURE, compress, dump, keep_file, link_kept, name
+from generator.search.facets import facets
 from generator.search.place import Placing
 from generator.search.remerge import Again, remember
 from generator.search.splice import Spliced, Unreadable, encode
@@ -65,8 +66,7 @@ def merge(slices: list[dict], folders: list[Path], out: Path, store: Path, whole
         return merge(slices, folders, out, store, whole=True)
     remember(store, code, keys, offsets, chunks, fields)
     chunks = _bounds([list(chunk) for chunk in chunks])
-    filters = _filters(slices, offsets, code, place, store)
-    sorts = _sorts(slices, offsets)
+    filters, sorts = facets(slices, folders, offsets, code, place, store)
     meta_bytes, raw = dump([slices[0]["meta_version"], pages, chunks, filters, sorts, fields])
     meta_name = name(code, raw)
     place.write(f"pagefind.{meta_name}.pf_meta", meta_bytes)
@@ -275,26 +275,11 @@ def chunk_raw(entries: list[bytes]) -> bytes:
 
 def store_chunk(raw: bytes, file: str, store: Path) -> None:
     """A chunk's file in ``store``, compressed only when ``store`` does not have it yet."""
-    _store(store, CHUNK_FILE.format(file), lambda: compress(SIGNATURE + raw, CHUNK_LEVEL))
-
-
-def _store(store: Path, rel: str, make) -> None:
-    """A file named by its content at ``rel`` in ``store``, its bytes made (``make()``) only when
-    ``store`` does not have it yet."""
-    kept = store / rel
-    if not kept.is_file():
-        work = kept.with_name(f".{kept.name}.{os.getpid()}")
-        work.write_bytes(make())
-        os.replace(work, kept)
-
-
-def _link(store: Path, rel: str, place: Placing) -> None:
-    """``store``'s file at ``rel`` in the bundle at the same place."""
-    place.link(os.path.join(store, rel), rel)
+    keep_file(store, CHUNK_FILE.format(file), lambda: compress(SIGNATURE + raw, CHUNK_LEVEL))
 
 
 def _link_chunk(store: Path, file: str, place: Placing) -> None:
-    _link(store, CHUNK_FILE.format(file), place)
+    link_kept(store, CHUNK_FILE.format(file), place)
 
 
 def _keep_chunk(raw: bytes, file: str, store: Path, place: Placing) -> None:
@@ -338,56 +323,6 @@ def _above(low: str, high: str) -> str:
         if code <= 0x10FFFF and (bound := low[: length - 1] + chr(code)) < high:
             return bound
     return low
-
-
-def _filters(slices: list[dict], offsets: list[int], code: str, place: Placing, store: Path) -> list:
-    """Each filter's values across slices, in a file named by its content; a file ``store`` has from
-    a merge before (an edit that moves no tag, outlet or year leaves all three as they were) is
-    linked as it is rather than compressed again at the metadata's level."""
-    joined: dict[str, dict[str, list[int]]] = {}
-    for record, offset in zip(slices, offsets, strict=False):
-        for filter_name, values in record["filters"].items():
-            into = joined.setdefault(filter_name, {})
-            for value, pages in values:
-                into.setdefault(value, []).extend(page + offset for page in pages)
-    found = []
-    for filter_name in sorted(joined):
-        values = [[value, sorted(pages)] for value, pages in sorted(joined[filter_name].items())]
-        raw = cbor2.dumps([filter_name, values])
-        file = name(code, raw)
-        rel = f"filter/{file}.pf_filter"
-        _store(store, rel, lambda raw=raw: compress(SIGNATURE + raw, META_LEVEL))
-        _link(store, rel, place)
-        found.append([filter_name, file])
-    return found
-
-
-def _sorts(slices: list[dict], offsets: list[int]) -> list:
-    """Each sort's pages in ascending order of their values, across slices (as Pagefind orders them:
-    as numbers when every value is one, else as text). When a slice's pages' values are not known,
-    its pages follow the slices before in the slice's own order."""
-    keys = sorted({sort for s in slices for sort in s["sorts"]})
-    found = []
-    for key in keys:
-        valued, known = [], True
-        for record, offset in zip(slices, offsets, strict=False):
-            values = record["values"]
-            for page in record["sorts"].get(key, []):
-                value = values[page].get(key) if page < len(values) else None
-                known = known and value is not None
-                valued.append((value, page + offset))
-        if known and valued:
-            numeric = all(_number(v) is not None for v, _ in valued)
-            valued.sort(key=lambda item: (_number(item[0]) if numeric else item[0], item[1]))
-        found.append([key, [page for _, page in valued]])
-    return found
-
-
-def _number(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        return None
 
 
 def _link_scripts(source: Path, place: Placing) -> None:

@@ -562,35 +562,38 @@ def test_a_kept_index_replaces_in_place_what_the_spare_tree_had(tmp_path):
 def test_an_edit_that_moves_no_filter_value_compresses_no_filter_again(tmp_path, small_slices, monkeypatch):
     """The filters' files are kept in the cache by name as the chunks are: an edit to a story's text
     leaves the tag, outlet and year filters as they were, so none is compressed again (at the
-    metadata's slow level); a story retagged makes the tag filter alone again. The bundle is a
-    clean build's either way."""
+    metadata's slow level), nor are the filters and sorts joined again from the slices; a story
+    retagged joins them again and makes the tag filter alone again. The bundle is a clean build's
+    either way."""
     import cbor2
 
-    import generator.search.merge as merge
+    import generator.search.facets as facets
 
-    made = []
-    real = merge.compress
+    made, joined = [], []
+    real, real_filters, real_sorts = facets.compress, facets._filters, facets._sorts
 
     def compress(data, level):
-        value = cbor2.loads(data[len(merge.SIGNATURE) :])
+        value = cbor2.loads(data[len(facets.SIGNATURE) :])
         if len(value) == 2:  # [filter name, [[value, pages]]] (the metadata has six parts)
             made.append(value[0])
         return real(data, level)
 
-    monkeypatch.setattr(merge, "compress", compress)
+    monkeypatch.setattr(facets, "compress", compress)
+    monkeypatch.setattr(facets, "_filters", lambda *args: joined.append("filters") or real_filters(*args))
+    monkeypatch.setattr(facets, "_sorts", lambda *args: joined.append("sorts") or real_sorts(*args))
     site = _archive(tmp_path / "site")
     assert site.ssg("build").code == 0
-    assert sorted(made) == ["source", "tag", "year"]
+    assert sorted(made) == ["source", "tag", "year"] and joined == ["filters", "sorts"]
     story = site.root / "content/articles/2021/story-002.md"
-    made.clear()
+    made.clear(), joined.clear()
     story.write_text(story.read_text() + "\nA pangolin crossed the picket line.\n")
     assert site.ssg("build").code == 0
-    assert made == []
+    assert made == [] and joined == []
     assert _same_as_clean(site, tmp_path / "clean-text") is None
     story.write_text(re.sub(r"tags: \[[^\]]*\]", "tags: [Podcasts]", story.read_text()))
-    made.clear()  # (and the clean build's)
+    made.clear(), joined.clear()  # (and the clean build's)
     assert site.ssg("build").code == 0
-    assert made == ["tag"]
+    assert made == ["tag"] and joined == ["filters", "sorts"]
     assert _same_as_clean(site, tmp_path / "clean-retagged") is None
 
 
