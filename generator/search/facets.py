@@ -45,7 +45,7 @@ def facets(slices: list[dict], folders: list[Path], offsets: list[int], code: st
             link_kept(store, _filter_file(file), place)
         return filters, sorts
     filters, sorts = _filters(slices, offsets, code, place, store), _sorts(slices, offsets)
-    work = store / f".{KEPT}.new"
+    work = store / f".{KEPT}.{os.getpid()}"
     work.write_bytes(marshal.dumps({"of": made_of, "filters": filters, "sorts": sorts}))
     work.replace(store / KEPT)
     return filters, sorts
