@@ -8,13 +8,13 @@ fields when ``images.keep_copyright`` asks for them."""
 from __future__ import annotations
 
 import io
-import os
 import warnings
 from pathlib import Path
 
 from generator.config.images import ImagesConfig
 from generator.media.picture import CARD_HEIGHT, CARD_WIDTH, Picture, Probed, Variant
 from generator.media.probe import SWAPPED, ImageProblem
+from generator.util.replacing import replace_with
 
 _DAMAGED = "cannot be decoded ({}): the file is damaged or cut short; export or save it again"
 KEPT_FIELDS = (0x013B, 0x8298)  # Artist, Copyright: never the location, the camera or its serial number
@@ -178,6 +178,4 @@ def _save(image, variant: Variant, settings: ImagesConfig, kept, folder: Path) -
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    replace_with(path, data)

@@ -20,6 +20,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.util.replacing import replace_with
+
 SIGNATURE = b"pagefind_dcd"
 FORMATS = ("1.5.",)  # the versions whose files this module reads and writes
 ENTRY = "pagefind-entry.json"
@@ -68,9 +70,7 @@ def keep_file(store: Path, rel: str, make) -> None:
     ``store`` does not have it yet."""
     kept = store / rel
     if not kept.is_file():
-        work = kept.with_name(f".{kept.name}.{os.getpid()}")
-        work.write_bytes(make())
-        os.replace(work, kept)
+        replace_with(kept, make())
 
 
 def link_kept(store: Path, rel: str, place) -> None:

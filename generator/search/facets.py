@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 from pathlib import Path
 
 import cbor2
 
 from generator.search.bundle import META_LEVEL, SIGNATURE, compress, keep_file, link_kept, name
 from generator.search.place import Placing
+from generator.util.replacing import replace_with
 
 KEPT = "facets.bin"  # in the merge's store: what the last merge's filters and sorts were made of, and they
 DIGEST = "facets.key"  # in a slice's folder: what it gives them (``_slice_digest``)
@@ -45,9 +45,7 @@ def facets(slices: list[dict], folders: list[Path], offsets: list[int], code: st
             link_kept(store, _filter_file(file), place)
         return filters, sorts
     filters, sorts = _filters(slices, offsets, code, place, store), _sorts(slices, offsets)
-    work = store / f".{KEPT}.{os.getpid()}"
-    work.write_bytes(marshal.dumps({"of": made_of, "filters": filters, "sorts": sorts}))
-    work.replace(store / KEPT)
+    replace_with(store / KEPT, marshal.dumps({"of": made_of, "filters": filters, "sorts": sorts}))
     return filters, sorts
 
 
@@ -69,9 +67,7 @@ def _slice_digest(record: dict, folder: Path) -> str | None:
                         for name, values_ in record["filters"].items()),
                  sorted((key, sorted(pages)) for key, pages in record["sorts"].items()), values)  # fmt: skip
     digest = hashlib.blake2b(marshal.dumps(canonical, 2), digest_size=16).hexdigest() if known else ""
-    work = kept.with_name(f".{DIGEST}.{os.getpid()}")
-    work.write_text(digest)
-    os.replace(work, kept)
+    replace_with(kept, digest.encode())
     return digest or None
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.search.split import CHANGED, WORDS, blocks, renumbered
+from generator.util.replacing import replace_with
 
 STATE = "merged.bin"  # in the chunk store: the last merge's slices and chunks
 MOST_CHANGED = 4  # slices indexed again, beyond which a whole merge costs no more
@@ -33,10 +34,8 @@ SPLICED_SHARE = 8
 
 def remember(store: Path, code: str, keys: list[str], offsets: list[int], chunks: list[list],
              fields: list[str]) -> None:  # fmt: skip
-    work = store / f".{STATE}.{os.getpid()}"
-    work.write_bytes(marshal.dumps({"code": code, "keys": keys, "offsets": offsets, "fields": fields,
-                                    "chunks": [tuple(chunk) for chunk in chunks]}))  # fmt: skip
-    os.replace(work, store / STATE)
+    replace_with(store / STATE, marshal.dumps({"code": code, "keys": keys, "offsets": offsets, "fields": fields,
+                                               "chunks": [tuple(chunk) for chunk in chunks]}))  # fmt: skip
 
 
 def last_keys(store: Path) -> list[str]:

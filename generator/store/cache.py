@@ -56,6 +56,7 @@ from generator.store.records import (
     seal,
     start_writeback,
 )
+from generator.util.replacing import replace_with
 
 CACHE_DIR = ".ssg-cache"
 _PICKLED = b"\x80"  # how a pickle (protocol 2 or later) starts; marshal's dict starts with "{"
@@ -210,14 +211,9 @@ class BuildCache:
         except ValueError:  # ("unmarshallable object": a record class, a datetime)
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         blob = seal(data)
-        temporary = self.manifests / f".{name}.{os.getpid()}"
         try:
-            with open(temporary, "wb") as file:
-                file.write(blob)
-            os.replace(temporary, self.manifests / name)
+            replace_with(self.manifests / name, blob)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.remove(temporary)
             raise CacheCorrupt(f"the {name} manifest cannot be written: {exc}") from exc
         self._record(name, _check(blob))
 

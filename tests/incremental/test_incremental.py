@@ -408,6 +408,26 @@ def test_a_manifest_is_the_file_its_row_describes(tmp_path):
     cache.close()
 
 
+def test_a_manifest_whose_write_fails_leaves_the_one_before(tmp_path, monkeypatch):
+    """A manifest's file is written whole or not at all (``util/replacing.py``): when its rename fails,
+    the save is ``CacheCorrupt``, the manifest before still reads, and no temporary file is left."""
+    import generator.util.replacing as replacing
+
+    cache = BuildCache(tmp_path)
+    cache.save_manifest("files", {"a.md": (1, 2, "d1")})
+
+    def refused(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(replacing.os, "replace", refused)
+    with pytest.raises(CacheCorrupt, match="cannot be written"):
+        cache.save_manifest("files", {"a.md": (3, 4, "d2")})
+    monkeypatch.undo()
+    assert cache.manifest("files") == {"a.md": (1, 2, "d1")}
+    assert [p.name for p in cache.manifests.iterdir()] == ["files"]
+    cache.close()
+
+
 def test_a_file_s_digest_is_the_digest_of_its_bytes_whatever_its_size(tmp_path):
     """``file_digest`` (the no-change check reading content files) gives what
     ``digest`` gives for the file's bytes: empty, small, a read's size and
