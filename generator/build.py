@@ -206,7 +206,9 @@ def _check(site: WriteContext, outputs, renderer, result: BuildResult, loaded, s
 
 
 def _stage_early(site: WriteContext) -> None:
-    """With no spare tree to bring up to date, a new tree gets the last output's folders from now on."""
+    """The search stage's process reads the last index from now on; and with no spare tree to bring up
+    to date, a new tree gets the last output's folders."""
+    site.start_searcher()
     if site.write:
         site.list_spare()
         if site.jobs > 1 and not site.has_spare() and (folders := folders_of(site.last_outputs())):

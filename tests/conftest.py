@@ -129,6 +129,14 @@ def site(tmp_path) -> Site:
     return s
 
 
+@pytest.fixture
+def search_here(monkeypatch) -> None:
+    """The search stage in the test's own process (``SSG_SEARCH_PROCESS=0``): a build hands it to a
+    forked process (generator/search/worker.py), where what a test counts by patching its functions
+    is counted out of the test's sight."""
+    monkeypatch.setenv("SSG_SEARCH_PROCESS", "0")
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests (marker ``browser``) need Chromium and axe-core. Where
     they are missing, running pytest directly skips those tests and says what

@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.incremental.lazy import read_ahead
 from generator.incremental.quick import Quick
 from generator.incremental.regroup import moved_by, replaced
-from generator.incremental.snapshot import save
+from generator.incremental.snapshot import stored
 from generator.incremental.spare import wanted as spare_wanted
 from generator.output.assemble import copy_of, rendering
 from generator.output.publish import WriteContext, publish
@@ -70,12 +70,15 @@ def build_quick(site: WriteContext, edit: Quick, chain, strings, print_: str, co
     if outputs is None or (snap.rooted & (gone | edit.dropped)) - made.keys():  # (the full build reports the link)
         return None
     stages.timed("keys", start)
+    sealed: dict[str, bytes] = {}
+    meanwhile = lambda: sealed.update(_sealed(site, edit, print_, copied, inputs, urls, related["key"], sitemap))  # noqa: E731
     try:
-        written = publish(site, outputs, machine, renderer, previous, {output_file(s.url) for s in archive.stories})
+        written = publish(site, outputs, machine, renderer, previous, {output_file(s.url) for s in archive.stories},
+                          meanwhile)  # fmt: skip
     except Missing:
         return None
     files = len(outputs) + len(machine)
-    _save(site, edit, print_, copied, inputs, urls, related["key"], sitemap, pages, files)
+    _save(site, edit, sealed, print_, pages, files)
     return BuildResult(
         stories=len(archive.stories), pages=pages, files=files, rendered=written.rendered, search=written.search,
         parsed=edit.loaded.parsed, seconds=time.perf_counter() - site.started, output=site.out,
@@ -114,25 +117,34 @@ def _outputs(made: dict[str, Output], previous: dict, gone: set[str], static: St
     return outputs
 
 
-def _save(site: WriteContext, edit: Quick, print_: str, copied, inputs, urls, last_key: str, sitemap,
-          pages: int, files: int) -> None:  # fmt: skip
-    """What the next build's hooks read after a quick build (``inputs`` and
+def _sealed(site: WriteContext, edit: Quick, print_: str, copied, inputs, urls, last_key: str,
+            sitemap) -> dict[str, bytes]:  # fmt: skip
+    """The manifests the next build's hooks read after a quick build, each as its file's bytes
+    (``BuildCache.sealed``): made while the search stage's process indexes (``inputs`` and
     ``sitemap`` are None when no story moved)."""
-    cache, stages = site.cache, site.stages
-    start = time.perf_counter()
-    cache.save_manifest("files", edit.files)
+    cache = site.cache
+    manifests = {"files": edit.files}
     if copied != cache.manifest("assets"):  # the same files under new mtimes, read once
-        cache.save_manifest("assets", copied)
-    cache.forget(edit.stale)
+        manifests["assets"] = copied
     documents, structure = edit.documents.replace(fingerprint=print_), None
     if inputs is not None:
         key = related_key(inputs)
         structure = edit.structure.replace(id=print_, related=key, sitemap=sitemap)
         if key != last_key:  # (not when only an original's URL changed)
-            cache.save_manifest("related", {"key": key, "urls": urls})
-            cache.save_manifest("related-inputs", {"key": key, "inputs": inputs})
+            manifests["related"] = {"key": key, "urls": urls}
+            manifests["related-inputs"] = {"key": key, "inputs": inputs}
         documents = documents.replace(structure=print_)
-    save(cache, structure, documents)
+    manifests |= stored(structure, documents)
+    return {name: cache.sealed(value) for name, value in manifests.items()}
+
+
+def _save(site: WriteContext, edit: Quick, sealed: dict[str, bytes], print_: str, pages: int, files: int) -> None:
+    """Save what ``_sealed`` made, once the output is swapped in."""
+    cache, stages = site.cache, site.stages
+    start = time.perf_counter()
+    for name, blob in sealed.items():
+        cache.save_sealed(name, blob)
+    cache.forget(edit.stale)
     cache.set_state({"fingerprint": print_, "valid_until": str(edit.until), "output": str(site.out),
                      "stories": str(len(edit.archive.stories)), "pages": str(pages), "files": str(files)})  # fmt: skip
     stages.timed("save", start)

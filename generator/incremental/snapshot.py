@@ -179,9 +179,16 @@ def read(cache: BuildCache) -> tuple[Structure | None, Known | None]:
     return structure, known
 
 
+def stored(structure: Structure | None, known: Known) -> dict:
+    """The snapshot's manifests (``structure`` None: it is as it was, and is not saved again)."""
+    found = {}
+    if structure is not None:
+        found[STRUCTURE] = vars(structure) | {"stories": _plain(structure.stories)}
+    found[DOCUMENTS] = vars(known) | {"docs": _plain_values(known.docs), "digests": _plain_values(known.digests)}
+    return found
+
+
 def save(cache: BuildCache, structure: Structure | None, known: Known) -> None:
     """Save the snapshot (``structure`` None: it is as it was)."""
-    if structure is not None:
-        cache.save_manifest(STRUCTURE, vars(structure) | {"stories": _plain(structure.stories)})
-    cache.save_manifest(DOCUMENTS, vars(known) | {"docs": _plain_values(known.docs),
-                                                  "digests": _plain_values(known.digests)})  # fmt: skip
+    for name, value in stored(structure, known).items():
+        cache.save_manifest(name, value)

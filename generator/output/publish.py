@@ -13,7 +13,9 @@ import contextlib
 import os
 import posixpath
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from generator.config.site import SiteConfig
@@ -26,7 +28,8 @@ from generator.progress import Progress
 from generator.search.pagefind import FOLDER as SEARCH_FOLDER
 from generator.search.pagefind import reuse_index
 from generator.search.stage import STORE as SEARCH_STORE
-from generator.search.stage import index_slices
+from generator.search.stage import Indexed, index_slices
+from generator.search.worker import SearchWorker
 from generator.stages import Stages
 from generator.store.cache import CACHE_DIR, BodyReader, BuildCache
 from generator.util.digest import digest
@@ -54,6 +57,7 @@ class WriteContext:
     ahead: FoldersAhead | None = None  # folders of a new staging tree, made while the build plans
     racing: bool = False  # the writers do not wait for the folders made ahead
     media: Media = field(default_factory=lambda: NO_MEDIA)  # the images' pictures, once the media stage has run
+    searcher: SearchWorker | None = None  # the search stage's own process, started early (`start_searcher`)
     _last: dict | None = None
 
     @property
@@ -70,13 +74,26 @@ class WriteContext:
         if self.has_spare():
             self.listing = Listing(self.spare_dir)
 
+    def start_searcher(self) -> None:
+        """Fork the search stage's process (``search/worker.py``) now, so that it reads what it needs of
+        the last build's index while this build loads, plans and renders."""
+        if self.write and self.config.search and self.searcher is None:
+            self.searcher = SearchWorker.fork(self.cache.folder / SEARCH_STORE)
+
     def last_outputs(self) -> dict:
         """The manifest of what the last build wrote, if it wrote into this output."""
         if self._last is None:
             self._last = self.cache.manifest("outputs") if self.cache.state("output") == str(self.out) else {}
         return self._last
 
+    def close_searcher(self) -> None:
+        """Ends the search stage's process, if it is still running (waits for it)."""
+        searcher, self.searcher = self.searcher, None
+        if searcher is not None:
+            searcher.close()
+
     def close(self) -> None:
+        self.close_searcher()
         if self.listing is not None:
             self.listing.close()
         if self.ahead is not None:
@@ -147,6 +164,57 @@ class WriteContext:
 AHEAD_MIN = 200  # folders: fewer are made by the writers, without a process of their own
 
 
+def _write(site: WriteContext, staging: Staging, outputs: list[Output], articles: set[str], previous: dict,
+           renderer: Renderer) -> tuple[Written, _Search]:  # fmt: skip
+    """Every output written, and the search stage started: with a process of its own for it, the story
+    pages are written first and handed over, and the other outputs written while it indexes."""
+    pages = {o.rel: o.key for o in outputs if o.rel in articles} if site.config.search else {}
+    write = partial(write_outputs, staging=staging, previous=previous, out=site.out, renderer=renderer,
+                    jobs=site.jobs, progress=site.progress)  # fmt: skip
+    if not pages or site.searcher is None:
+        written = write(outputs)
+        return written, _Search(site, staging.path, pages, previous)
+    written = write([o for o in outputs if o.rel in pages])
+    searching = _Search(site, staging.path, pages, previous)
+    later = write([o for o in outputs if o.rel not in pages])
+    written.manifest |= later.manifest
+    written.rendered += later.rendered
+    written.diagnostics += later.diagnostics
+    return written, searching
+
+
+class _Search:
+    """The search stage of one write: handed to the search stage's process when the build has one
+    (``WriteContext.searcher``), else run by :meth:`result`. ``saved``: the key of the story pages
+    the index now in the tree was made from (recorded for the next build), and ``behind`` whether
+    they are not the pages written (an index kept as it was while pages changed: ``ssg serve``)."""
+
+    def __init__(self, site: WriteContext, tree: Path, pages: dict[str, str], previous: dict):
+        self.site, self.tree, self.pages = site, tree, pages
+        self.needed = self.handed = self.behind = False
+        self.saved = ""
+        if not site.config.search:
+            return
+        cache = site.cache
+        key = digest(repr(sorted(pages.items())).encode())
+        same = cache.state("search_key") == key or (site.stale_search and cache.state("search_key"))
+        reused = bool(same) and bool(previous) and reuse_index(site.out, tree)
+        self.saved = (cache.state("search_key") or key) if reused else key
+        self.behind, self.needed = self.saved != key, not reused
+        if self.needed and site.searcher is not None:
+            self.handed = site.searcher.index(tree, pages, site.config.language, site.out)
+
+    def result(self) -> Indexed | None:
+        """What was indexed (None: the index was kept as it was); waits for the search stage's process."""
+        site = self.site
+        indexed = site.searcher.result() if self.handed and site.searcher is not None else None
+        site.close_searcher()
+        if indexed is None and self.needed:
+            indexed = index_slices(self.tree, self.pages, site.config.language, site.cache.folder / SEARCH_STORE,
+                                   site.out)  # fmt: skip
+        return indexed
+
+
 def _differing(now: dict, before: dict) -> int:
     """Output files of one manifest that the other has not, or not as it is."""
     return sum(1 for rel, entry in now.items() if before.get(rel) != entry) + len(before.keys() - now.keys())
@@ -178,11 +246,13 @@ def _folders(files) -> set[str]:
 
 
 def publish(site: WriteContext, outputs: list[Output], machine, renderer: Renderer, previous: dict,
-            articles: set[str]) -> Written:  # fmt: skip
+            articles: set[str], meanwhile: Callable[[], None] | None = None) -> Written:  # fmt: skip
     """Write every output into a staging tree (the spare output tree when
     there is one), index it for search, swap it in, and record what was
     written. ``previous`` is the manifest of the live output; ``articles``
-    the output files of story pages (what the search index is made from)."""
+    the output files of story pages (what the search index is made from);
+    ``meanwhile`` is called while the search stage's own process indexes
+    them (what the build will save is made ready then)."""
     config, cache, out, stages = site.config, site.cache, site.out, site.stages
     spare_dir = site.spare_dir
     placed = 0  # files of the search bundle placed anew
@@ -199,34 +269,30 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
             staging.remove([rel for rel in staging.files(staging.listed)
                             if rel not in wanted and not rel.startswith(gone)])  # fmt: skip
         staging.folders = site.made_ahead()
-        written = write_outputs(outputs, staging, previous, out, renderer, site.jobs, site.progress)
+        written, searching = _write(site, staging, outputs, articles, previous, renderer)
         site.end_ahead(written.manifest)
         stages.timed("render+write", start)
         stages.absorb(written.diagnostics)
-        if config.search:
-            start = time.perf_counter()
-            pages = {o.rel: o.key for o in outputs if o.rel in articles}
-            search_key = digest(repr(sorted(pages.items())).encode())
-            same = cache.state("search_key") == search_key or (site.stale_search and cache.state("search_key"))
-            reused = bool(same) and bool(previous) and reuse_index(out, staging.path)
-            if not reused:
-                indexed = index_slices(staging.path, pages, config.language, cache.folder / SEARCH_STORE, out)
-                stages.absorb(indexed.diagnostics)
-                written.search = (indexed.indexed, indexed.slices, indexed.patched)
-                placed = indexed.placed
-                search_key_saved = search_key
-            else:
-                search_key_saved = cache.state("search_key") or search_key
-            search_behind = search_key_saved != search_key  # an index kept while story pages changed (ssg serve)
-            stages.timed("search index", start)
         for rel, data in machine:
             st = staging.write(rel, data)
             written.manifest[rel] = (digest(data), st.st_size, st.st_mtime_ns)
+        outputs_file = cache.sealed(written.manifest)
+        if meanwhile is not None:
+            meanwhile()
+        if config.search:
+            start = time.perf_counter()
+            indexed = searching.result()
+            if indexed is not None:
+                stages.absorb(indexed.diagnostics)
+                written.search = (indexed.indexed, indexed.slices, indexed.patched)
+                placed = indexed.placed
+            stages.timed("search index", start)
         start = time.perf_counter()
         keep = bool(previous) and same_device(spare_dir.parent, out.parent)
         kept = staging.commit(spare_dir if keep else None, background=len(outputs) > 2000)
         stages.timed("swap", start)
     except Missing:  # the quick way cannot reuse the last output: the full build will, with the spare
+        site.close_searcher()
         site.end_ahead()
         if staging.reused and staging.give_back(spare_dir):
             cache.set_state({"spare": str(out)})
@@ -234,7 +300,8 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
             staging.abort()
         raise
     except BaseException:
-        site.end_ahead()  # its process is done before the tree goes
+        site.close_searcher()  # as the folders' process, done before the tree goes
+        site.end_ahead()
         staging.abort()
         raise
     start = time.perf_counter()
@@ -243,10 +310,10 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
     if kept:  # the live output before this build is the spare now; `previous` is its manifest
         cache.copy_manifest("outputs", "spare")
         written.behind = lambda: placed + _differing(written.manifest, previous)
-    cache.save_manifest("outputs", written.manifest)
+    cache.save_sealed("outputs", outputs_file)
     if kept:
         cache.set_state({"spare": str(out)})
     if config.search:
-        cache.set_state({"search_key": search_key_saved, "search_behind": "1" if search_behind else ""})
+        cache.set_state({"search_key": searching.saved, "search_behind": "1" if searching.behind else ""})
     stages.timed("save", start)
     return written

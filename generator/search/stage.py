@@ -80,24 +80,52 @@ def _mark(rel: str) -> int:
     return int.from_bytes(hashlib.blake2b(rel.encode(), digest_size=8).digest(), "big")
 
 
+@dataclass
+class ReadAhead:
+    """What a build's search stage reads of the last build's before it knows the pages: each page's
+    digest (``PAGES``) and the records of the last merge's slices, by key (``worker.py`` reads them
+    while the build plans and renders)."""
+
+    known: dict  # (empty: every page is read again)
+    records: dict[str, dict | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, store: Path) -> ReadAhead:
+        records = {}
+        for key in last_keys(store / CHUNKS):
+            try:
+                records[key] = load(store / key)
+            except (OSError, ValueError, EOFError, TypeError):
+                pass
+        return cls(_known(store), records)
+
+    def record(self, folder: Path) -> dict | None:
+        """A slice's record (``split.load``), read ahead or now. A slice's folder is made once, named
+        by its pages, so a record read ahead under its name is the one the folder holds."""
+        if folder.name in self.records:
+            return self.records.pop(folder.name)
+        return load(folder)
+
+
 def index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
-                 previous: Path | None = None) -> Indexed:
+                 previous: Path | None = None, ahead: ReadAhead | None = None) -> Indexed:
     """Index the story pages ``pages`` (output path -> its output key) of
     ``tree`` into ``tree/pagefind``, each slice from the cache when its key is there. ``previous``: the live
     output (what the last build wrote), whose pages a slice made by its changed pages reads as they were."""
     collecting = gc.isenabled()
     gc.disable()  # millions of small objects and no cycle: the collector would walk the whole build's heap often
     try:
-        return _index_slices(tree, pages, language, store, previous)
+        return _index_slices(tree, pages, language, store, previous, ahead or ReadAhead(_known(store)))
     finally:
         if collecting:
             gc.enable()
 
 
-def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path, previous: Path | None) -> Indexed:
+def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path, previous: Path | None,
+                  ahead: ReadAhead) -> Indexed:  # fmt: skip
     done = Indexed()
     store.mkdir(parents=True, exist_ok=True)
-    digests = _digests(tree, pages, store)
+    digests = _digests(tree, pages, store, ahead.known)
     slices = cut(digests)
     common = f"{version()}|{language}|{LAYOUT}"
     keys = [hashlib.blake2b(repr((common, [(rel, digests[rel][0]) for rel in members])).encode(),
@@ -117,7 +145,7 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
     if done.diagnostics:
         return done
     folders = [store / key for key in keys]
-    records = [load(folder) for folder in folders]
+    records = [ahead.record(folder) for folder in folders]
     done.slices = len(records)
     if any(record is None for record in records):  # a Pagefind whose files ssg cannot merge: one run over all
         done.diagnostics += _index_whole(tree, sorted(pages), language)
@@ -128,14 +156,19 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
     return done
 
 
-def _digests(tree: Path, pages: dict[str, str], store: Path) -> dict[str, tuple[str, dict[str, str]]]:
-    """Each story page's digest of what Pagefind reads of it, and its sort values
-    (``data-pagefind-sort="name:value"``: the merge needs them, Pagefind's files do not keep them).
-    A page whose output key is as in the build before keeps what it had (its file is not read)."""
+def _known(store: Path) -> dict:
+    """What ``_digests`` found in the build before."""
     try:
         known = marshal.loads((store / PAGES).read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
-        known = {}
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _digests(tree: Path, pages: dict[str, str], store: Path, known: dict) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each story page's digest of what Pagefind reads of it, and its sort values
+    (``data-pagefind-sort="name:value"``: the merge needs them, Pagefind's files do not keep them).
+    A page whose output key is as in the build before (``known``) keeps what it had (its file is not read)."""
     found = {}
     for rel, key in pages.items():
         before = known.get(rel)

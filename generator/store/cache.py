@@ -206,11 +206,20 @@ class BuildCache:
         again when the journal was checkpointed) against 1-3 ms for a file. A build stopped between the
         two, or a file the disk lost, leaves a file that is not the one the row describes:
         :class:`CacheCorrupt` when it is read, never a manifest of another build."""
+        self.save_sealed(name, self.sealed(value))
+
+    @staticmethod
+    def sealed(value) -> bytes:
+        """A manifest's file as :meth:`save_manifest` writes it (made apart, so that a build can make
+        it while its search stage runs in another process: ``publish.py``)."""
         try:
             data = marshal.dumps(value)
         except ValueError:  # ("unmarshallable object": a record class, a datetime)
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        blob = seal(data)
+        return seal(data)
+
+    def save_sealed(self, name: str, blob: bytes) -> None:
+        """Save manifest ``name`` from its file's bytes (:meth:`sealed`)."""
         try:
             replace_with(self.manifests / name, blob)
         except OSError as exc:

@@ -311,7 +311,7 @@ def test_a_pagefind_whose_files_are_not_known_indexes_in_one_run(tmp_path, small
     assert names and all(len(n) == len("en_1234567.pf_index") for n in names)  # Pagefind's own names, not ssg's
 
 
-def test_an_edit_merges_again_only_the_chunks_that_hold_its_words(tmp_path, small_slices, monkeypatch):
+def test_an_edit_merges_again_only_the_chunks_that_hold_its_words(tmp_path, small_slices, monkeypatch, search_here):
     """After an edit the chunks that hold none of its words are the last merge's files (not joined,
     encoded or written again); the bundle is byte for byte a clean build's, after an appended sentence,
     a word added at the start of a story (every later word of it moves), and a story added (the
@@ -455,7 +455,7 @@ def test_a_new_story_at_the_end_of_the_archive_moves_no_other_page(tmp_path, sma
     assert tree_hashes(site.root / "public/pagefind") == bundle
 
 
-def test_a_merge_from_the_last_holds_one_chunk_read_back_at_a_time(tmp_path, small_slices, monkeypatch):
+def test_a_merge_from_the_last_holds_one_chunk_read_back_at_a_time(tmp_path, small_slices, monkeypatch, search_here):
     """A merge after an edit reads the chunks it makes again back from the last merge's files: one at a
     time, however many hold a changed word (it held them all at once, 4.7 GB at 100,000 stories for a
     story's 300-odd words). The bundle is a clean build's."""
@@ -477,7 +477,7 @@ def test_a_merge_from_the_last_holds_one_chunk_read_back_at_a_time(tmp_path, sma
     assert _same_as_clean(site, tmp_path / "clean") is None
 
 
-def test_an_edit_places_anew_only_the_bundle_files_that_changed(tmp_path, small_slices, monkeypatch):
+def test_an_edit_places_anew_only_the_bundle_files_that_changed(tmp_path, small_slices, monkeypatch, search_here):
     """A build after an edit writes into the spare tree (the output of the build before last), whose
     bundle holds nearly every file the new one is made of: those are kept as they are, and only the
     edited slice's fragments and the files that changed are placed; what the new bundle does not
@@ -500,7 +500,7 @@ def test_an_edit_places_anew_only_the_bundle_files_that_changed(tmp_path, small_
     assert _same_as_clean(site, tmp_path / "clean") is None
 
 
-def test_a_merge_after_an_edit_reads_only_the_blocks_of_words_it_joins_again(tmp_path, monkeypatch):
+def test_a_merge_after_an_edit_reads_only_the_blocks_of_words_it_joins_again(tmp_path, monkeypatch, search_here):
     """Each slice's words are kept in blocks with each block's last word beside them, so that the
     merge skipping to a word (past chunks it keeps as they were) does not read the blocks before it."""
     import generator.search.split as split
@@ -559,7 +559,8 @@ def test_a_kept_index_replaces_in_place_what_the_spare_tree_had(tmp_path):
     assert (elsewhere / "b").read_bytes() == b"b1"  # the file it shared was not written into
 
 
-def test_an_edit_that_moves_no_filter_value_compresses_no_filter_again(tmp_path, small_slices, monkeypatch):
+def test_an_edit_that_moves_no_filter_value_compresses_no_filter_again(tmp_path, small_slices, monkeypatch,
+                                                                       search_here):
     """The filters' files are kept in the cache by name as the chunks are: an edit to a story's text
     leaves the tag, outlet and year filters as they were, so none is compressed again (at the
     metadata's slow level), nor are the filters and sorts joined again from the slices; a story
@@ -606,7 +607,7 @@ def _same_as_clean(site, root):
     return None if mine == theirs else sorted(set(mine.items()) ^ set(theirs.items()))
 
 
-def test_a_whole_merge_joined_by_two_processes_is_the_one_of_one(tmp_path, small_slices, monkeypatch):
+def test_a_whole_merge_joined_by_two_processes_is_the_one_of_one(tmp_path, small_slices, monkeypatch, search_here):
     """A story added moves every later page's number, and the merge joins every word again: from a word
     that had a chunk of its own at the last merge, by a second process. The bundle is a clean build's,
     byte for byte; and so it is when that word no longer fills a chunk alone (a rare word here) or is
@@ -641,7 +642,7 @@ def test_a_whole_merge_joined_by_two_processes_is_the_one_of_one(tmp_path, small
         assert _same_as_clean(site, tmp_path / f"clean{number}") is None, number
 
 
-def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices, monkeypatch):
+def test_an_edit_indexes_again_only_the_pages_it_changed(tmp_path, small_slices, monkeypatch, search_here):
     """Pagefind reads only the edited story's page (and the live output's version of it); the slice is
     made from the one before (its other
     pages' entries kept as they were) and the bundle is byte for byte a clean build's: after a sentence
@@ -714,7 +715,7 @@ def _slice_of(site, page) -> int:
     return next(len(record["rels"]) for record in records if rel in record["rels"])
 
 
-def test_a_kept_chunk_that_does_not_read_back_makes_the_merge_whole(tmp_path, small_slices, monkeypatch):
+def test_a_kept_chunk_that_does_not_read_back_makes_the_merge_whole(tmp_path, small_slices, monkeypatch, search_here):
     """The merge after an edit reads the last merge's chunks back; one that does not decode (a cache
     file garbled on disk) makes it start again and join every slice's words: the bundle is a clean
     build's, and nothing is left of the attempt."""
@@ -743,3 +744,96 @@ def test_a_kept_chunk_that_does_not_read_back_makes_the_merge_whole(tmp_path, sm
     assert result.code == 0, result.err
     assert len(failed) == 1, failed
     assert _same_as_clean(site, tmp_path / "clean") is None
+
+
+def _watch_worker(monkeypatch) -> list:
+    """Each build's search process as the build saw it: [pid, what it indexed (None: it failed)]."""
+    from generator.search import worker
+
+    seen = []
+    index, result = worker.SearchWorker.index, worker.SearchWorker.result
+    monkeypatch.setattr(worker.SearchWorker, "index", lambda self, *args: seen.append([self.pid]) or index(self, *args))
+    monkeypatch.setattr(worker.SearchWorker, "result", lambda self: seen[-1].append(result(self)) or seen[-1][1])
+    return seen
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_an_edit_is_indexed_by_a_process_of_its_own(tmp_path, small_slices, monkeypatch):
+    """A build with a last index forks its search stage as it begins: the process reads the last
+    index ahead, indexes the story pages once they are written (the other outputs are written
+    meanwhile) and hands back what it did. The edit's slice alone is indexed, the output is a clean
+    build's, the process is gone when the build returns, and the cache the build saved meanwhile
+    says nothing changed to the next build."""
+    seen = _watch_worker(monkeypatch)
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    assert seen == []  # (a first build: nothing to read ahead, both cores index)
+    story = site.root / "content/articles/2021/story-002.md"
+    story.write_text(re.sub(r"tags: .*", "tags: [Okapis, Labour]", story.read_text()) + "\nA pangolin voted.\n")
+    result = site.ssg("build", "-v")
+    assert result.code == 0, result.err
+    assert len(seen) == 1 and seen[0][1] is not None and seen[0][1].indexed == 1, seen
+    assert re.search(r"indexed 1 of \d+ search slices", result.out), result.out
+    assert _gone(seen[0][0])
+    assert _same_as_clean(site, tmp_path / "clean") is None
+    assert tree_hashes(site.root / "public") == tree_hashes(tmp_path / "clean/public")
+    assert "Nothing changed" in site.ssg("build").out
+
+
+@pytest.mark.parametrize("when", ["at once", "with the pages"])
+def test_a_search_process_that_dies_leaves_the_index_to_the_build(tmp_path, small_slices, monkeypatch, when):
+    """The search process killed before it reads the pages, or while it indexes them: the build
+    indexes in its own process, from whatever the process left, and the output is a clean build's."""
+    from generator.search import worker
+
+    seen = _watch_worker(monkeypatch)
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    if when == "at once":
+        monkeypatch.setattr(worker, "_serve", lambda *args: os._exit(3))
+    else:
+        real = worker.index_slices
+
+        def dying(tree, pages, *args):
+            real(tree, dict(list(pages.items())[:-1]), *args)  # (a bundle of other pages, half placed)
+            os._exit(3)
+
+        monkeypatch.setattr(worker, "index_slices", dying)
+    story = site.root / "content/articles/2021/story-002.md"
+    story.write_text(story.read_text() + "\nA pangolin voted.\n")
+    result = site.ssg("build", "-v")
+    assert result.code == 0, result.err
+    assert len(seen) == 1 and seen[0][1:] in ([], [None]), seen  # (a pipe closed already: never handed over)
+    assert _gone(seen[0][0])
+    assert _same_as_clean(site, tmp_path / "clean") is None
+    assert tree_hashes(site.root / "public") == tree_hashes(tmp_path / "clean/public")
+
+
+def test_what_pagefind_reports_in_the_search_process_is_the_build_s_error(tmp_path, small_slices, monkeypatch):
+    """Pagefind's problems come back from the search process as the build's own: exit 1, each
+    reported, and the last output left as it was."""
+    import generator.search.patch as patch
+    import generator.search.stage as stage
+    from generator.diagnostics import error
+
+    seen = _watch_worker(monkeypatch)
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    before = tree_hashes(site.root / "public")
+    failing = lambda *args, **kwargs: [error("pagefind", 1, 1, "search", "Pagefind stopped: out of pangolins")]  # noqa: E731
+    monkeypatch.setattr(stage, "index", failing)
+    monkeypatch.setattr(patch, "index", failing)
+    story = site.root / "content/articles/2021/story-002.md"
+    story.write_text(story.read_text() + "\nA pangolin voted.\n")
+    result = site.ssg("build")
+    assert result.code == 1
+    assert "pagefind:1:1: error: search: Pagefind stopped: out of pangolins" in result.err, result.err
+    assert len(seen) == 1 and seen[0][1] is not None and seen[0][1].diagnostics, seen
+    assert tree_hashes(site.root / "public") == before
