@@ -561,17 +561,18 @@ def test_a_kept_index_replaces_in_place_what_the_spare_tree_had(tmp_path):
 
 def test_an_edit_that_moves_no_filter_value_compresses_no_filter_again(tmp_path, small_slices, monkeypatch,
                                                                        search_here):
-    """The filters' files are kept in the cache by name as the chunks are: an edit to a story's text
-    leaves the tag, outlet and year filters as they were, so none is compressed again (at the
-    metadata's slow level), nor are the filters and sorts joined again from the slices; a story
-    retagged joins them again and makes the tag filter alone again. The bundle is a clean build's
-    either way."""
+    """The filters' files are kept in the cache by name as the chunks are, and each filter and sort
+    with what it was made of: an edit to a story's text leaves the tag, outlet and year filters and
+    the date sort as they were, so none is joined from the slices again, nor compressed again (at
+    the metadata's slow level); a story retagged joins the tag filter alone again, one from another
+    outlet the outlet filter alone, one re-dated within its month the date sort alone. The bundle
+    is a clean build's each time."""
     import cbor2
 
     import generator.search.facets as facets
 
     made, joined = [], []
-    real, real_filters, real_sorts = facets.compress, facets._filters, facets._sorts
+    real, real_filter, real_sort = facets.compress, facets._filter, facets._sort
 
     def compress(data, level):
         value = cbor2.loads(data[len(facets.SIGNATURE) :])
@@ -580,22 +581,24 @@ def test_an_edit_that_moves_no_filter_value_compresses_no_filter_again(tmp_path,
         return real(data, level)
 
     monkeypatch.setattr(facets, "compress", compress)
-    monkeypatch.setattr(facets, "_filters", lambda *args: joined.append("filters") or real_filters(*args))
-    monkeypatch.setattr(facets, "_sorts", lambda *args: joined.append("sorts") or real_sorts(*args))
+    monkeypatch.setattr(facets, "_filter", lambda *args: joined.append(args[-1]) or real_filter(*args))
+    monkeypatch.setattr(facets, "_sort", lambda *args: joined.append(args[-1]) or real_sort(*args))
     site = _archive(tmp_path / "site")
     assert site.ssg("build").code == 0
-    assert sorted(made) == ["source", "tag", "year"] and joined == ["filters", "sorts"]
+    assert sorted(made) == ["source", "tag", "year"] and joined == ["source", "tag", "year", "date"]
     story = site.root / "content/articles/2021/story-002.md"
-    made.clear(), joined.clear()
-    story.write_text(story.read_text() + "\nA pangolin crossed the picket line.\n")
-    assert site.ssg("build").code == 0
-    assert made == [] and joined == []
-    assert _same_as_clean(site, tmp_path / "clean-text") is None
-    story.write_text(re.sub(r"tags: \[[^\]]*\]", "tags: [Podcasts]", story.read_text()))
-    made.clear(), joined.clear()  # (and the clean build's)
-    assert site.ssg("build").code == 0
-    assert made == ["tag"] and joined == ["filters", "sorts"]
-    assert _same_as_clean(site, tmp_path / "clean-retagged") is None
+    edits = [
+        ("text", lambda text: text + "\nA pangolin crossed the picket line.\n", [], []),
+        ("retagged", lambda text: re.sub(r"tags: \[[^\]]*\]", "tags: [Podcasts]", text), ["tag"], ["tag"]),
+        ("outlet", lambda text: re.sub(r"name: .*", "name: Okapi Times", text), ["source"], ["source"]),
+        ("re-dated", lambda text: re.sub(r"(date: \d{4}-\d{2}-)\d{2}", r"\g<1>27", text), [], ["date"]),
+    ]
+    for name, edit, compressed, joined_again in edits:
+        story.write_text(edit(story.read_text()))
+        made.clear(), joined.clear()
+        assert site.ssg("build").code == 0
+        assert (made, joined) == (compressed, joined_again), name
+        assert _same_as_clean(site, tmp_path / f"clean-{name}") is None, name
 
 
 def _same_as_clean(site, root):
