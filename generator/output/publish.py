@@ -78,7 +78,7 @@ class WriteContext:
         """Fork the search stage's process (``search/worker.py``) now, so that it reads what it needs of
         the last build's index while this build loads, plans and renders."""
         if self.write and self.config.search and self.searcher is None:
-            self.searcher = SearchWorker.fork(self.cache.folder / SEARCH_STORE)
+            self.searcher = SearchWorker.fork(self.cache.folder / SEARCH_STORE, self.config.language)
 
     def last_outputs(self) -> dict:
         """The manifest of what the last build wrote, if it wrote into this output."""

@@ -82,22 +82,29 @@ def _mark(rel: str) -> int:
 
 @dataclass
 class ReadAhead:
-    """What a build's search stage reads of the last build's before it knows the pages: each page's
-    digest (``PAGES``) and the records of the last merge's slices, by key (``worker.py`` reads them
-    while the build plans and renders)."""
+    """What a build's search stage reads and works out of the last build's before it knows the pages:
+    each page's digest (``PAGES``), the records of the last merge's slices by key, and the slices of
+    the last build's pages with their keys (``worker.py`` does it while the build plans and renders)."""
 
     known: dict  # (empty: every page is read again)
     records: dict[str, dict | None] = field(default_factory=dict)
+    language: str = ""
+    common: str = ""  # what every slice's key is made of besides its pages (``_common``)
+    slices: list[list[str]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, store: Path) -> ReadAhead:
+    def of(cls, store: Path, language: str) -> ReadAhead:
         records = {}
         for key in last_keys(store / CHUNKS):
             try:
                 records[key] = load(store / key)
             except (OSError, ValueError, EOFError, TypeError):
                 pass
-        return cls(_known(store), records)
+        known, common = _known(store), _common(language)
+        slices = cut(known)
+        digests = {rel: entry[1] for rel, entry in known.items()}
+        return cls(known, records, language, common, slices, [_key(common, members, digests) for members in slices])
 
     def record(self, folder: Path) -> dict | None:
         """A slice's record (``split.load``), read ahead or now. A slice's folder is made once, named
@@ -105,6 +112,30 @@ class ReadAhead:
         if folder.name in self.records:
             return self.records.pop(folder.name)
         return load(folder)
+
+    def sliced(self, digests: dict[str, tuple[str, dict]], language: str) -> tuple[list[list[str]], list[str]]:
+        """The slices of the pages of ``digests`` (``_digests``) and their keys: where the pages are the
+        last build's, its slices (``cut`` depends on the pages alone), each with its key when its
+        pages' digests are as they were."""
+        if not self.slices or language != self.language or digests.keys() != self.known.keys():
+            slices, common = cut(digests), _common(language)
+            return slices, [_key(common, members, {rel: d for rel, (d, _) in digests.items()}) for members in slices]
+        known, common = self.known, self.common
+        changed = {rel for rel, (digest, _) in digests.items() if digest != known[rel][1]}
+        plain = {rel: d for rel, (d, _) in digests.items()} if changed else {}
+        return self.slices, [key if changed.isdisjoint(members) else _key(common, members, plain)
+                             for members, key in zip(self.slices, self.keys, strict=True)]  # fmt: skip
+
+
+def _common(language: str) -> str:
+    return f"{version()}|{language}|{LAYOUT}"
+
+
+def _key(common: str, members: list[str], digests: dict[str, str]) -> str:
+    """A slice's key: its pages and what Pagefind reads of each, Pagefind's version, the language and
+    the cache's layout."""
+    return hashlib.blake2b(repr((common, [(rel, digests[rel]) for rel in members])).encode(),
+                           digest_size=12).hexdigest()  # fmt: skip
 
 
 def index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
@@ -126,10 +157,7 @@ def _index_slices(tree: Path, pages: dict[str, str], language: str, store: Path,
     done = Indexed()
     store.mkdir(parents=True, exist_ok=True)
     digests = _digests(tree, pages, store, ahead.known)
-    slices = cut(digests)
-    common = f"{version()}|{language}|{LAYOUT}"
-    keys = [hashlib.blake2b(repr((common, [(rel, digests[rel][0]) for rel in members])).encode(),
-                            digest_size=12).hexdigest() for members in slices]  # fmt: skip
+    slices, keys = ahead.sliced(digests, language)
     last = last_keys(store / CHUNKS)  # the slices of the last merge, in the same order when as many
     wanted = [(members, store / key, store / FARMS / str(number),
                store / last[number] if len(last) == len(keys) else None)

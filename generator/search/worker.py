@@ -43,7 +43,7 @@ class SearchWorker:
         self._request, self._reply = request, reply  # the pipes' ends in the build (-1: closed)
 
     @classmethod
-    def fork(cls, store: Path) -> SearchWorker | None:
+    def fork(cls, store: Path, language: str) -> SearchWorker | None:
         """The process, reading ahead from ``store`` (the build cache's search slices: ``stage.STORE``);
         None when there is no last merge to read (a first build indexes every slice, with both cores)
         or it cannot be forked."""
@@ -59,7 +59,7 @@ class SearchWorker:
                 os.close(reply_in)
                 die_with_parent()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # (Ctrl-C: the build ends it)
-                _serve(store, request_in, reply_out)
+                _serve(store, language, request_in, reply_out)
                 code = 0
             finally:
                 os._exit(code)
@@ -121,12 +121,12 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1 and os.environ.get(SWITCH) != "0"
 
 
-def _serve(store: Path, request: int, reply: int) -> None:  # pragma: no cover - runs in the forked child
+def _serve(store: Path, language: str, request: int, reply: int) -> None:  # pragma: no cover - runs in the forked child
     gc.disable()  # a short life, and the stage makes no cycles
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(_read_request(request)))
     reader.start()  # the build may hand the pages over before the reading ahead is done
-    ahead = ReadAhead.of(store)
+    ahead = ReadAhead.of(store, language)
     reader.join()
     if not received or not received[0]:
         return  # the build needed no index after all

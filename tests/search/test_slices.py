@@ -840,3 +840,32 @@ def test_what_pagefind_reports_in_the_search_process_is_the_build_s_error(tmp_pa
     assert "pagefind:1:1: error: search: Pagefind stopped: out of pangolins" in result.err, result.err
     assert len(seen) == 1 and seen[0][1] is not None and seen[0][1].diagnostics, seen
     assert tree_hashes(site.root / "public") == before
+
+
+def test_the_slices_and_keys_worked_out_ahead_are_those_of_the_pages(tmp_path, small_slices):
+    """The search process works out the last build's slices and their keys ahead; given the pages
+    of the next build, it keeps a slice's key only where its pages and what Pagefind reads of them
+    are as they were: the slices and keys are those worked out from the pages alone, whatever
+    changed."""
+    from generator.search.stage import STORE, ReadAhead, _known
+
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    store = site.root / ".ssg-cache" / STORE
+    known = _known(store)
+    last = {rel: (digest, values) for rel, (_, digest, values) in known.items()}
+    some = sorted(last)[40]
+    changes = {
+        "none": last,
+        "one page's text": last | {some: ("another digest", last[some][1])},
+        "a page added": last | {"2099/01/new/index.html": ("new", {})},
+        "a page gone": {rel: entry for rel, entry in last.items() if rel != some},
+    }
+    for name, digests in changes.items():
+        ahead = ReadAhead.of(store, "en")
+        fresh = ReadAhead(known)  # (as a build without the process works them out)
+        assert ahead.slices and ahead.sliced(digests, "en") == fresh.sliced(digests, "en"), name
+        assert ahead.sliced(digests, "fr") == fresh.sliced(digests, "fr"), name
+    ahead = ReadAhead.of(store, "en")
+    slices, keys = ahead.sliced(changes["one page's text"], "en")
+    assert sum(key != before for key, before in zip(keys, ahead.keys, strict=True)) == 1
