@@ -55,6 +55,7 @@ class SearchWorker:
         if pid == 0:  # pragma: no cover - the child leaves by os._exit, so coverage never sees it
             code = 1
             try:
+                _own_group(0)
                 os.close(request_out)
                 os.close(reply_in)
                 die_with_parent()
@@ -63,6 +64,7 @@ class SearchWorker:
                 code = 0
             finally:
                 os._exit(code)
+        _own_group(pid)  # (both sides: whichever runs first)
         os.close(request_in)
         os.close(reply_out)
         return cls(pid, request_out, reply_in)
@@ -103,8 +105,11 @@ class SearchWorker:
         self._close(self._reply)
         self._request = self._reply = -1
         if self.pid is not None:
-            with contextlib.suppress(ProcessLookupError):  # (one that has exited is killed harmlessly)
-                os.kill(self.pid, signal.SIGKILL)
+            try:  # with the Pagefind it may be running (one that has exited is killed harmlessly)
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
             self.pid = None
@@ -114,6 +119,13 @@ class SearchWorker:
         if fd != -1:
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def _own_group(pid: int) -> None:
+    """The process leads a process group of its own, which the Pagefind it runs joins: ``close`` ends
+    them together. (Ctrl-C at a terminal then reaches the build alone, which ends them.)"""
+    with contextlib.suppress(OSError):  # (the child has exited, or has made its group already)
+        os.setpgid(pid, pid)
 
 
 def _can_fork() -> bool:

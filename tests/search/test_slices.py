@@ -761,11 +761,12 @@ def _watch_worker(monkeypatch) -> list:
 
 
 def _gone(pid: int) -> bool:
+    """No such process, or one that has ended and waits to be reaped by whoever inherited it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
         return True
-    return False
+    return state in ("Z", "X")
 
 
 def test_an_edit_is_indexed_by_a_process_of_its_own(tmp_path, small_slices, monkeypatch):
@@ -869,3 +870,48 @@ def test_the_slices_and_keys_worked_out_ahead_are_those_of_the_pages(tmp_path, s
     ahead = ReadAhead.of(store, "en")
     slices, keys = ahead.sliced(changes["one page's text"], "en")
     assert sum(key != before for key, before in zip(keys, ahead.keys, strict=True)) == 1
+
+
+def test_a_build_that_stops_while_its_search_process_indexes_leaves_nothing_running(tmp_path, small_slices,
+                                                                                     monkeypatch):
+    """The build stops (here: a file it cannot write) once it has handed the pages over, while the
+    search process runs a program of its own (as it runs Pagefind): both are ended before the build
+    returns, and the last output is left as it was."""
+    import subprocess
+    import time
+
+    import generator.output.publish as publish
+    from generator.search import worker
+
+    site = _archive(tmp_path / "site")
+    assert site.ssg("build").code == 0
+    before = tree_hashes(site.root / "public")
+    started = tmp_path / "started"
+
+    def indexing(*args):  # in the search process
+        program = subprocess.Popen(["sleep", "60"])
+        started.write_text(str(program.pid))
+        time.sleep(60)
+
+    calls, real = [], publish.write_outputs
+
+    def write(outputs, **kwargs):
+        calls.append(len(outputs))
+        if len(calls) == 2:  # the outputs written while the search process indexes
+            for _ in range(200):
+                if started.is_file() and started.read_text():
+                    break
+                time.sleep(0.05)
+            raise OSError(28, "No space left on device")
+        return real(outputs, **kwargs)
+
+    monkeypatch.setattr(worker, "index_slices", indexing)
+    monkeypatch.setattr(publish, "write_outputs", write)
+    seen = _watch_worker(monkeypatch)
+    story = site.root / "content/articles/2021/story-002.md"
+    story.write_text(story.read_text() + "\nA pangolin voted.\n")
+    result = site.ssg("build")
+    assert result.code != 0 and "Traceback" not in result.err, result.err
+    assert len(seen) == 1 and len(calls) == 2, (seen, calls)
+    assert _gone(seen[0][0]) and _gone(int(started.read_text()))
+    assert tree_hashes(site.root / "public") == before
