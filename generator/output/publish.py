@@ -171,11 +171,11 @@ def _write(site: WriteContext, staging: Staging, outputs: list[Output], articles
     pages = {o.rel: o.key for o in outputs if o.rel in articles} if site.config.search else {}
     write = partial(write_outputs, staging=staging, previous=previous, out=site.out, renderer=renderer,
                     jobs=site.jobs, progress=site.progress)  # fmt: skip
-    if not pages or site.searcher is None:
-        written = write(outputs)
-        return written, _Search(site, staging.path, pages, previous)
-    written = write([o for o in outputs if o.rel in pages])
     searching = _Search(site, staging.path, pages, previous)
+    if not searching.needed or site.searcher is None:
+        return write(outputs), searching
+    written = write([o for o in outputs if o.rel in pages])
+    searching.hand_over()
     later = write([o for o in outputs if o.rel not in pages])
     written.manifest |= later.manifest
     written.rendered += later.rendered
@@ -184,10 +184,11 @@ def _write(site: WriteContext, staging: Staging, outputs: list[Output], articles
 
 
 class _Search:
-    """The search stage of one write: handed to the search stage's process when the build has one
-    (``WriteContext.searcher``), else run by :meth:`result`. ``saved``: the key of the story pages
-    the index now in the tree was made from (recorded for the next build), and ``behind`` whether
-    they are not the pages written (an index kept as it was while pages changed: ``ssg serve``)."""
+    """The search stage of one write (``needed`` when the index cannot be kept as it was): handed to
+    the search stage's process when the build has one (``WriteContext.searcher``), else run by
+    :meth:`result`. ``saved``: the key of the story pages the index now in the tree was made from
+    (recorded for the next build), and ``behind`` whether they are not the pages written (an index
+    kept as it was while pages changed: ``ssg serve``)."""
 
     def __init__(self, site: WriteContext, tree: Path, pages: dict[str, str], previous: dict):
         self.site, self.tree, self.pages = site, tree, pages
@@ -201,8 +202,11 @@ class _Search:
         reused = bool(same) and bool(previous) and reuse_index(site.out, tree)
         self.saved = (cache.state("search_key") or key) if reused else key
         self.behind, self.needed = self.saved != key, not reused
-        if self.needed and site.searcher is not None:
-            self.handed = site.searcher.index(tree, pages, site.config.language, site.out)
+
+    def hand_over(self) -> None:
+        """Hand the story pages, written, to the search stage's process."""
+        if self.needed and self.site.searcher is not None:
+            self.handed = self.site.searcher.index(self.tree, self.pages, self.site.config.language, self.site.out)
 
     def result(self) -> Indexed | None:
         """What was indexed (None: the index was kept as it was); waits for the search stage's process."""

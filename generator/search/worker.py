@@ -1,7 +1,8 @@
 """The search stage of a build that edits an indexed archive, in a process
 forked as the build begins: while this one loads, plans and renders, it reads
 what the stage needs of the last build's index (``stage.ReadAhead``: each
-page's digest, every slice's record), and once the pages are written it
+page's digest, every slice's record, the last build's slices and their
+keys), and once the pages are written it
 indexes and merges them while this one gets the build's cache ready to save.
 A build of one edit at 10,000 stories spends about a third of its time in
 the search stage, with the other core idle.
