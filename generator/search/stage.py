@@ -38,6 +38,7 @@ from generator.search.patch import patch_slice
 from generator.search.remerge import last_keys
 from generator.search.searchable import read_page
 from generator.search.split import FILE, LAYOUT, UnknownLayout, load, split
+from generator.util.replacing import replace_with
 
 CHUNKS = "chunks-libdeflate"  # the cache's folder of the merged bundle's word index chunks, as libdeflate
 # gzips them (a chunk kept is used by its name alone: "chunks", where zlib's were, goes in _prune)
@@ -203,7 +204,7 @@ def _digests(tree: Path, pages: dict[str, str], store: Path, known: dict) -> dic
         if before is None or before[0] != key:
             before = (key, *read_page((tree / rel).read_bytes()))
         found[rel] = before
-    (store / PAGES).write_bytes(marshal.dumps(found))
+    replace_with(store / PAGES, marshal.dumps(found))  # (the search process may be killed while it writes)
     return {rel: (digest, values) for rel, (_, digest, values) in found.items()}
 
 
