@@ -115,6 +115,14 @@ def _sort(outputs: list[Output], staging: Staging | None, previous: dict, live: 
     return todo, linked
 
 
+def _lighter(output: Output) -> bool:
+    """Feeds before the rest: each carries the full text of its newest stories (a tenth of a second for
+    long features), and in the order outputs are planned they made the last chunk, which one worker
+    wrote while the other had nothing left: 0.6 s of the end of a cold build at 10,000 stories, 1.2 s
+    of long features."""
+    return output.feed is None
+
+
 def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict, out: Path | None,
                   renderer: Renderer, jobs: int, progress) -> Written:  # fmt: skip
     """``previous`` is the manifest of the live output ``out``; ``staging``
@@ -123,6 +131,7 @@ def write_outputs(outputs: list[Output], staging: Staging | None, previous: dict
     written = Written()
     live = str(out) if staging is not None else ""
     todo, linked = _sort(outputs, staging, previous, live, written)
+    todo.sort(key=_lighter)  # the heaviest first: no worker is left with them at the end while the other waits
     for output in todo:  # compile templates once, before the workers fork
         if output.route is not None and output.rel not in linked:
             try:
