@@ -27,6 +27,7 @@ FIXTURES = REPO / "tests" / "fixtures"
 def local_server(handler):
     """An HTTP server for ``handler`` on a free port of 127.0.0.1; yields its base URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = False  # (closing waits for the requests' threads: no test leaves one running)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

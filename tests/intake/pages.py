@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import threading
-import time
 
 OG_ONLY = """<!doctype html><html><head><meta charset="utf-8">
 <title>Casting call for digital doubles | Screen Trade Weekly</title>
@@ -95,8 +94,8 @@ def huge(handler):
 
 
 def silent(handler):
-    """Never answers (until the test is over)."""
-    time.sleep(4)
+    """Never answers (until the test is over: the server closing ends it)."""
+    handler.server.over.wait(4)
     handler.close_connection = True
 
 
@@ -106,7 +105,8 @@ class Server:
     def __init__(self, routes: dict):
         handler = type("RoutedHandler", (Handler,), {"routes": routes})
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd.daemon_threads = False  # (closing waits for the requests' threads: no test leaves one running)
+        self.httpd.over = threading.Event()  # set as it closes
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -115,5 +115,6 @@ class Server:
         return self
 
     def __exit__(self, *exc):
+        self.httpd.over.set()
         self.httpd.shutdown()
         self.httpd.server_close()
