@@ -126,10 +126,9 @@ def _build(options: BuildOptions, progress: Progress, fresh: bool, locks: _SiteL
         docs = [r for r in loaded.documents if published(r.doc)]
         _stage_stories(site, docs)
         archive = _collect(stages, docs, config, loaded)
-        site.media = stages.run("images", media_stage, archive, config, cache, site.jobs, options.write, layer.blobs)
 
         links = Links(config.base_url)
-        routes, digests, related_key = stages.run("plan", _plan, layer, site, archive, links, strings)
+        routes, digests, related_key = _plan(layer, site, archive, links, strings, options)
         static = static_files(chain)
         to_copy = stages.run("assets", copies, archive, static, {output_file(r.url) for r in routes}, site.media)
         assets = {rel: str(source) for rel, source in to_copy.items() if rel not in static.files}
@@ -184,16 +183,31 @@ def _held(loaded, options: BuildOptions, stages: Stages) -> list:
     return held
 
 
-def _plan(layer: Layer, site: WriteContext, archive: Archive, links: Links, strings):
-    """Every route, each story's digest and the related stories' key."""
+def _plan(layer: Layer, site: WriteContext, archive: Archive, links: Links, strings, options: BuildOptions):
+    """Every route, each story's digest and the related stories' key; and the images' pictures (the
+    ``images`` stage). Related stories are ranked first, in worker processes; then the images are read
+    and the variants the store lacks left to encode in processes of their own, while this one plans the
+    routes. They are waited for before anything is written (``Stages.settle``)."""
+    stages = site.stages
+    stages.progress.update("plan")
+    start = time.perf_counter()
     related, key = layer.related(archive, site.jobs)
+    stages.timed("plan", start)
+    site.media = stages.run("images", media_stage, archive, site.config, site.cache, site.jobs, options.write,
+                            layer.blobs)  # fmt: skip
+    stages.later("images", site.media.finish)
+    stages.progress.update("plan")
+    start = time.perf_counter()
     routes, diagnostics, digests = plan(archive, site.config, links, strings, site.bodies, site.media, related)
-    return (routes, digests, key), diagnostics
+    stages.timed("plan", start)
+    stages.absorb(diagnostics)
+    return routes, digests, key
 
 
 def _check(site: WriteContext, outputs, renderer, result: BuildResult, loaded, scratch: Path) -> BuildResult:
     """`ssg check`: render every output (a template error is an error), write none."""
     stages = site.stages
+    stages.settle()
     if site.config.search and find_pagefind() is None:
         stages.absorb(index(scratch, site.config.language))
     start = time.perf_counter()

@@ -73,6 +73,7 @@ class Stages:
         self.warnings: list[Diagnostic] = []
         self.errors: list[Diagnostic] = []
         self.progress = progress
+        self._later: list[tuple[str, Callable[[], list[Diagnostic]]]] = []
 
     def run(self, name: str, func, *args, defer: bool = False, **kwargs):
         """Run one stage; its errors stop the build now, or with ``defer``
@@ -94,6 +95,22 @@ class Stages:
         if not defer:
             self.stop_on_errors()
 
+    def later(self, name: str, finish: Callable[[], list[Diagnostic]]) -> None:
+        """A stage whose work goes on in the background: ``finish()`` waits for it and gives its
+        problems, at :meth:`settle` or when the build stops on errors before (one run reports all)."""
+        self._later.append((name, finish))
+
+    def settle(self) -> None:
+        """Wait for the stages working in the background (each waiting timed as part of the stage)."""
+        while self._later:
+            name, finish = self._later.pop(0)
+            start = time.perf_counter()
+            self.absorb(finish(), defer=True)
+            self.timed(name, start)
+        self.stop_on_errors()
+
     def stop_on_errors(self) -> None:
         if self.errors:
+            while self._later:
+                self.absorb(self._later.pop(0)[1](), defer=True)
             raise DiagnosticError(self.errors + self.warnings)

@@ -6,9 +6,13 @@ are known without reading it; else a worker reads it, digests it and reads
 its header. Its variants live in the cache (``.ssg-cache/images/<key>/``),
 under a key made of its content digest, the settings and its share card's
 focus: an original whose key has a folder there is not encoded again (a text
-edit, a fresh checkout, ``ssg serve`` after ``ssg build``), any other is
-encoded by the workers, one original at a time per worker. Folders that no
-image of the archive has any more are removed at the end of a build.
+edit, a fresh checkout, ``ssg serve`` after ``ssg build``). Any other is
+encoded in processes forked for it (``util/forked.py``), one original at a
+time each, while the build plans its pages: what the plan needs (each
+picture's size, its folder in the store) is known once the original is read,
+and the build waits for the variants before it writes anything
+(:meth:`Media.finish`). Folders that no image of the archive has any more
+are removed at the end of a build.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ from typing import NamedTuple
 from generator.config.site import SiteConfig
 from generator.content.archive import Archive
 from generator.content.model import Asset, Image, Where
-from generator.diagnostics import Diagnostic, error, warning
+from generator.diagnostics import Diagnostic, Severity, error, warning
 from generator.media.encode import decoded, encode
 from generator.media.picture import Picture, Probed, plan_picture
 from generator.media.probe import ImageProblem, probe
 from generator.store.cache import BuildCache
 from generator.store.gitblobs import Blobs, kept_blob
 from generator.util.digest import digest
+from generator.util.forked import Forked
 from generator.util.parallel import run_chunks
 
 ENCODER = "2"  # bump when encoding changes what a variant holds: every variant is made again
@@ -64,6 +69,15 @@ class Known(NamedTuple):
     # (``store/gitblobs.py``, ``store/files._read``)
 
 
+class _Pending(NamedTuple):
+    """Originals read, being encoded in processes of their own (``util/forked.py``) while the build
+    plans its pages: their pictures and their folders in the store are known, their files are not made."""
+
+    paths: list[str]
+    forked: Forked
+    config: SiteConfig
+
+
 @dataclass
 class Media:
     """The pictures of the archive's images, by original, and where their files are."""
@@ -74,6 +88,7 @@ class Media:
     known: dict[str, Known]  # the manifest to save
     uses: list[Use] = field(default_factory=list)
     encoded: int = 0  # how many originals this build encoded (the rest were in the store)
+    pending: _Pending | None = None  # originals being encoded while the build plans (:meth:`finish`)
 
     @classmethod
     def recorded(cls, cache: BuildCache, config: SiteConfig) -> Media:
@@ -88,6 +103,28 @@ class Media:
         """Keep the manifest for the next build, and only the variants this build used."""
         cache.save_manifest(MANIFEST, self.known)
         prune(self.store, set(self.keys.values()))
+
+    def finish(self) -> list[Diagnostic]:
+        """Waits for the originals encoded while the build went on; an error at each place one that could
+        not be is shown."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return []
+        problems: dict[str, str] = {}
+        for i, (made, problem) in sorted(pending.forked.results().items()):
+            path = pending.paths[i]
+            if problem is None:
+                self.encoded += bool(made)
+            else:
+                problems[path] = problem
+                del self.known[path], self.pictures[path], self.keys[path]
+        uses = [use for use in self.uses if str(use.asset.source) in problems]
+        return _diagnostics(uses, problems, self.known, pending.config)
+
+    def stop(self) -> None:
+        """The build ends before it needs the originals being encoded: their processes end."""
+        if self.pending is not None:
+            self.pending.forked.stop()
 
     def picture(self, asset: Asset) -> Picture | None:
         return self.pictures.get(str(asset.source))
@@ -198,32 +235,50 @@ def process(uses: list[Use], config: SiteConfig, store: Path, last: dict[str, Kn
     tracked = blobs.tracked
 
     def task(start: int, stop: int):
-        results = []
-        for path in todo[start:stop]:
-            try:
-                found, made = _one(path, targets[path], config, common, focus[path], store, encoding, last.get(path),
-                                   blobs.of(path), tracked)  # fmt: skip
-                results.append((path, found, made, None))
-            except ImageProblem as exc:
-                results.append((path, None, False, str(exc)))
-            except Exception as exc:  # noqa: BLE001 - a hostile file can make a decoder raise anything
-                problem = f"cannot be decoded ({type(exc).__name__}: {exc}): export or save it again"
-                results.append((path, None, False, problem))
-        return results
+        return [(path, *_problem(_read_one, path, targets[path], config, common, focus[path], store, last.get(path),
+                                 blobs.of(path), tracked))
+                for path in todo[start:stop]]  # fmt: skip
 
-    encoded = 0
+    unmade: list[str] = []  # originals read whose variants the store lacks
     for chunk in run_chunks(task, len(todo), jobs, per_worker=1):
-        for path, found, made, problem in chunk:
-            encoded += made
+        for path, found, problem in chunk:
             if problem is not None:
                 problems[path] = problem
             else:
-                known[path] = found
+                known[path] = found[0]
+                if found[1]:
+                    unmade.append(path)
     pictures, keys = {}, {}
     for path, entry in known.items():
         pictures[path] = plan_picture(targets[path], entry.probed, settings)
         keys[path] = _key(entry.digest, common, focus[path], targets[path])
-    return Media(pictures, keys, store, known, uses, encoded), _diagnostics(uses, problems, known, config)
+    media = Media(pictures, keys, store, known, uses)
+
+    def work(i: int) -> tuple[object, str | None]:
+        path = unmade[i]
+        return _problem(_encode_one, path, known[path], pictures[path], config, store / keys[path], encoding)
+
+    media.pending = _Pending(unmade, Forked(work, len(unmade), jobs, _crashed), config)
+    found = _diagnostics(uses, problems, known, config)
+    if media.pending.forked.ready or any(d.severity is Severity.ERROR for d in found):
+        found += media.finish()  # (errors stop the build at this stage: the encoding's own are reported with them)
+    return media, found
+
+
+def _problem(one, path: str, *args) -> tuple[object, str | None]:
+    """``one(path, *args)``, or what is wrong with the original at ``path``."""
+    try:
+        return one(path, *args), None
+    except ImageProblem as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - a hostile file can make a decoder raise anything
+        return None, f"cannot be decoded ({type(exc).__name__}: {exc}): export or save it again"
+
+
+def _crashed(_: int, code: int) -> tuple[None, str]:
+    """The problem of an original its encoder died on (a decoder that crashes on a hostile file)."""
+    how = f"signal {-code}" if code < 0 else f"exit code {code}"
+    return None, f"made its encoder stop ({how}): export or save it again"
 
 
 def _key(content: str, common: str, focus: tuple[float, float], target: str) -> str:
@@ -232,13 +287,11 @@ def _key(content: str, common: str, focus: tuple[float, float], target: str) -> 
     return digest(f"{content}|{common}|{focus}|{target}".encode())[:32]
 
 
-def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: Path,
-         encoding: bool, old: Known | None = None, blob: str | None = None,
-         tracked: bool = False) -> tuple[Known, bool]:  # fmt: skip
-    """Read one original, and encode its variants into the store unless they
-    are there; and whether it was encoded. ``old``: its record of the last build; ``blob``: git's blob ID
-    of it; ``tracked``: the site is in a git work tree (the record keeps the blob ID ``gitblobs.kept_blob``
-    says)."""
+def _read_one(path: str, target: str, config: SiteConfig, common: str, focus, store: Path, old: Known | None = None,
+              blob: str | None = None, tracked: bool = False) -> tuple[Known, bool]:  # fmt: skip
+    """Read one original: its record, and whether the store lacks its variants. ``old``: its record of
+    the last build; ``blob``: git's blob ID of it; ``tracked``: the site is in a git work tree (the
+    record keeps the blob ID ``gitblobs.kept_blob`` says)."""
     source = Path(path)
     try:
         st = source.stat()
@@ -250,27 +303,33 @@ def _one(path: str, target: str, config: SiteConfig, common: str, focus, store: 
     own = kept_blob(data, held, old.digest if old is not None else None, old.blob if old is not None else None, blob,
                     tracked)  # fmt: skip
     found = Known(st.st_mtime_ns, st.st_size, held, probed, target, focus, own)
-    key = _key(found.digest, common, focus, target)
-    if (store / key).is_dir():
-        return found, False
-    picture = plan_picture(target, probed, config.images)
+    return found, not (store / _key(found.digest, common, focus, target)).is_dir()
+
+
+def _encode_one(path: str, found: Known, picture: Picture, config: SiteConfig, folder: Path, encoding: bool) -> bool:
+    """Encode the variants of the original at ``path`` (read as ``found``) into their ``folder`` of the
+    store (with ``encoding`` False, decode it to check it and write nothing); whether this process made them."""
+    source = Path(path)
+    probed = found.probed
     if not encoding:
         decoded(source, probed, config.images.max_pixels)
-        return found, False
-    partial = store / f".{key}.{os.getpid()}"
+        return False
+    if folder.is_dir():  # (another build made them meanwhile)
+        return False
+    partial = folder.with_name(f".{folder.name}.{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
-        encode(source, probed, picture, config.images, focus, partial)
-        os.rename(partial, store / key)
+        encode(source, probed, picture, config.images, found.focus, partial)
+        os.rename(partial, folder)
     except OSError:
         shutil.rmtree(partial, ignore_errors=True)
-        if not (store / key).is_dir():  # (another process made it meanwhile: as good)
+        if not folder.is_dir():  # (another process made it meanwhile: as good)
             raise
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    return found, True
+    return True
 
 
 def _diagnostics(uses: list[Use], problems: dict[str, str], known: dict[str, Known],

@@ -94,6 +94,7 @@ class WriteContext:
 
     def close(self) -> None:
         self.close_searcher()
+        self.media.stop()
         if self.listing is not None:
             self.listing.close()
         if self.ahead is not None:
@@ -258,6 +259,7 @@ def publish(site: WriteContext, outputs: list[Output], machine, renderer: Render
     ``meanwhile`` is called while the search stage's own process indexes
     them (what the build will save is made ready then)."""
     config, cache, out, stages = site.config, site.cache, site.out, site.stages
+    stages.settle()  # (the images' variants, encoded while the build planned)
     spare_dir = site.spare_dir
     placed = 0  # files of the search bundle placed anew
     staging = site.stage()

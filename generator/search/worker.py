@@ -31,7 +31,7 @@ from pathlib import Path
 
 from generator.search.remerge import STATE
 from generator.search.stage import CHUNKS, Indexed, ReadAhead, index_slices
-from generator.util.parallel import die_with_parent
+from generator.util.parallel import can_fork, die_with_parent
 
 SWITCH = "SSG_SEARCH_PROCESS"  # "0": the search stage in the build's own process (to profile it, say)
 
@@ -131,7 +131,7 @@ def _own_group(pid: int) -> None:
 
 def _can_fork() -> bool:
     """Not without ``fork``, nor with other threads running, nor with ``SSG_SEARCH_PROCESS=0``."""
-    return hasattr(os, "fork") and threading.active_count() == 1 and os.environ.get(SWITCH) != "0"
+    return can_fork() and os.environ.get(SWITCH) != "0"
 
 
 def _serve(store: Path, language: str, request: int, reply: int) -> None:  # pragma: no cover - runs in the forked child

@@ -35,6 +35,14 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+def can_fork() -> bool:
+    """A process may be forked now: there is ``fork``, and no other thread runs (a child forked while one
+    holds a lock inherits the lock held: ``ssg serve`` builds in a thread of its own)."""
+    import threading
+
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def _run_chunk(start: int, stop: int):
     assert _TASK is not None
     return _TASK(start, stop)

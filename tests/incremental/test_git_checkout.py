@@ -204,8 +204,8 @@ def test_photos_git_knows_are_not_read_again_after_a_checkout(site, monkeypatch)
     assert site.ssg("build", "-j", "1", env=NOW).code == 0
     read = _reads(monkeypatch)
     opened: list[str] = []
-    real_one = media._one
-    monkeypatch.setattr(media, "_one", lambda path, *rest: opened.append(path) or real_one(path, *rest))
+    real_one = media._read_one
+    monkeypatch.setattr(media, "_read_one", lambda path, *rest: opened.append(path) or real_one(path, *rest))
     _checkout(site, 100)  # (the first build recorded each story's and photo's blob ID as it read it)
     assert site.ssg("build", "-j", "1", env=NOW).out.startswith("Nothing changed")
     assert read == [] and opened == []
