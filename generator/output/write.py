@@ -116,10 +116,10 @@ def _sort(outputs: list[Output], staging: Staging | None, previous: dict, live: 
 
 
 def _lighter(output: Output) -> bool:
-    """Feeds before the rest: each carries the full text of its newest stories (a tenth of a second for
-    long features), and in the order outputs are planned they made the last chunk, which one worker
-    wrote while the other had nothing left: 0.6 s of the end of a cold build at 10,000 stories, 1.2 s
-    of long features."""
+    """Feeds before the rest: each carries the full text of its newest stories (4-5 ms a feed of long
+    features, where a page takes well under 1 ms), and in the order outputs are planned they made the
+    last chunk, which one worker wrote while the other had nothing left: 0.6 s of the end of a cold
+    build at 10,000 stories, 1.2 s of long features."""
     return output.feed is None
 
 
