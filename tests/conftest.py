@@ -112,6 +112,15 @@ def sample_copy(root: Path) -> Site:
     return Site(root)
 
 
+def gone(pid: int) -> bool:
+    """No such process, or one that has ended and waits to be reaped by whoever inherited it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
 def tree_hashes(folder: Path) -> dict[str, str]:
     return {
         path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from photos import scene, truncated_jpeg
 
-from conftest import Site, story, tree_hashes
+from conftest import Site, gone, story, tree_hashes
 
 PHOTOS = ("harbour", "market", "picket", "square", "station")
 
@@ -49,14 +49,6 @@ def _watch(monkeypatch) -> list[list[int]]:
     return seen
 
 
-def _gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state in ("Z", "X")
-
-
 def test_variants_are_encoded_by_processes_of_their_own_as_one_process_does(tmp_path, monkeypatch):
     """With two jobs the originals are read, then left to two forked processes while the build plans;
     the output is byte for byte what one process makes, and the processes are gone when it returns."""
@@ -67,7 +59,7 @@ def test_variants_are_encoded_by_processes_of_their_own_as_one_process_does(tmp_
     assert result.code == 0, result.err
     assert "encoded 5 images" in result.out
     assert len(seen) == 1 and len(seen[0]) == 2, threading.enumerate()  # (another test's thread left running?)
-    assert all(_gone(pid) for pid in seen[0])
+    assert all(gone(pid) for pid in seen[0])
     alone = Site(tmp_path / "one").ssg("build", "-v", "-j", "1")
     assert alone.code == 0 and "encoded 5 images" in alone.out
     assert len(seen) == 1  # (one job: encoded in the build's own process)
@@ -96,7 +88,7 @@ def test_an_image_that_fails_to_encode_is_reported_with_a_later_stages_problems(
                      r"decoded", result.err), result.err  # fmt: skip
     assert re.search(r"content/articles/square/index\.md:\d+:\d+: error: .*/2023/01/gone/", result.err), result.err
     assert tree_hashes(site.public) == before
-    assert all(_gone(pid) for pids in seen for pid in pids)
+    assert all(gone(pid) for pids in seen for pid in pids)
 
 
 def test_an_encoder_that_dies_names_the_image_it_was_on(tmp_path, monkeypatch):
@@ -122,7 +114,7 @@ def test_an_encoder_that_dies_names_the_image_it_was_on(tmp_path, monkeypatch):
                      r"encoder stop \(signal 9\)", errors[0]), result.err  # fmt: skip
     store = site.root / ".ssg-cache/images"
     assert len([p for p in store.iterdir() if not p.name.startswith(".")]) == len(PHOTOS) - 1
-    assert all(_gone(pid) for pid in seen[0])
+    assert all(gone(pid) for pid in seen[0])
 
 
 def test_a_build_that_stops_while_images_are_encoded_leaves_nothing_running(tmp_path, monkeypatch):
@@ -143,5 +135,5 @@ def test_a_build_that_stops_while_images_are_encoded_leaves_nothing_running(tmp_
     result = site.ssg("build", "-j", "2")
     assert result.code != 0 and "Traceback" not in result.err
     assert time.monotonic() - started < 30
-    assert len(seen) == 1 and all(_gone(pid) for pid in seen[0])
+    assert len(seen) == 1 and all(gone(pid) for pid in seen[0])
     assert not site.public.exists()

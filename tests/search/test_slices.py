@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import launch, static_server
-from conftest import Site, tree_hashes
+from conftest import Site, gone, tree_hashes
 
 WORDS = ("strike picket studio union contract streaming residuals writer actor producer camera archive "
          "budget vote deal talks guild ballot festival screen royalty").split()  # fmt: skip
@@ -760,15 +760,6 @@ def _watch_worker(monkeypatch) -> list:
     return seen
 
 
-def _gone(pid: int) -> bool:
-    """No such process, or one that has ended and waits to be reaped by whoever inherited it."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state in ("Z", "X")
-
-
 def test_an_edit_is_indexed_by_a_process_of_its_own(tmp_path, small_slices, monkeypatch):
     """A build with a last index forks its search stage as it begins: the process reads the last
     index ahead, indexes the story pages once they are written (the other outputs are written
@@ -785,7 +776,7 @@ def test_an_edit_is_indexed_by_a_process_of_its_own(tmp_path, small_slices, monk
     assert result.code == 0, result.err
     assert len(seen) == 1 and seen[0][1] is not None and seen[0][1].indexed == 1, seen
     assert re.search(r"indexed 1 of \d+ search slices", result.out), result.out
-    assert _gone(seen[0][0])
+    assert gone(seen[0][0])
     assert _same_as_clean(site, tmp_path / "clean") is None
     assert tree_hashes(site.root / "public") == tree_hashes(tmp_path / "clean/public")
     assert "Nothing changed" in site.ssg("build").out
@@ -815,7 +806,7 @@ def test_a_search_process_that_dies_leaves_the_index_to_the_build(tmp_path, smal
     result = site.ssg("build", "-v")
     assert result.code == 0, result.err
     assert len(seen) == 1 and seen[0][1:] in ([], [None]), seen  # (a pipe closed already: never handed over)
-    assert _gone(seen[0][0])
+    assert gone(seen[0][0])
     assert _same_as_clean(site, tmp_path / "clean") is None
     assert tree_hashes(site.root / "public") == tree_hashes(tmp_path / "clean/public")
 
@@ -913,5 +904,5 @@ def test_a_build_that_stops_while_its_search_process_indexes_leaves_nothing_runn
     result = site.ssg("build")
     assert result.code != 0 and "Traceback" not in result.err, result.err
     assert len(seen) == 1 and len(calls) == 2, (seen, calls)
-    assert _gone(seen[0][0]) and _gone(int(started.read_text()))
+    assert gone(seen[0][0]) and gone(int(started.read_text()))
     assert tree_hashes(site.root / "public") == before
