@@ -39,8 +39,8 @@ def facets(slices: list[dict], folders: list[Path], offsets: list[int], code: st
     filters = []
     for filter_name in sorted({n for record in slices for n in record["filters"]}):
         made_of = _made_of(code, offsets, own, "filter", filter_name)
-        file = kept["filters"].get(filter_name, (None, None))[1] if made_of is not None else None
-        if file is None or kept["filters"][filter_name][0] != made_of or not (store / _filter_file(file)).is_file():
+        was_of, file = kept["filters"].get(filter_name, (None, None))
+        if made_of is None or was_of != made_of or not (store / _filter_file(file)).is_file():
             file = _filter(slices, offsets, code, store, filter_name)
         link_kept(store, _filter_file(file), place)
         filters.append([filter_name, file])
@@ -48,8 +48,9 @@ def facets(slices: list[dict], folders: list[Path], offsets: list[int], code: st
     sorts = []
     for key in sorted({sort for record in slices for sort in record["sorts"]}):
         made_of = _made_of(code, offsets, own, "sort", key)
-        order = kept["sorts"].get(key, (None, None))
-        order = order[1] if made_of is not None and order[0] == made_of else _sort(slices, offsets, key)
+        was_of, order = kept["sorts"].get(key, (None, None))
+        if made_of is None or was_of != made_of:
+            order = _sort(slices, offsets, key)
         sorts.append([key, order])
         now["sorts"][key] = (made_of, order)
     if now != kept:
