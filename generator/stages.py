@@ -101,16 +101,19 @@ class Stages:
         self._later.append((name, finish))
 
     def settle(self) -> None:
-        """Wait for the stages working in the background (each waiting timed as part of the stage)."""
+        """Wait for the stages working in the background; stop on errors."""
+        self._finish_later()
+        self.stop_on_errors()
+
+    def stop_on_errors(self) -> None:
+        if self.errors:
+            self._finish_later()
+            raise DiagnosticError(self.errors + self.warnings)
+
+    def _finish_later(self) -> None:
+        """The problems of the stages working in the background (each waiting timed as part of its stage)."""
         while self._later:
             name, finish = self._later.pop(0)
             start = time.perf_counter()
             self.absorb(finish(), defer=True)
             self.timed(name, start)
-        self.stop_on_errors()
-
-    def stop_on_errors(self) -> None:
-        if self.errors:
-            while self._later:
-                self.absorb(self._later.pop(0)[1](), defer=True)
-            raise DiagnosticError(self.errors + self.warnings)
