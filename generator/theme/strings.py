@@ -91,8 +91,13 @@ class Strings:
         return str(self.get("date")).format(day=shown, month=self.months()[month - 1], year=year)
 
     def format_date_time(self, day: int, month: int, year: int, hour: int, minute: int) -> str:
-        time = str(self.get("time")).format(hour=f"{hour:02d}", minute=f"{minute:02d}")
-        return str(self.get("date_time")).format(date=self.format_date(day, month, year), time=time)
+        return self.join_date_time(self.format_date(day, month, year), self.format_time(hour, minute))
+
+    def format_time(self, hour: int, minute: int) -> str:
+        return str(self.get("time")).format(hour=f"{hour:02d}", minute=f"{minute:02d}")
+
+    def join_date_time(self, date: str, time: str) -> str:
+        return str(self.get("date_time")).format(date=date, time=time)
 
     def month_name(self, month: int, year: int) -> str:
         return str(self.get("month_year")).format(month=self.months()[month - 1], year=year)

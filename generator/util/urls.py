@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote, urlsplit
 
 _SAFE = "/#?=&%:@!$'()*+,;~-._"
@@ -25,7 +26,7 @@ class Links:
     base_url: str  # always ends with "/"
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def prefix(self) -> str:
         return urlsplit(self.base_url).path.rstrip("/")
 
