@@ -29,7 +29,8 @@ no related").
 It prints wall time, peak memory (largest process) and files written, and
 the ratios to each; with ``--rounds N``, N more cold builds of ssg and of
 Hugo (minimal, and same outputs without related stories), interleaved, and
-the ratios of their medians; then N one-story edits, N retags, N changes of
+the ratios of their medians and the median of each round's ratio (builds
+seconds apart share this VM's drift); then N one-story edits, N retags, N changes of
 outlet, N re-dates within the month, N new stories added (each the newest of
 the archive), N re-dates to another month and N deletions of the story just
 added, in turn, and their medians against Hugo's. The site is built with ``search: false`` (Hugo builds no search index
@@ -404,6 +405,13 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool,
     return times
 
 
+def paired(ours: list[float], theirs: list[float]) -> float:
+    """The median of the ratios of builds run one after the other in each round: this VM's speed drifts
+    by 10-25 % over minutes, and two builds a few seconds apart share the drift that two medians of
+    builds minutes apart do not."""
+    return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+
+
 def interpreter() -> str:
     """Which CPython runs ssg here, and what can be seen of how it was built:
     ssg is Python, and pyenv's default build of CPython (no profile-guided
@@ -483,7 +491,8 @@ def main() -> int:
                 print(f"{name:<16}" + " ".join(f"{w:6.2f}" for w in walls) + f"   median {medians[name]:.2f}")
             for name in medians:
                 if name != "ssg cold":
-                    print(f"ssg cold / {name}: {medians['ssg cold'] / medians[name]:.2f} (medians)")
+                    print(f"ssg cold / {name}: {medians['ssg cold'] / medians[name]:.2f} (medians), "
+                          f"{paired(times['ssg cold'], times[name]):.2f} (the median of each round's ratio)")
             yardstick = next((name for name in ("hugo cold", "hugo no related") if name in medians), None)
             if args.cold_only:
                 continue
