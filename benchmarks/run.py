@@ -42,7 +42,8 @@ is taken: on an ext4 file system without a journal (as on the benchmark
 machine), the kernel skips inodes freed in the last minute, one by one, when
 it makes new files, so a build started right after deleting 30,000 files and
 folders spends seconds in the kernel on the delete's account, whichever tool
-it is.
+it is. The trash is deleted at the end; a run started within two minutes of
+that (shapes run one after the other) waits out the rest of them first.
 """
 
 from __future__ import annotations
@@ -465,6 +466,7 @@ def main() -> int:
                         help="then this many more cold builds of each tool, interleaved; prints medians")  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    wait_after_delete(args.work)
     print(f"{interpreter()}\n{bytecode()}\n{os.cpu_count()} CPUs, jobs={args.jobs}, search={args.search}, "
           f"photos={args.photos}, shape={args.shape}")
     for stories in args.stories:
@@ -511,7 +513,23 @@ def main() -> int:
                     line += f", x the median {yardstick} {median / medians[yardstick]:.3f}"
                 print(line)
     shutil.rmtree(args.work / "trash", ignore_errors=True)
+    (args.work / DELETED).write_text(str(time.time()))
     return 0
+
+
+DELETED = "trash-deleted"  # when the last run deleted its trash (seconds since the epoch)
+QUIET_AFTER_DELETE = 120.0  # seconds: how long freed inodes slow the file system's new files down (above)
+
+
+def wait_after_delete(work: Path) -> None:
+    """Wait until the last run's trash was deleted two minutes ago, if it was less."""
+    try:
+        left = float((work / DELETED).read_text()) + QUIET_AFTER_DELETE - time.time()
+    except (OSError, ValueError):
+        return
+    if left > 0:
+        print(f"waiting {left:.0f} s: the last run deleted its trash {QUIET_AFTER_DELETE - left:.0f} s ago", flush=True)
+        time.sleep(left)
 
 
 if __name__ == "__main__":
