@@ -30,7 +30,8 @@ It prints wall time, peak memory (largest process) and files written, and
 the ratios to each; with ``--rounds N``, N more cold builds of ssg and of
 Hugo (minimal, and same outputs without related stories), interleaved, and
 the ratios of their medians and the median of each round's ratio (builds
-seconds apart share this VM's drift); then N one-story edits, N retags, N changes of
+seconds apart share this VM's drift), and each build's CPU time (user and
+system); then N one-story edits, N retags, N changes of
 outlet, N re-dates within the month, N new stories added (each the newest of
 the archive), N re-dates to another month and N deletions of the story just
 added, in turn, and their medians against Hugo's. The site is built with ``search: false`` (Hugo builds no search index
@@ -91,7 +92,13 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
     out = proc.stdout.read().decode() if proc.stdout else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed")
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     return wall, usage.ru_maxrss / 1024, out
+
+
+# The CPU time (user and system, the command's and that of the processes it waited for) of the last
+# command run_measured ran: ssg's workers and encoders, Hugo's threads; not a spare tree's detached maker.
+LAST_CPU = [0.0]
 
 
 def _drain(fd: int) -> None:
@@ -387,7 +394,8 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool,
     """Cold builds again, ``rounds`` times, ssg and Hugo (minimal theme, and the
     same outputs without related stories) one after the other: timings on this
     VM vary by 10-20 % from one minute to the next, so ratios are taken
-    between medians of interleaved runs."""
+    between medians of interleaved runs. Returns each build's wall times and
+    CPU times (user and system, ``LAST_CPU``)."""
     site = corpus_site(work, stories, photos, shape)
     ssg = [sys.executable, "-m", "generator", "build", "--jobs", str(jobs)]
     builds = [("ssg cold", ssg, site, [site / "public", site / ".ssg-cache"])]
@@ -396,6 +404,7 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool,
         builds += [(name, hugo_command(binary, config, out), site / "hugo", [out, site / "hugo" / "resources"])
                    for name, config in hugo_builds(photos) if name != "hugo same"]  # fmt: skip
     times: dict[str, list[float]] = {name: [] for name, *_ in builds}
+    cpu: dict[str, list[float]] = {name: [] for name, *_ in builds}
     for _ in range(rounds):
         for name, cmd, cwd, outputs in builds:
             settle(site)  # (the last ssg build's spare maker must not run in the next build's time)
@@ -403,7 +412,8 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool,
                 set_aside(path, work / "trash")
             settle(site)
             times[name].append(run_measured(cmd, cwd)[0])
-    return times
+            cpu[name].append(LAST_CPU[0])
+    return times, cpu
 
 
 def paired(ours: list[float], theirs: list[float]) -> float:
@@ -486,11 +496,15 @@ def main() -> int:
             detail = " ".join(line.strip() for line in out.splitlines()[1:2])
             print(f"{name:<16}{wall:>9.2f}{peak:>10.0f}{ratios}  {detail}")
         if args.rounds:
-            times = cold_rounds(args.work, stories, args.jobs, args.rounds, args.hugo, args.photos, args.shape)
+            times, cpu = cold_rounds(args.work, stories, args.jobs, args.rounds, args.hugo, args.photos,
+                                     args.shape)  # fmt: skip
             medians = {name: statistics.median(walls) for name, walls in times.items()}
-            print(f"\ncold builds, {args.rounds} rounds, interleaved (wall s)")
+            print(f"\ncold builds, {args.rounds} rounds, interleaved (wall s, then CPU s: user and system)")
             for name, walls in times.items():
-                print(f"{name:<16}" + " ".join(f"{w:6.2f}" for w in walls) + f"   median {medians[name]:.2f}")
+                print(f"{name:<20}" + " ".join(f"{w:6.2f}" for w in walls) + f"   median {medians[name]:.2f}")
+            for name, spent in cpu.items():
+                print(f"{name + ' CPU':<20}" + " ".join(f"{c:6.2f}" for c in spent)
+                      + f"   median {statistics.median(spent):.2f}")  # fmt: skip
             for name in medians:
                 if name != "ssg cold":
                     print(f"ssg cold / {name}: {medians['ssg cold'] / medians[name]:.2f} (medians), "
