@@ -76,10 +76,19 @@ CHILD_THEME = {
 
 
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall time, peak memory (MB) and stdout of ``cmd`` run as :func:`run_with_usage` runs it."""
+    wall, usage, out = run_with_usage(cmd, cwd)
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def run_with_usage(cmd: list[str], cwd: Path) -> tuple[float, object, str]:
     """Run ``cmd`` as an editor at a terminal would: its stderr is a terminal
     (a pseudo-terminal read and thrown away here), so an ``ssg build`` leaves
     its background work (``generator/util/background.py``) running as it
-    would for them; stdout is read for the figures."""
+    would for them; stdout is read for the figures. Returns the wall time, the
+    resource usage of ``cmd`` and of the processes it waited for (``wait4``:
+    ssg's workers and encoders, Hugo's threads; not a spare tree's detached
+    maker) and stdout."""
     terminal, its_end = pty.openpty()
     drain = threading.Thread(target=_drain, args=(terminal,), daemon=True)
     drain.start()
@@ -92,13 +101,7 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
     out = proc.stdout.read().decode() if proc.stdout else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed")
-    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
-    return wall, usage.ru_maxrss / 1024, out
-
-
-# The CPU time (user and system, the command's and that of the processes it waited for) of the last
-# command run_measured ran: ssg's workers and encoders, Hugo's threads; not a spare tree's detached maker.
-LAST_CPU = [0.0]
+    return wall, usage, out
 
 
 def _drain(fd: int) -> None:
@@ -395,7 +398,7 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool,
     same outputs without related stories) one after the other: timings on this
     VM vary by 10-20 % from one minute to the next, so ratios are taken
     between medians of interleaved runs. Returns each build's wall times and
-    CPU times (user and system, ``LAST_CPU``)."""
+    CPU times (user and system)."""
     site = corpus_site(work, stories, photos, shape)
     ssg = [sys.executable, "-m", "generator", "build", "--jobs", str(jobs)]
     builds = [("ssg cold", ssg, site, [site / "public", site / ".ssg-cache"])]
@@ -411,8 +414,9 @@ def cold_rounds(work: Path, stories: int, jobs: int, rounds: int, hugo: bool,
             for path in outputs:
                 set_aside(path, work / "trash")
             settle(site)
-            times[name].append(run_measured(cmd, cwd)[0])
-            cpu[name].append(LAST_CPU[0])
+            wall, usage, _ = run_with_usage(cmd, cwd)
+            times[name].append(wall)
+            cpu[name].append(usage.ru_utime + usage.ru_stime)
     return times, cpu
 
 
@@ -459,6 +463,21 @@ def bytecode() -> str:
     folder = spec.submodule_search_locations[0]
     done = compileall.compile_dir(folder, quiet=1)
     return f"ssg's bytecode: {'compiled' if done else 'could not be compiled'} in {folder} before timing"
+
+
+DELETED = "trash-deleted"  # when the last run deleted its trash (seconds since the epoch)
+QUIET_AFTER_DELETE = 120.0  # seconds: how long freed inodes slow the file system's new files down (above)
+
+
+def wait_after_delete(work: Path) -> None:
+    """Wait until the last run's trash was deleted two minutes ago, if it was less."""
+    try:
+        left = float((work / DELETED).read_text()) + QUIET_AFTER_DELETE - time.time()
+    except (OSError, ValueError):
+        return
+    if left > 0:
+        print(f"waiting {left:.0f} s: the last run deleted its trash {QUIET_AFTER_DELETE - left:.0f} s ago", flush=True)
+        time.sleep(left)
 
 
 def main() -> int:
@@ -529,21 +548,6 @@ def main() -> int:
     shutil.rmtree(args.work / "trash", ignore_errors=True)
     (args.work / DELETED).write_text(str(time.time()))
     return 0
-
-
-DELETED = "trash-deleted"  # when the last run deleted its trash (seconds since the epoch)
-QUIET_AFTER_DELETE = 120.0  # seconds: how long freed inodes slow the file system's new files down (above)
-
-
-def wait_after_delete(work: Path) -> None:
-    """Wait until the last run's trash was deleted two minutes ago, if it was less."""
-    try:
-        left = float((work / DELETED).read_text()) + QUIET_AFTER_DELETE - time.time()
-    except (OSError, ValueError):
-        return
-    if left > 0:
-        print(f"waiting {left:.0f} s: the last run deleted its trash {QUIET_AFTER_DELETE - left:.0f} s ago", flush=True)
-        time.sleep(left)
 
 
 if __name__ == "__main__":
